@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+const name = z.string().trim().min(1).max(100);
+
+export const VisitorSessionSchema = z.strictObject({
+  name: name.optional(),
+  email: email.optional(),
+  // Context for the agent's visitor panel; all optional, all bounded.
+  meta: z
+    .strictObject({
+      pageUrl: z.string().max(2000).optional(),
+      referrer: z.string().max(2000).optional(),
+      language: z.string().max(35).optional(),
+      timezone: z.string().max(64).optional(),
+    })
+    .optional(),
+});
+export const AgentTokenSchema = z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(200) });
+export const CreateAgentSchema = z.strictObject({
+  email,
+  name,
+  password: z.string().min(8).max(200),
+  role: z.enum(["admin", "agent"]),
+  maxConcurrent: z.number().int().min(1).max(100).optional(),
+});
+
+/** The /login form (urlencoded; `_csrf` is removed by the CSRF check before this runs). */
+export const LoginFormSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().min(1, "email is required").max(254),
+  password: z.string().min(1, "password is required").max(200),
+  next: z.string().max(500).optional(),
+});

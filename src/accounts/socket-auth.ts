@@ -1,0 +1,71 @@
+// Handshake authentication for both namespaces. A missing credential fails with
+// AUTH_REQUIRED, a bad one with AUTH_INVALID (connect_error `data.code`, PROTOCOL.md).
+// Agents may also present the session cookie of a logged-in console page.
+import type { IncomingMessage } from "node:http";
+import type { ExtendedError, Socket } from "socket.io";
+import type { Logger } from "../lib/logger.js";
+import type { AccountsService } from "./accounts.service.js";
+
+type Next = (err?: ExtendedError) => void;
+
+function fail(code: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN", message: string): ExtendedError {
+  const err = new Error(message) as ExtendedError;
+  err.data = { code };
+  return err;
+}
+
+const tokenOf = (socket: Socket): unknown => (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+
+/** Same origin, or listed in ALLOWED_ORIGINS. Clients without an Origin (apps, servers) pass. */
+export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes(origin.replace(/\/$/, ""))) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function visitorAuth(accounts: AccountsService, allowedOrigins: string[], log: Logger) {
+  return async (socket: Socket, next: Next) => {
+    try {
+      if (!originAllowed(socket.request, allowedOrigins)) return next(fail("FORBIDDEN", "origin not allowed"));
+      const token = tokenOf(socket);
+      if (token === undefined || token === null || token === "") return next(fail("AUTH_REQUIRED", "token required"));
+      const id = accounts.visitorIdFromToken(token);
+      const visitor = id ? await accounts.repo.visitorById(id) : null;
+      if (!visitor) return next(fail("AUTH_INVALID", "invalid token"));
+      socket.data = { type: "visitor", id: visitor.id, name: visitor.name ?? "Visitor" };
+      next();
+    } catch (err) {
+      log.error("visitor handshake failed", { err });
+      next(new Error("internal error"));
+    }
+  };
+}
+
+export function agentAuth(accounts: AccountsService, log: Logger) {
+  return async (socket: Socket, next: Next) => {
+    try {
+      const token = tokenOf(socket);
+      const sessionAgentId = (socket.request as IncomingMessage & { session?: { agentId?: string } }).session?.agentId;
+      let agent = null;
+      if (token !== undefined && token !== null && token !== "") {
+        agent = await accounts.agentFromToken(token);
+        if (!agent) return next(fail("AUTH_INVALID", "invalid token"));
+      } else if (sessionAgentId) {
+        agent = await accounts.repo.agentById(sessionAgentId);
+        if (!agent?.active) return next(fail("AUTH_INVALID", "session no longer valid"));
+      } else {
+        return next(fail("AUTH_REQUIRED", "token or session required"));
+      }
+      socket.data = { type: "agent", id: agent.id, name: agent.name, role: agent.role === "admin" ? "admin" : "agent" };
+      next();
+    } catch (err) {
+      log.error("agent handshake failed", { err });
+      next(new Error("internal error"));
+    }
+  };
+}

@@ -1,0 +1,35 @@
+// Everything under /admin, for logged-in admins only (a 403 page for agents, the login
+// page for nobody), plus the dashboard's JSON.
+import { Router } from "express";
+import type { WebAuth } from "../accounts/web-auth.js";
+import type { CannedRepository } from "../canned/canned.repository.js";
+import type { SettingsService } from "../settings/settings.service.js";
+import type { SettingsSync } from "../settings/settings.sync.js";
+import type { AdminRepository } from "./admin.repository.js";
+import { agentsAdminRoutes } from "./agents.routes.js";
+import type { AdminAgentsService } from "./agents.service.js";
+import { contentAdminRoutes } from "./content.routes.js";
+import { conversationsAdminRoutes } from "./conversations.routes.js";
+import type { createHealthDashboard } from "./health.service.js";
+
+export interface AdminDeps {
+  auth: WebAuth;
+  agents: AdminAgentsService;
+  canned: CannedRepository;
+  settings: SettingsService;
+  sync: SettingsSync;
+  repo: AdminRepository;
+  health: ReturnType<typeof createHealthDashboard>;
+}
+
+export function adminRoutes(d: AdminDeps) {
+  const r = Router();
+  r.use("/admin", d.auth.page("admin"));
+  r.get("/admin", (_req, res) => res.redirect(303, "/admin/agents"));
+  r.use(agentsAdminRoutes(d.agents));
+  r.use(contentAdminRoutes(d));
+  r.use(conversationsAdminRoutes(d.repo));
+  r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
+  r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
+  return r;
+}

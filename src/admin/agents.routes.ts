@@ -1,0 +1,45 @@
+// /admin/agents: the team (create, name/role/capacity, deactivate, reset password).
+import { Router, type Request } from "express";
+import { parseBody } from "../lib/http.js";
+import type { AdminAgentsService } from "./agents.service.js";
+import { ActiveFormSchema, CreateAgentFormSchema, IdParamSchema, PasswordFormSchema, UpdateAgentFormSchema } from "./admin.schemas.js";
+import { formAction, type Render } from "./forms.js";
+
+const BACK = "/admin/agents";
+
+export function agentsAdminRoutes(agents: AdminAgentsService) {
+  const r = Router();
+  const render: Render = async (_req, res, status, extra) => {
+    res.status(status).render("admin/agents", { nav: "agents", agents: await agents.list(), error: null, values: {}, form: null, ...extra });
+  };
+  const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
+  const me = (req: Request) => req.agent!.id;
+
+  r.get("/admin/agents", (req, res) => render(req, res, 200, {}));
+
+  r.post("/admin/agents", formAction(render, "create", BACK, async (req) => {
+    const body = parseBody(CreateAgentFormSchema, req.body);
+    const a = await agents.create(body);
+    return `${a.name} can now log in as ${a.email}.`;
+  }));
+
+  r.post("/admin/agents/:id", formAction(render, "update", BACK, async (req) => {
+    const body = parseBody(UpdateAgentFormSchema, req.body);
+    await agents.update(me(req), id(req), body);
+    return `Saved ${body.name}.`;
+  }));
+
+  r.post("/admin/agents/:id/active", formAction(render, "active", BACK, async (req) => {
+    const { active } = parseBody(ActiveFormSchema, req.body);
+    await agents.setActive(me(req), id(req), active);
+    return active ? "Agent reactivated." : "Agent deactivated: signed out, open conversations back in the queue.";
+  }));
+
+  r.post("/admin/agents/:id/password", formAction(render, "password", BACK, async (req) => {
+    const { password } = parseBody(PasswordFormSchema, req.body);
+    await agents.resetPassword(me(req), req.sessionID, id(req), password);
+    return "Password changed; the agent's other sessions were signed out.";
+  }));
+
+  return r;
+}

@@ -1,0 +1,36 @@
+// /admin/conversations: search, transcript, export (JSON and plain text).
+import { Router, type Request } from "express";
+import { parseBody } from "../lib/http.js";
+import type { AdminRepository } from "./admin.repository.js";
+import { IdParamSchema, SearchQuerySchema } from "./admin.schemas.js";
+import { originOf } from "./content.routes.js";
+import { exportName, loadTranscript, transcriptText } from "./transcript.js";
+
+export function conversationsAdminRoutes(repo: AdminRepository) {
+  const r = Router();
+  const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
+
+  r.get("/admin/conversations", async (req, res) => {
+    const query = parseBody(SearchQuerySchema, req.query);
+    const results = await repo.search(query.q, query.status);
+    res.render("admin/conversations", { nav: "conversations", query, results });
+  });
+
+  r.get("/admin/conversations/:id", async (req, res) => {
+    res.render("admin/transcript", { nav: "conversations", t: await loadTranscript(repo, id(req)) });
+  });
+
+  r.get("/admin/conversations/:id/export.json", async (req, res) => {
+    const t = await loadTranscript(repo, id(req));
+    res.setHeader("Content-Disposition", `attachment; filename="${exportName(t, "json")}"`);
+    res.type("application/json").send(JSON.stringify(t, null, 2));
+  });
+
+  r.get("/admin/conversations/:id/export.txt", async (req, res) => {
+    const t = await loadTranscript(repo, id(req));
+    res.setHeader("Content-Disposition", `attachment; filename="${exportName(t, "txt")}"`);
+    res.type("text/plain; charset=utf-8").send(transcriptText(t, originOf(req)));
+  });
+
+  return r;
+}

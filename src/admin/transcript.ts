@@ -1,0 +1,52 @@
+// A conversation as a document: the JSON and plain-text exports and the transcript page.
+import type { Message } from "../events.js";
+import type { AdminRepository } from "./admin.repository.js";
+import { notFound } from "../lib/errors.js";
+
+export interface Transcript {
+  conversation: {
+    id: string;
+    status: string;
+    createdAt: string;
+    resolvedAt: string | null;
+    agent: { id: string; name: string } | null;
+  };
+  visitor: { id: string; name: string | null; email: string | null; meta: unknown };
+  messages: Message[];
+}
+
+export async function loadTranscript(repo: AdminRepository, id: string): Promise<Transcript> {
+  const c = await repo.conversation(id);
+  if (!c) throw notFound("conversation not found");
+  return {
+    conversation: {
+      id: c.id,
+      status: c.status,
+      createdAt: c.createdAt.toISOString(),
+      resolvedAt: c.resolvedAt?.toISOString() ?? null,
+      agent: c.agent ? { id: c.agent.id, name: c.agent.name } : null,
+    },
+    visitor: { id: c.visitor.id, name: c.visitor.name, email: c.visitor.email, meta: c.visitor.meta },
+    messages: await repo.messages(id),
+  };
+}
+
+const who = (m: Message) => (m.sender.type === "system" ? "—" : `${m.sender.name} (${m.sender.type})`);
+
+/** One line per message; attachments as their name and URL; continuation lines indented. */
+export function transcriptText(t: Transcript, origin: string): string {
+  const head = [
+    `Conversation ${t.conversation.id} (${t.conversation.status})`,
+    `Visitor: ${t.visitor.name ?? "Visitor"}${t.visitor.email ? ` <${t.visitor.email}>` : ""}`,
+    `Started: ${t.conversation.createdAt}`,
+    "",
+  ];
+  const lines = t.messages.map((m) => {
+    const att = m.attachment ? ` [${m.attachment.name}: ${origin}${m.attachment.url}]` : "";
+    return `[${m.createdAt}] #${m.seq} ${who(m)}: ${m.body.replace(/\r?\n/g, "\n    ")}${att}`;
+  });
+  return [...head, ...lines, ""].join("\n");
+}
+
+/** A file name that is safe in a Content-Disposition header. */
+export const exportName = (t: Transcript, ext: string) => `conversation-${t.conversation.id.replace(/[^\w-]/g, "")}.${ext}`;

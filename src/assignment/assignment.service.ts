@@ -1,0 +1,165 @@
+// Who handles which conversation. The database decides (conditional UPDATEs), so
+// concurrent claims and auto-assignment on several nodes never give a conversation to
+// two agents; this service picks candidates, writes the system messages and announces.
+import { randomUUID } from "node:crypto";
+import type { AccountsRepository } from "../accounts/accounts.repository.js";
+import { conflict, forbidden, notFound } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { Prisma } from "../lib/db.js";
+import type { PresenceStore } from "../presence/presence.types.js";
+import type { ConversationsRepository } from "../conversations/conversations.repository.js";
+import type { Actor, ConversationsService } from "../conversations/conversations.service.js";
+import type { Delivery } from "../conversations/delivery.js";
+import type { MessageWriter } from "../conversations/message-writer.js";
+import { rankCandidates, afterAssign, type Candidate } from "./assignment.rules.js";
+import { systemText } from "./system-messages.js";
+
+export interface AssignmentDeps {
+  prisma: Prisma;
+  conversations: ConversationsRepository;
+  accounts: AccountsRepository;
+  service: ConversationsService;
+  writer: MessageWriter;
+  delivery: Delivery;
+  presence: PresenceStore;
+  log: Logger;
+}
+
+export function createAssignmentService(d: AssignmentDeps) {
+  async function system(conversationId: string, key: Parameters<typeof systemText>[0], name = "") {
+    const out = await d.writer.write({
+      conversationId,
+      sender: { type: "system", id: "system", name: "Holdfast" },
+      clientMsgId: `sys-${randomUUID()}`,
+      type: "system",
+      body: systemText(key, name),
+    });
+    if (out.ok) d.delivery.deliver(out.message, null);
+  }
+
+  async function announce(conversationId: string) {
+    const row = await d.conversations.byId(conversationId);
+    if (row) d.delivery.conversationChanged(await d.service.view(row));
+  }
+
+  async function candidates(): Promise<Candidate[]> {
+    const ids = await d.presence.availableAgents();
+    if (!ids.length) return [];
+    const agents = await d.prisma.agent.findMany({ where: { id: { in: ids }, active: true } });
+    const loads = await d.prisma.conversation.groupBy({
+      by: ["agentId"], where: { status: "open", agentId: { in: ids } }, _count: { _all: true },
+    });
+    const load = new Map(loads.map((l) => [l.agentId, l._count._all]));
+    return agents.map((a) => ({
+      id: a.id, load: load.get(a.id) ?? 0, maxConcurrent: a.maxConcurrent, lastAssignedAt: a.lastAssignedAt?.getTime() ?? null,
+    }));
+  }
+
+  async function onAssigned(conversationId: string, agentId: string, key: "assigned" | "transferred") {
+    const agent = await d.accounts.agentById(agentId);
+    d.delivery.joinConversation("agent", agentId, conversationId);
+    await system(conversationId, key, agent?.name ?? "An agent");
+    await announce(conversationId);
+  }
+
+  // Runs are serialised per node; a request during a run schedules one more run.
+  let running: Promise<void> | null = null;
+  let again = false;
+  async function runOnce() {
+    const waiting = await d.conversations.waiting(50);
+    if (!waiting.length) return;
+    let pool = await candidates();
+    for (const conv of waiting) {
+      for (const cand of rankCandidates(pool)) {
+        if (await d.conversations.assign(conv.id, cand.id, { status: "waiting", agentId: null })) {
+          pool = pool.map((c) => (c.id === cand.id ? afterAssign(c, Date.now()) : c));
+          await onAssigned(conv.id, cand.id, "assigned");
+          break;
+        }
+      }
+    }
+  }
+  function assignWaiting(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await runOnce().catch((err) => d.log.error("assignment run failed", { err }));
+      } while (again);
+      running = null;
+    })();
+    return running;
+  }
+
+  async function owned(actor: Actor, conversationId: string) {
+    const row = await d.conversations.byId(conversationId);
+    if (!row) throw notFound("conversation not found");
+    if (row.agent_id !== actor.id && actor.role !== "admin") throw forbidden("not your conversation");
+    if (row.status === "resolved") throw conflict("conversation is resolved");
+    return row;
+  }
+
+  return {
+    assignWaiting,
+    /** A visitor's first message is stored: assign now, or tell the visitor to wait. */
+    async conversationCreated(conversationId: string) {
+      await assignWaiting();
+      const row = await d.conversations.byId(conversationId);
+      if (row?.status === "waiting") await system(conversationId, "no-agent");
+    },
+    async claim(actor: Actor, conversationId: string) {
+      const row = await d.conversations.byId(conversationId);
+      if (!row) throw notFound("conversation not found");
+      if (row.agent_id === actor.id && row.status === "open") return d.service.view(row);
+      if (row.status !== "waiting") throw conflict(row.status === "open" ? "another agent has it" : "conversation is resolved");
+      const ok = await d.conversations.assign(conversationId, actor.id, { status: "waiting", agentId: null }, false);
+      if (!ok) throw conflict("another agent has it");
+      await onAssigned(conversationId, actor.id, "assigned");
+      return d.service.view((await d.conversations.byId(conversationId))!);
+    },
+    async transfer(actor: Actor, conversationId: string, toAgentId: string) {
+      const row = await owned(actor, conversationId);
+      const to = await d.accounts.agentById(toAgentId);
+      if (!to || !to.active) throw notFound("agent not found");
+      if (to.id === row.agent_id) return d.service.view(row);
+      const ok = await d.conversations.assign(conversationId, to.id, { status: row.status, agentId: row.agent_id }, false);
+      if (!ok) throw conflict("the conversation changed meanwhile");
+      if (row.agent_id) d.delivery.leaveConversation(row.agent_id, conversationId);
+      await onAssigned(conversationId, to.id, "transferred");
+      const view = await d.service.view((await d.conversations.byId(conversationId))!);
+      if (row.agent_id) d.delivery.agents.to(`agent:${row.agent_id}`).emit("conversation", view);
+      return view;
+    },
+    async resolve(actor: Actor, conversationId: string) {
+      const row = await owned(actor, conversationId);
+      if (!(await d.conversations.setStatus(conversationId, "resolved", { agentId: row.agent_id })))
+        throw conflict("the conversation changed meanwhile");
+      await system(conversationId, "resolved", actor.name);
+      await announce(conversationId);
+      void assignWaiting();
+      return d.service.view((await d.conversations.byId(conversationId))!);
+    },
+    /** The visitor is gone RELEASE_AFTER_MS: close the conversation, free the slot. */
+    async visitorLeft(visitorId: string) {
+      const row = await d.conversations.activeForVisitor(visitorId);
+      if (!row || !(await d.conversations.setStatus(row.id, "resolved", {}))) return;
+      await system(row.id, "visitor-left");
+      await announce(row.id);
+      void assignWaiting();
+    },
+    /** The agent is gone RELEASE_AFTER_MS: their open conversations go back to the queue. */
+    async agentGone(agentId: string) {
+      for (const row of await d.conversations.forAgent(agentId)) {
+        if (!(await d.conversations.setStatus(row.id, "waiting", { agentId }))) continue;
+        d.delivery.leaveConversation(agentId, row.id);
+        await system(row.id, "requeued", row.agent_name ?? "");
+        await announce(row.id);
+      }
+      void assignWaiting();
+    },
+  };
+}
+export type AssignmentService = ReturnType<typeof createAssignmentService>;

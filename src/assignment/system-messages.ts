@@ -1,0 +1,11 @@
+// Texts of the system messages that take seqs in a conversation's transcript.
+const texts = {
+  assigned: (n: string) => `${n} joined the conversation`,
+  transferred: (n: string) => `The conversation was transferred to ${n}`,
+  resolved: (n: string) => `${n || "The agent"} marked the conversation as resolved`,
+  "no-agent": () => "No agent is available right now. Leave a message and we will get back to you here.",
+  "visitor-left": () => "The visitor left",
+  requeued: (n: string) => `${n || "The agent"} is unavailable; waiting for the next agent`,
+};
+export type SystemKey = keyof typeof texts;
+export const systemText = (key: SystemKey, name = "") => texts[key](name);

@@ -1,0 +1,153 @@
+// The conversation view: the transcript (text only ever through textContent), earlier
+// history as the agent scrolls up, read receipts while the conversation is on screen,
+// and the visitor's typing indicator.
+import type { Message } from "../../events.js";
+import { el, formatBytes, linkify } from "../dom.js";
+import type { Entry } from "../runtime.js";
+import { clock } from "./format.js";
+import type { ConsoleState } from "./state.js";
+
+const STATE_TEXT: Record<string, string> = { pending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
+const NEAR_TOP_PX = 80;
+const NEAR_BOTTOM_PX = 48;
+
+/** Only our own upload URLs are put into src/href. */
+const safeUpload = (url: string) => (/^\/uploads\/[0-9a-f-]{36}$/.test(url) ? url : null);
+
+function attachmentNode(m: Pick<Message, "attachment" | "type">): Node | null {
+  const a = m.attachment;
+  const url = a && safeUpload(a.url);
+  if (!a || !url) return null;
+  if (m.type === "image" && a.mime.startsWith("image/")) {
+    return el("a", { href: url, target: "_blank", rel: "noopener", class: "att-img" }, el("img", { src: url, alt: a.name, loading: "lazy" }));
+  }
+  return el("a", { href: url, download: a.name, class: "att-file" }, el("span", { text: a.name }), el("span", { class: "muted", text: ` · ${formatBytes(a.size)}` }));
+}
+
+export function mountChat(state: ConsoleState): void {
+  const { rt } = state;
+  const scroll = document.getElementById("scroll")!;
+  const log = document.getElementById("log") as HTMLOListElement;
+  const older = document.getElementById("older")!;
+  const typing = document.getElementById("typing")!;
+  const rows = new Map<string, { li: HTMLLIElement; sig: string }>();
+  let current: string | null = null;
+  let loadingOlder = false;
+  let noMoreOlder = false;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function row(e: Entry, prev: Entry | undefined): HTMLLIElement {
+    const m = e.message;
+    const kind = m ? m.sender.type : "agent";
+    if (m?.type === "system") return el("li", { class: "msg msg--system" }, el("span", { text: m.body }));
+    const sender = m ? m.sender : { id: state.me.id, name: state.me.name, type: "agent" as const };
+    const own = sender.type === "agent" && sender.id === state.me.id;
+    const sameAsPrev = !!prev?.message && prev.message.sender.id === sender.id && prev.message.type !== "system";
+    const body = m ? m.body : (e.item?.body ?? "");
+    const att = m ? attachmentNode(m) : e.item?.attachment ? attachmentNode({ attachment: e.item.attachment, type: e.item.type as Message["type"] }) : null;
+    const showBody = body && !(att && body === (m?.attachment ?? e.item?.attachment)?.name);
+    const li = el(
+      "li",
+      { class: `msg msg--${kind}${own ? " msg--own" : ""}${sameAsPrev ? " msg--cont" : ""}`, "data-state": e.state ?? undefined, "data-seq": m ? String(m.seq) : undefined },
+      sameAsPrev ? null : el("span", { class: "msg__who", text: own ? "You" : sender.name }),
+      el("div", { class: "msg__bubble" }, showBody ? el("span", { class: "msg__text" }, linkify(body)) : null, att),
+      el("span", { class: "msg__meta" }, el("time", { text: clock(m ? m.createdAt : (e.item?.createdAt ?? "")) }), own && e.state ? ` · ${STATE_TEXT[e.state]}` : ""),
+    );
+    if (e.state === "failed" && e.item) {
+      const id = e.item.clientMsgId;
+      const retry = el("button", { type: "button", class: "linkbtn", text: "Retry" });
+      const drop = el("button", { type: "button", class: "linkbtn", text: "Discard" });
+      retry.addEventListener("click", () => rt.retry(id));
+      drop.addEventListener("click", () => rt.discard(id));
+      li.append(el("span", { class: "msg__failed" }, `Not sent (${e.item.error ?? "error"}). `, retry, " ", drop));
+    }
+    return li;
+  }
+
+  function atBottom(): boolean {
+    return scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  function render(): void {
+    if (!current) return;
+    const entries = rt.entries(current);
+    const stick = atBottom();
+    const fromBottom = scroll.scrollHeight - scroll.scrollTop;
+    const firstBefore = log.firstElementChild;
+    const seen = new Set<string>();
+    const nodes: HTMLLIElement[] = [];
+    entries.forEach((e, i) => {
+      const prev = entries[i - 1];
+      // Grouping depends on the previous row, so it is part of the signature.
+      const sig = `${e.state}|${e.message?.id ?? ""}|${prev?.message?.sender.id ?? ""}|${e.item?.state ?? ""}`;
+      let r = rows.get(e.key);
+      if (!r || r.sig !== sig) rows.set(e.key, (r = { li: row(e, prev), sig }));
+      seen.add(e.key);
+      nodes.push(r.li);
+    });
+    for (const k of rows.keys()) if (!seen.has(k)) rows.delete(k);
+    log.replaceChildren(...nodes);
+    if (stick) scroll.scrollTop = scroll.scrollHeight;
+    else if (firstBefore && log.firstElementChild !== firstBefore) scroll.scrollTop = scroll.scrollHeight - fromBottom; // older prepended
+    markRead();
+    maybeLoadOlder();
+  }
+
+  /** Read receipts only for what the agent can actually see: tab visible, at the bottom. */
+  function markRead(): void {
+    if (current && document.visibilityState === "visible" && atBottom()) {
+      const c = state.info(current);
+      if (c && (state.isMine(c) || state.me.role === "admin")) rt.markRead(current);
+    }
+  }
+
+  async function maybeLoadOlder(): Promise<void> {
+    if (!current || loadingOlder || noMoreOlder) return;
+    const oldest = rt.oldestSeq(current);
+    if (!oldest || oldest <= 1) return;
+    // Scrolled near the top, or the window does not even fill the view.
+    if (scroll.scrollTop > NEAR_TOP_PX && scroll.scrollHeight > scroll.clientHeight) return;
+    const id = current;
+    loadingOlder = true;
+    older.hidden = false;
+    try {
+      noMoreOlder = !(await rt.loadOlder(id));
+    } finally {
+      loadingOlder = false;
+      older.hidden = true;
+    }
+  }
+
+  function showTyping(text: string): void {
+    clearTimeout(typingTimer);
+    typing.textContent = text;
+    if (text) typingTimer = setTimeout(() => (typing.textContent = ""), 6000);
+  }
+
+  state.on("select", (id) => {
+    current = id;
+    rows.clear();
+    log.replaceChildren();
+    noMoreOlder = false;
+    showTyping("");
+    if (!id) return;
+    void rt.open(id).then(() => {
+      render();
+      scroll.scrollTop = scroll.scrollHeight;
+    });
+    render();
+    scroll.scrollTop = scroll.scrollHeight;
+  });
+  rt.on("change", () => render());
+  rt.on("typing", (t) => {
+    if (t.conversationId === current && t.from.type === "visitor") showTyping(t.isTyping ? `${t.from.name} is typing…` : "");
+  });
+  rt.on("incoming", ({ message }) => {
+    if (message.conversationId === current && message.sender.type === "visitor") showTyping("");
+  });
+  scroll.addEventListener("scroll", () => {
+    markRead();
+    void maybeLoadOlder();
+  }, { passive: true });
+  document.addEventListener("visibilitychange", markRead);
+}

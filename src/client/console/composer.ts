@@ -1,0 +1,120 @@
+// Writing a reply: Enter sends (Shift+Enter for a new line), typing is announced,
+// `/` opens the canned responses, files go through POST /api/uploads. Replying to a
+// waiting conversation claims it first: one step instead of two.
+import type { Conversation } from "../../events.js";
+import { ICONS, icon } from "../dom.js";
+import { ApiError, upload } from "./api.js";
+import { mountCanned } from "./canned.js";
+import type { ConsoleState } from "./state.js";
+
+export function mountComposer(state: ConsoleState, notice: (text: string, kind?: "error" | "info") => void): void {
+  const { rt, me } = state;
+  const form = document.getElementById("composer") as HTMLFormElement;
+  const text = document.getElementById("text") as HTMLTextAreaElement;
+  const file = document.getElementById("file") as HTMLInputElement;
+  const attach = document.getElementById("attach") as HTMLButtonElement;
+  const error = document.getElementById("composer-error")!;
+  attach.append(icon(ICONS.clip, 20));
+  const drafts = new Map<string, string>(); // per conversation, so switching loses nothing
+
+  const writable = (c: Conversation | undefined) =>
+    !!c && (c.status === "waiting" || (c.status === "open" && (c.agent?.id === me.id || me.role === "admin")));
+
+  function showError(msg: string): void {
+    error.textContent = msg;
+    error.hidden = !msg;
+  }
+
+  function grow(): void {
+    text.style.height = "auto";
+    text.style.height = `${Math.min(text.scrollHeight, 180)}px`;
+  }
+
+  /** A waiting conversation is claimed before the first reply goes out. */
+  async function ensureMine(c: Conversation): Promise<boolean> {
+    if (c.status !== "waiting") return true;
+    const res = await rt.act("conversation:claim", { conversationId: c.id });
+    if (!res.ok) notice(res.code === "CONFLICT" ? "Another agent took this conversation first." : res.message);
+    return res.ok;
+  }
+
+  async function send(): Promise<void> {
+    const c = state.selected ? state.info(state.selected) : undefined;
+    const body = text.value.trim();
+    if (!c || !body || !writable(c)) return;
+    if (!(await ensureMine(c))) return;
+    rt.send({ conversationId: c.id, type: "text", body });
+    text.value = "";
+    drafts.delete(c.id);
+    grow();
+    showError("");
+  }
+
+  async function sendFile(f: File): Promise<void> {
+    const c = state.selected ? state.info(state.selected) : undefined;
+    if (!c || !writable(c) || !(await ensureMine(c))) return;
+    attach.disabled = true;
+    showError("");
+    try {
+      const a = await upload(f);
+      rt.send({ conversationId: c.id, type: a.mime.startsWith("image/") ? "image" : "file", body: a.name, attachmentId: a.id, attachment: a });
+    } catch (err) {
+      showError(err instanceof ApiError ? err.message : "The upload failed; try again.");
+    } finally {
+      attach.disabled = false;
+    }
+  }
+
+  const picker = mountCanned(text, () => grow());
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void send();
+  });
+  text.addEventListener("keydown", (e) => {
+    if (picker.handleKey(e)) return;
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  });
+  text.addEventListener("input", () => {
+    grow();
+    picker.update();
+    if (state.selected) {
+      drafts.set(state.selected, text.value);
+      rt.setTyping(text.value.length > 0, state.selected);
+    }
+  });
+  attach.addEventListener("click", () => file.click());
+  file.addEventListener("change", () => {
+    const f = file.files?.[0];
+    file.value = "";
+    if (f) void sendFile(f);
+  });
+  text.addEventListener("paste", (e) => {
+    const f = e.clipboardData?.files?.[0];
+    if (f) {
+      e.preventDefault();
+      void sendFile(f);
+    }
+  });
+
+  let shownFor: string | null = null;
+  function render(): void {
+    const c = state.selected ? state.info(state.selected) : undefined;
+    form.hidden = !writable(c);
+    if (c && c.id !== shownFor) {
+      if (shownFor) rt.setTyping(false, shownFor);
+      shownFor = c.id;
+      text.value = drafts.get(c.id) ?? "";
+      picker.close();
+      showError("");
+      grow();
+      if (!form.hidden) text.focus();
+    }
+    text.placeholder = c?.status === "waiting" ? "Reply to claim this conversation… (/ for canned responses)" : "Reply… (type / for canned responses)";
+  }
+  state.on("change", render);
+  render();
+}

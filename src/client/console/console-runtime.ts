@@ -1,0 +1,60 @@
+// The shared client runtime (backoff, status, outbox, sync on reconnect, heartbeat)
+// with the one thing an agent needs that a visitor does not: long histories loaded a
+// window at a time. A conversation first seen with nothing held starts at its latest
+// WINDOW messages; older ones come with loadOlder() as the agent scrolls up.
+import type { Conversation } from "../../events.js";
+import { emitAck } from "../request.js";
+import { Runtime } from "../runtime.js";
+import type { ConversationLog } from "../timeline.js";
+
+export const WINDOW = 50;
+
+export class ConsoleRuntime extends Runtime {
+  /** Catching up never fetches more than WINDOW messages behind the newest one when
+   * nothing older is held: what lies before is "history", not a gap. A log that holds
+   * older messages is caught up in full, so what the agent has seen never gets a hole. */
+  protected sync(log: ConversationLog): Promise<void> {
+    const top = Math.max(log.maxSeq, log.info?.lastSeq ?? 0);
+    const base = top - WINDOW;
+    const oldest = this.oldestSeq(log.id) ?? Infinity;
+    if (base > log.contiguous && oldest > base) log.contiguous = base;
+    return super.sync(log);
+  }
+
+  oldestSeq(conversationId: string): number | null {
+    const first = this.timeline.get(conversationId)?.messages()[0];
+    return first ? first.seq : null;
+  }
+
+  /** Makes sure the latest messages of a conversation are held (opening it). */
+  open(conversationId: string): Promise<void> {
+    return this.sync(this.timeline.ensure(conversationId));
+  }
+
+  /** The WINDOW messages before the oldest held. Resolves whether even older ones exist. */
+  async loadOlder(conversationId: string): Promise<boolean> {
+    const oldest = this.oldestSeq(conversationId);
+    if (!oldest || oldest <= 1) return false;
+    const afterSeq = Math.max(0, oldest - 1 - WINDOW);
+    const res = await emitAck(this.conn.socket, "sync", { conversationId, afterSeq, limit: oldest - 1 - afterSeq });
+    if (!res.ok) return true; // try again on the next scroll
+    this.receive(res.messages, false);
+    return afterSeq > 0;
+  }
+
+  /** Claim, transfer, resolve: the answer's conversation is applied at once (the
+   * `conversation` event follows, for this agent's other tabs too). */
+  async act(
+    event: "conversation:claim" | "conversation:resolve" | "conversation:transfer",
+    payload: { conversationId: string; toAgentId?: string },
+  ): Promise<{ ok: true; conversation: Conversation } | { ok: false; code: string; message: string }> {
+    const res = await emitAck(this.conn.socket, event as "conversation:transfer", payload as { conversationId: string; toAgentId: string });
+    if (!res.ok) return { ok: false, code: res.error.code, message: res.error.message };
+    this.upsertConversation(res.conversation);
+    return { ok: true, conversation: res.conversation };
+  }
+
+  async setStatus(status: "online" | "away"): Promise<boolean> {
+    return (await emitAck(this.conn.socket, "agent:status", { status })).ok;
+  }
+}

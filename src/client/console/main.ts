@@ -1,0 +1,59 @@
+// The agent console's entry point (public/build/console.js): one runtime on the /agent
+// namespace, authenticated by the page's session cookie (no token), and the parts of
+// the page, each mounted on the shared state.
+import { ConsoleRuntime } from "./console-runtime.js";
+import { mountChat } from "./chat.js";
+import { mountComposer } from "./composer.js";
+import { mountHeader } from "./header.js";
+import { mountLists } from "./lists.js";
+import { mountNotify } from "./notify.js";
+import { mountPanel } from "./panel.js";
+import { ConsoleState, type Me } from "./state.js";
+import { mountStatusBar } from "./statusbar.js";
+
+const root = document.getElementById("console")!;
+const me = JSON.parse(root.dataset.me ?? "{}") as Me;
+
+const rt = new ConsoleRuntime({
+  url: location.origin,
+  namespace: "/agent",
+  token: () => null, // the session cookie goes with the handshake (same origin)
+  storageKey: `hf.console.${me.id}`,
+});
+const state = new ConsoleState(rt, me);
+
+const toast = document.getElementById("toast")!;
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function notice(text: string, kind: "error" | "info" = "error"): void {
+  clearTimeout(toastTimer);
+  toast.textContent = text;
+  toast.dataset.kind = kind;
+  toast.hidden = false;
+  toastTimer = setTimeout(() => (toast.hidden = true), 6000);
+}
+
+mountStatusBar(state);
+mountLists(state);
+mountHeader(state, notice);
+mountChat(state);
+mountComposer(state, notice);
+mountPanel(state);
+mountNotify(state);
+
+rt.on("authError", () => location.assign("/login?next=/agent"));
+// Every (re)connect: the lists may have moved while we were away.
+rt.on("ready", () => void state.refreshLists().catch(() => {}));
+rt.start();
+
+// The waiting list is announced live only while a conversation waits; one taken by a
+// colleague is noticed by this refresh. Cheap: one indexed query.
+const refresh = () => {
+  if (document.visibilityState !== "visible") return;
+  void state.refreshLists().catch(() => {});
+  void state.refreshTeam().catch(() => {});
+};
+setInterval(refresh, 20_000);
+document.addEventListener("visibilitychange", refresh);
+
+// For the browser tests and for debugging from the devtools console.
+(window as unknown as { holdfast: unknown }).holdfast = { rt, state };

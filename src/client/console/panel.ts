@@ -1,0 +1,145 @@
+// The visitor panel: who the visitor is and where they came from (visitor.meta), and
+// how good their connection is right now (presence store health), refreshed every few
+// seconds and at once on a `presence` event.
+import type { Presence } from "../../events.js";
+import { el } from "../dom.js";
+import { linkQuality } from "../util.js";
+import { getJson } from "./api.js";
+import { ago, browserOf, dateTime, localTimeIn } from "./format.js";
+import type { ConsoleState } from "./state.js";
+
+interface Device {
+  socketId: string;
+  transport: string;
+  reconnects: number;
+  connectedAt: number;
+}
+interface VisitorInfo {
+  visitor: {
+    id: string; name: string | null; email: string | null; pageUrl: string | null; referrer: string | null;
+    language: string | null; timezone: string | null; userAgent: string | null; firstSeenAt: string; lastSeenAt: string;
+    conversations: { id: string }[];
+  };
+  health: {
+    presence: Presence; rttMs: number | null; rttHistory: number[]; reconnects: number; recentReconnects: number;
+    transport: string | null; devices: Device[]; lastTrafficAt: number | null;
+  };
+}
+const REFRESH_MS = 10_000;
+
+function fact(dt: string, dd: string | Node, title?: string): HTMLElement[] {
+  const d = el("dd", { title }, dd);
+  return [el("dt", { text: dt }), d];
+}
+
+/** The page URL as a link only when it is http(s); anything else stays text. */
+function urlNode(url: string | null): string | Node {
+  if (!url) return "—";
+  try {
+    const u = new URL(url);
+    if (u.protocol === "http:" || u.protocol === "https:") return el("a", { href: u.href, target: "_blank", rel: "noopener noreferrer", text: url });
+  } catch {
+    /* not a URL */
+  }
+  return url;
+}
+
+function spark(svg: SVGSVGElement, values: number[]): void {
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren();
+  if (values.length < 2) return;
+  const max = Math.max(200, ...values);
+  const pts = values.map((v, i) => `${((i / (values.length - 1)) * 200).toFixed(1)},${(38 - (v / max) * 36).toFixed(1)}`).join(" ");
+  const limit = document.createElementNS(ns, "line");
+  const y = (38 - (800 / max) * 36).toFixed(1);
+  for (const [k, v] of [["x1", "0"], ["x2", "200"], ["y1", y], ["y2", y], ["class", "spark__limit"]]) limit.setAttribute(k, v);
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", pts);
+  line.setAttribute("class", "spark__line");
+  if (max >= 800) svg.append(limit);
+  svg.append(line);
+}
+
+export function mountPanel(state: ConsoleState): void {
+  const $ = (id: string) => document.getElementById(id)!;
+  let visitorId: string | null = null;
+  let last: VisitorInfo | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  function render(info: VisitorInfo): void {
+    const { visitor: v, health: h } = info;
+    $("vpanel-empty").hidden = true;
+    $("vpanel-body").hidden = false;
+    $("v-name").textContent = v.name || "Visitor";
+    $("v-email").textContent = v.email || "no email given";
+    const local = localTimeIn(v.timezone);
+    $("v-facts").replaceChildren(
+      ...fact("Page", urlNode(v.pageUrl)),
+      ...fact("Referrer", urlNode(v.referrer)),
+      ...fact("Language", v.language || "—"),
+      ...fact("Timezone", v.timezone ? `${v.timezone}${local ? ` (${local} there)` : ""}` : "—"),
+      ...fact("Browser", browserOf(v.userAgent), v.userAgent ?? undefined),
+      ...fact("First seen", dateTime(v.firstSeenAt)),
+      ...fact("Last seen", h.presence === "online" || h.presence === "unstable" ? "now" : ago(v.lastSeenAt)),
+      ...fact("Conversations", String(v.conversations.length)),
+    );
+    renderHealth(h.presence, h.rttMs, info);
+  }
+
+  function renderHealth(presence: Presence, rttMs: number | null, info: VisitorInfo): void {
+    const h = info.health;
+    const badge = $("h-presence");
+    badge.textContent = presence;
+    badge.className = `badge badge--${presence}`;
+    const rtt = $("h-rtt");
+    rtt.textContent = rttMs == null ? "RTT —" : `RTT ${rttMs} ms`;
+    rtt.dataset.quality = linkQuality(rttMs);
+    spark($("h-spark") as unknown as SVGSVGElement, h.rttHistory);
+    const hist = [...h.rttHistory].sort((a, b) => a - b);
+    $("h-spark-label").textContent = hist.length
+      ? `Last ${hist.length} RTTs: min ${hist[0]} · median ${hist[Math.floor(hist.length / 2)]} · max ${hist[hist.length - 1]} ms`
+      : "No RTT measured yet";
+    $("h-facts").replaceChildren(
+      ...fact("Reconnects", `${h.reconnects} total, ${h.recentReconnects} in 5 min`),
+      ...fact("Transport", h.transport ?? "—"),
+      ...fact("Last traffic", h.lastTrafficAt ? ago(h.lastTrafficAt) : "—"),
+      ...fact("Devices", String(h.devices.length)),
+    );
+    $("h-devices").replaceChildren(
+      ...h.devices.map((d) => el("li", { text: `${d.transport} · connected ${ago(d.connectedAt)} · ${d.reconnects} reconnects` })),
+    );
+  }
+
+  async function load(): Promise<void> {
+    if (!visitorId || document.visibilityState !== "visible") return;
+    const id = visitorId;
+    try {
+      const info = await getJson<VisitorInfo>(`/api/visitors/${encodeURIComponent(id)}`);
+      if (id !== visitorId) return;
+      last = info;
+      render(info);
+    } catch {
+      /* a transferred conversation is no longer ours to look at: keep what is shown */
+    }
+  }
+
+  state.on("select", (cid) => {
+    const c = cid ? state.info(cid) : undefined;
+    visitorId = c?.visitor.id ?? null;
+    last = null;
+    $("vpanel-empty").hidden = !!visitorId;
+    $("vpanel-body").hidden = true;
+    clearInterval(timer);
+    if (!visitorId) return;
+    void load();
+    timer = setInterval(() => void load(), REFRESH_MS);
+  });
+  state.rt.on("presence", (p) => {
+    if (p.participant.type === "visitor" && p.participant.id === visitorId && last) {
+      last.health.presence = p.presence;
+      if (p.rttMs != null) last.health.rttMs = p.rttMs;
+      renderHealth(p.presence, last.health.rttMs, last);
+    }
+  });
+  document.addEventListener("visibilitychange", () => void load());
+}

@@ -1,0 +1,81 @@
+// The only module that reads process.env. Everything is validated once at start-up so
+// a typo in a deployment fails loudly instead of running with a surprising default.
+import { z } from "zod";
+
+const ms = (def: number) => z.coerce.number().int().positive().default(def);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    "DATABASE_URL must be a postgres:// or postgresql:// URL",
+  ),
+  DATA_DIR: z.string().default("./data"),
+  REDIS_URL: optionalString,
+  ADMIN_EMAIL: optionalString,
+  ADMIN_PASSWORD: optionalString,
+  SESSION_SECRET: optionalString,
+  HEARTBEAT_INTERVAL_MS: ms(25_000),
+  OFFLINE_AFTER_MS: ms(30_000),
+  RELEASE_AFTER_MS: ms(120_000),
+  DELIVERY_RETRY_MS: ms(5_000),
+  ALLOWED_ORIGINS: optionalString,
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+  TRUST_PROXY: optionalString,
+});
+
+export type Config = {
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  sessionSecret?: string;
+  heartbeatIntervalMs: number;
+  offlineAfterMs: number;
+  releaseAfterMs: number;
+  deliveryRetryMs: number;
+  /** Origins allowed to embed the widget and open visitor sockets; empty = same origin only. */
+  allowedOrigins: string[];
+  uploadMaxBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  production: boolean;
+  trustProxy?: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    sessionSecret: e.SESSION_SECRET,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    offlineAfterMs: e.OFFLINE_AFTER_MS,
+    releaseAfterMs: e.RELEASE_AFTER_MS,
+    deliveryRetryMs: e.DELIVERY_RETRY_MS,
+    allowedOrigins: (e.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/$/, ""))
+      .filter(Boolean),
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
+    trustProxy: e.TRUST_PROXY,
+  };
+}

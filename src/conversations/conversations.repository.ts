@@ -1,0 +1,113 @@
+// Conversation rows. The database is the truth for status and assignment: every change
+// of owner is a conditional UPDATE, so two agents or two nodes can never both win.
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../lib/db.js";
+
+export interface ConversationRow {
+  id: string;
+  status: string;
+  visitor_id: string;
+  visitor_name: string | null;
+  agent_id: string | null;
+  agent_name: string | null;
+  last_seq: number;
+  visitor_read_seq: number;
+  agent_read_seq: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.agent_id, a.name AS agent_name,
+  c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at
+  FROM conversation c JOIN visitor v ON v.id = c.visitor_id LEFT JOIN agent a ON a.id = c.agent_id`;
+
+export function createConversationsRepository(prisma: Prisma) {
+  const one = async (where: string, ...params: unknown[]) =>
+    (await prisma.$queryRawUnsafe<ConversationRow[]>(`${SELECT} WHERE ${where}`, ...params))[0] ?? null;
+  const many = (where: string, ...params: unknown[]) =>
+    prisma.$queryRawUnsafe<ConversationRow[]>(`${SELECT} WHERE ${where}`, ...params);
+
+  return {
+    byId: (id: string) => one("c.id = $1", id),
+    activeForVisitor: (visitorId: string) =>
+      one("c.visitor_id = $1 AND c.status IN ('waiting', 'open')", visitorId),
+    latestForVisitor: (visitorId: string) =>
+      one("c.visitor_id = $1 ORDER BY c.created_at DESC LIMIT 1", visitorId),
+    forAgent: (agentId: string) =>
+      many("c.agent_id = $1 AND c.status = 'open' ORDER BY c.updated_at DESC", agentId),
+    waiting: (limit = 100) => many("c.status = 'waiting' ORDER BY c.created_at LIMIT $1::int", limit),
+    countOpenFor: async (agentId: string) =>
+      Number(
+        (
+          await prisma.$queryRawUnsafe<{ n: number }[]>(
+            "SELECT count(*)::int AS n FROM conversation WHERE agent_id = $1 AND status = 'open'",
+            agentId,
+          )
+        )[0].n,
+      ),
+
+    /** Returns the visitor's active conversation, creating it if there is none. Two
+     * racing creators are reconciled by the partial unique index: the loser re-reads. */
+    async ensureActive(visitorId: string): Promise<{ row: ConversationRow; created: boolean }> {
+      const existing = await this.activeForVisitor(visitorId);
+      if (existing) return { row: existing, created: false };
+      const inserted = await prisma.$executeRawUnsafe(
+        `INSERT INTO conversation (id, visitor_id, status) VALUES ($1, $2, 'waiting')
+         ON CONFLICT (visitor_id) WHERE status IN ('waiting', 'open') DO NOTHING`,
+        randomUUID(),
+        visitorId,
+      );
+      const row = await this.activeForVisitor(visitorId);
+      if (!row) throw new Error("conversation vanished after insert");
+      return { row, created: inserted > 0 };
+    },
+
+    /** Assigns if the conversation is still in `fromStatus` with `fromAgent` and the agent
+     * is below capacity. The agent row lock makes the capacity check exact. */
+    async assign(id: string, agentId: string, from: { status: string; agentId: string | null }, enforceCapacity = true): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const agent = await tx.$queryRawUnsafe<{ max_concurrent: number; active: boolean }[]>(
+          "SELECT max_concurrent, active FROM agent WHERE id = $1 FOR UPDATE",
+          agentId,
+        );
+        if (!agent[0]?.active) return false;
+        const load = await tx.$queryRawUnsafe<{ n: number }[]>(
+          "SELECT count(*)::int AS n FROM conversation WHERE agent_id = $1 AND status = 'open'",
+          agentId,
+        );
+        // Capacity binds automatic assignment; an agent may claim or be handed more.
+        if (enforceCapacity && Number(load[0].n) >= agent[0].max_concurrent) return false;
+        const n = await tx.$executeRawUnsafe(
+          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now()
+           WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4`,
+          agentId, id, from.status, from.agentId,
+        );
+        if (n) await tx.$executeRawUnsafe("UPDATE agent SET last_assigned_at = now() WHERE id = $1", agentId);
+        return n > 0;
+      });
+    },
+
+    /** Conditional status change (resolve, requeue). */
+    async setStatus(id: string, to: "waiting" | "resolved", from: { agentId?: string | null }): Promise<boolean> {
+      const n = await prisma.$executeRawUnsafe(
+        `UPDATE conversation SET status = $2, updated_at = now(),
+           agent_id = CASE WHEN $2 = 'waiting' THEN NULL ELSE agent_id END,
+           resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE resolved_at END
+         WHERE id = $1 AND status <> 'resolved' ${from.agentId !== undefined ? "AND agent_id IS NOT DISTINCT FROM $3" : ""}`,
+        id, to, ...(from.agentId !== undefined ? [from.agentId] : []),
+      );
+      return n > 0;
+    },
+
+    async markRead(id: string, who: "visitor" | "agent", upToSeq: number): Promise<number | null> {
+      const col = who === "visitor" ? "visitor_read_seq" : "agent_read_seq";
+      const rows = await prisma.$queryRawUnsafe<{ seq: number }[]>(
+        `UPDATE conversation SET ${col} = LEAST($2::int, last_seq) WHERE id = $1 AND ${col} < LEAST($2::int, last_seq)
+         RETURNING ${col} AS seq`,
+        id, upToSeq,
+      );
+      return rows[0] ? Number(rows[0].seq) : null;
+    },
+  };
+}
+export type ConversationsRepository = ReturnType<typeof createConversationsRepository>;

@@ -1,0 +1,35 @@
+// Payload schemas for every conversation event. Strict objects: unknown keys are junk
+// and refused with VALIDATION, as the contract asks.
+import { z } from "zod";
+
+export const MAX_BODY = 5000;
+const id = z.string().min(1).max(64);
+const seq = z.number().int().min(0).max(2_147_483_647);
+
+export const SendSchema = z.strictObject({
+  conversationId: id.optional(),
+  clientMsgId: z.string().min(1).max(64),
+  type: z.enum(["text", "image", "file", "card"]),
+  body: z.string().max(MAX_BODY),
+  attachmentId: id.optional(),
+}).refine((p) => p.type !== "text" || p.body.trim().length > 0, { message: "text body is empty", path: ["body"] })
+  .refine((p) => p.type === "text" || p.type === "card" || !!p.attachmentId, {
+    message: "image and file messages need an attachmentId",
+    path: ["attachmentId"],
+  });
+
+export const SyncSchema = z.strictObject({
+  conversationId: id.optional(),
+  afterSeq: seq,
+  limit: z.number().int().min(1).max(500).optional(),
+});
+
+export const ReadSchema = z.strictObject({ conversationId: id.optional(), upToSeq: seq });
+export const TypingSchema = z.strictObject({ conversationId: id.optional(), isTyping: z.boolean() });
+export const HbSchema = z.strictObject({
+  t: z.number().finite(),
+  rtt: z.number().finite().min(0).max(600_000).optional(),
+});
+export const ConversationIdSchema = z.strictObject({ conversationId: id });
+export const TransferSchema = z.strictObject({ conversationId: id, toAgentId: id });
+export const AgentStatusSchema = z.strictObject({ status: z.enum(["online", "away"]) });

@@ -1,0 +1,87 @@
+// Group commit. Sends that arrive while a batch is being written wait in a bounded queue
+// and go to the database together in the next transaction, so throughput is set by
+// statements per batch rather than by Prisma's per-query cost. A lone send on an idle
+// server is written at once (no timer on the latency path).
+import { AppError, isUniqueViolation } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { MessagesRepository, SendOutcome } from "./messages.repository.js";
+import type { SendRequest } from "./seq.js";
+
+interface Pending {
+  req: SendRequest;
+  resolve: (o: SendOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface WriterOptions {
+  /** Batches written at the same time (PGlite is one connection: 1). */
+  concurrency: number;
+  maxBatch: number;
+  /** Pending sends beyond this are refused with RATE_LIMITED instead of growing memory. */
+  maxQueue: number;
+}
+
+export function createMessageWriter(repo: MessagesRepository, log: Logger, opts: WriterOptions) {
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+  const stats = { batches: 0, messages: 0, fallbacks: 0 };
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    // One macrotask turn lets sends that arrived in the same I/O burst join the batch.
+    setImmediate(() => {
+      scheduled = false;
+      while (inFlight < opts.concurrency && queue.length) void run(queue.splice(0, opts.maxBatch));
+    });
+  }
+
+  async function run(batch: Pending[]) {
+    inFlight++;
+    try {
+      const outcomes = await repo.writeBatch(batch.map((p) => p.req));
+      stats.batches++;
+      stats.messages += batch.length;
+      outcomes.forEach((o, i) => batch[i].resolve(o));
+    } catch (err) {
+      // One bad send (or a retry that raced its original on another node) must not fail
+      // the others: write them one by one.
+      stats.fallbacks++;
+      log.debug("batch failed, writing one by one", { size: batch.length, err });
+      for (const p of batch) await writeAlone(p);
+    } finally {
+      inFlight--;
+      if (queue.length) schedule();
+    }
+  }
+
+  async function writeAlone(p: Pending, attempt = 0): Promise<void> {
+    try {
+      p.resolve((await repo.writeBatch([p.req]))[0]);
+    } catch (err) {
+      // A unique violation means a racing copy committed first: the retry finds it.
+      if (attempt < 2 && isUniqueViolation(err)) return writeAlone(p, attempt + 1);
+      p.reject(err);
+    }
+  }
+
+  return {
+    stats,
+    queueLength: () => queue.length,
+    write(req: SendRequest): Promise<SendOutcome> {
+      if (queue.length >= opts.maxQueue) {
+        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly"));
+      }
+      return new Promise((resolve, reject) => {
+        queue.push({ req, resolve, reject });
+        schedule();
+      });
+    },
+    /** Resolves when everything queued so far is written (graceful shutdown). */
+    async drain() {
+      while (queue.length || inFlight) await new Promise((r) => setTimeout(r, 5));
+    },
+  };
+}
+export type MessageWriter = ReturnType<typeof createMessageWriter>;

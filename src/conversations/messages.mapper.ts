@@ -1,0 +1,48 @@
+// Database rows to wire shapes (PROTOCOL.md "Types").
+import type { Attachment, Message, MessageType } from "../events.js";
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_type: string;
+  sender_id: string;
+  sender_name: string;
+  client_msg_id: string;
+  type: string;
+  body: string;
+  attachment_id: string | null;
+  created_at: Date | string;
+  a_name?: string | null;
+  a_size?: number | null;
+  a_mime?: string | null;
+}
+
+export const attachmentUrl = (id: string) => `/uploads/${id}`;
+
+export function toAttachment(id: string, name: string, size: number, mime: string): Attachment {
+  return { id, url: attachmentUrl(id), name, size: Number(size), mime };
+}
+
+export function toMessage(r: MessageRow): Message {
+  const m: Message = {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: Number(r.seq),
+    clientMsgId: r.client_msg_id,
+    sender: { type: r.sender_type as Message["sender"]["type"], id: r.sender_id, name: r.sender_name },
+    type: r.type as MessageType,
+    body: r.body,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+  if (r.attachment_id && r.a_name != null) {
+    m.attachment = toAttachment(r.attachment_id, r.a_name, Number(r.a_size), r.a_mime ?? "application/octet-stream");
+  }
+  return m;
+}
+
+/** Columns selected wherever messages are read, so every reader maps the same way. */
+export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.sender_name,
+  m.client_msg_id, m.type, m.body, m.attachment_id, m.created_at,
+  a.name AS a_name, a.size AS a_size, a.mime AS a_mime`;
+export const MESSAGE_FROM = `message m LEFT JOIN attachment a ON a.id = m.attachment_id`;

@@ -1,0 +1,77 @@
+// Pure rule of the write path: given the locked conversations, the messages already
+// stored for the batch's (sender, clientMsgId) keys and the batch itself, decide for each
+// send whether it is a duplicate, refused, or new, and give new ones the next seqs.
+// No I/O here, so the gapless/idempotent rules are testable on their own.
+import type { ErrorCode } from "../events.js";
+
+export interface SendRequest {
+  conversationId: string;
+  sender: { type: "visitor" | "agent" | "system"; id: string; name: string; admin?: boolean };
+  clientMsgId: string;
+  type: string;
+  body: string;
+  attachmentId?: string;
+}
+export interface LockedConversation {
+  id: string;
+  visitorId: string;
+  agentId: string | null;
+  status: string;
+  lastSeq: number;
+}
+export interface AttachmentInfo {
+  ownerType: string;
+  ownerId: string;
+}
+
+export type Decision =
+  | { kind: "new"; seq: number }
+  | { kind: "duplicate-stored"; key: string }
+  | { kind: "duplicate-in-batch"; index: number }
+  | { kind: "error"; code: ErrorCode | "STALE"; message: string };
+
+export const sendKey = (s: Pick<SendRequest, "sender" | "clientMsgId">) =>
+  `${s.sender.type}\u0000${s.sender.id}\u0000${s.clientMsgId}`;
+
+function refuse(req: SendRequest, conv: LockedConversation | undefined, att: Map<string, AttachmentInfo>) {
+  if (!conv) return { code: "NOT_FOUND" as const, message: "conversation not found" };
+  const s = req.sender;
+  if (s.type === "visitor") {
+    if (conv.visitorId !== s.id) return { code: "NOT_FOUND" as const, message: "conversation not found" };
+    // The visitor's conversation was resolved meanwhile: the caller opens a new one.
+    if (conv.status === "resolved") return { code: "STALE" as const, message: "conversation resolved" };
+  } else if (s.type === "agent") {
+    if (conv.agentId !== s.id && !s.admin) return { code: "FORBIDDEN" as const, message: "not your conversation" };
+    if (conv.status === "resolved") return { code: "CONFLICT" as const, message: "conversation is resolved" };
+  }
+  if (req.attachmentId) {
+    const a = att.get(req.attachmentId);
+    if (!a || a.ownerType !== s.type || a.ownerId !== s.id)
+      return { code: "NOT_FOUND" as const, message: "attachment not found" };
+  }
+  return null;
+}
+
+export function planBatch(
+  reqs: SendRequest[],
+  convs: Map<string, LockedConversation>,
+  stored: Set<string>,
+  attachments: Map<string, AttachmentInfo> = new Map(),
+): { decisions: Decision[]; lastSeq: Map<string, number> } {
+  const lastSeq = new Map<string, number>();
+  const firstInBatch = new Map<string, number>();
+  const decisions = reqs.map((req, i): Decision => {
+    const key = sendKey(req);
+    if (stored.has(key)) return { kind: "duplicate-stored", key };
+    const earlier = firstInBatch.get(key);
+    if (earlier !== undefined) return { kind: "duplicate-in-batch", index: earlier };
+    const conv = convs.get(req.conversationId);
+    const err = refuse(req, conv, attachments);
+    if (err) return { kind: "error", ...err };
+    const seq = (lastSeq.get(conv!.id) ?? conv!.lastSeq) + 1;
+    lastSeq.set(conv!.id, seq);
+    firstInBatch.set(key, i);
+    return { kind: "new", seq };
+  });
+  return { decisions, lastSeq };
+}

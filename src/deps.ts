@@ -1,0 +1,60 @@
+// What the application needs from the outside world, opened once by index.ts (or by a
+// test, with its own configuration): configuration, logger, database, Redis, presence.
+import { randomBytes, randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import { openDatabase, type Database } from "./lib/db.js";
+import { createLogger, type Logger } from "./lib/logger.js";
+import { migrate } from "./lib/migrate.js";
+import { createMemoryPresenceStore } from "./presence/memory.store.js";
+import type { PresenceStore, PresenceTimings } from "./presence/presence.types.js";
+import { createSettingsRepository } from "./settings/settings.repository.js";
+
+export interface Infra {
+  config: Config;
+  log: Logger;
+  db: Database;
+  presence: PresenceStore;
+  /** Two connections for the Socket.IO adapter (pub, sub), when REDIS_URL is set. */
+  redis?: { pub: Redis; sub: Redis; cmd: Redis };
+  nodeId: string;
+  sessionSecret: string;
+  close(): Promise<void>;
+}
+
+export function presenceTimings(c: Config): PresenceTimings {
+  return {
+    offlineAfterMs: c.offlineAfterMs,
+    releaseAfterMs: c.releaseAfterMs,
+    unstableRttMs: 800,
+    unstableReconnects: 3,
+    reconnectWindowMs: 5 * 60_000,
+  };
+}
+
+export async function openInfra(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Infra> {
+  const db = await openDatabase(config);
+  await migrate(db, log);
+  const settings = createSettingsRepository(db.prisma);
+  const sessionSecret =
+    config.sessionSecret ?? (await settings.getOrCreate("sessionSecret", () => randomBytes(32).toString("hex")));
+  const nodeId = randomUUID();
+  let redis: Infra["redis"];
+  let presence: PresenceStore;
+  if (config.redisUrl) {
+    const opts = { maxRetriesPerRequest: 3, lazyConnect: false };
+    redis = { pub: new Redis(config.redisUrl, opts), sub: new Redis(config.redisUrl, opts), cmd: new Redis(config.redisUrl, opts) };
+    const { createRedisPresenceStore } = await import("./presence/redis.store.js");
+    presence = createRedisPresenceStore(redis.cmd, presenceTimings(config), { nodeId });
+  } else {
+    presence = createMemoryPresenceStore(presenceTimings(config));
+  }
+  return {
+    config, log, db, presence, redis, nodeId, sessionSecret,
+    async close() {
+      await presence.close();
+      if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit(), redis.cmd.quit()]).catch(() => {});
+      await db.close();
+    },
+  };
+}

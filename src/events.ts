@@ -1,0 +1,123 @@
+// The wire contract (../shared/PROTOCOL.md section 3) as TypeScript types, shared by the
+// server, the browser runtime (src/client) and the tests. Change PROTOCOL.md first.
+
+export type ParticipantType = "visitor" | "agent";
+export type Presence = "online" | "unstable" | "offline" | "left";
+export type ConversationStatus = "waiting" | "open" | "resolved";
+export type MessageType = "text" | "image" | "file" | "card" | "system";
+export type ErrorCode =
+  | "VALIDATION"
+  | "AUTH_INVALID"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
+  | "CONTENT_BLOCKED"
+  | "CONFLICT"
+  | "INTERNAL";
+
+export interface Attachment {
+  id: string;
+  url: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  clientMsgId: string;
+  sender: { type: ParticipantType | "system"; id: string; name: string };
+  type: MessageType;
+  body: string;
+  attachment?: Attachment;
+  createdAt: string;
+}
+
+export interface Conversation {
+  id: string;
+  status: ConversationStatus;
+  visitor: { id: string; name: string; presence: Presence };
+  agent: { id: string; name: string } | null;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AckError = { ok: false; error: { code: ErrorCode; message: string } };
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
+export type AckFn<T extends object = object> = (res: Ack<T>) => void;
+
+export interface ReadyPayload {
+  you: { type: ParticipantType; id: string; name: string };
+  heartbeatIntervalMs: number;
+  serverTime: number;
+  conversations: Conversation[];
+}
+
+export interface SendPayload {
+  conversationId?: string;
+  clientMsgId: string;
+  type: Exclude<MessageType, "system">;
+  body: string;
+  attachmentId?: string;
+}
+export interface SyncPayload {
+  conversationId?: string;
+  afterSeq: number;
+  limit?: number;
+}
+
+export interface ClientToServerEvents {
+  "message:send": (p: SendPayload, ack: AckFn<{ message: Message; duplicate: boolean }>) => void;
+  sync: (p: SyncPayload, ack: AckFn<{ messages: Message[]; lastSeq: number; hasMore: boolean }>) => void;
+  "message:read": (p: { conversationId?: string; upToSeq: number }, ack: AckFn) => void;
+  typing: (p: { conversationId?: string; isTyping: boolean }, ack: AckFn) => void;
+  hb: (p: { t: number; rtt?: number }, ack: AckFn<{ t: number; serverTime: number }>) => void;
+  "conversation:claim": (p: { conversationId: string }, ack: AckFn<{ conversation: Conversation }>) => void;
+  "conversation:transfer": (
+    p: { conversationId: string; toAgentId: string },
+    ack: AckFn<{ conversation: Conversation }>,
+  ) => void;
+  "conversation:resolve": (p: { conversationId: string }, ack: AckFn<{ conversation: Conversation }>) => void;
+  "agent:status": (p: { status: "online" | "away" }, ack: AckFn) => void;
+}
+
+export interface ReceiptPayload {
+  conversationId: string;
+  reader: { type: ParticipantType; id: string };
+  upToSeq: number;
+}
+export interface TypingPayload {
+  conversationId: string;
+  from: { type: ParticipantType; id: string; name: string };
+  isTyping: boolean;
+}
+export interface PresencePayload {
+  conversationId?: string;
+  participant: { type: ParticipantType; id: string };
+  presence: Presence;
+  rttMs?: number;
+}
+
+export interface ServerToClientEvents {
+  ready: (p: ReadyPayload) => void;
+  message: (m: Message, ack: (res: { ok: true }) => void) => void;
+  receipt: (p: ReceiptPayload) => void;
+  typing: (p: TypingPayload) => void;
+  presence: (p: PresencePayload) => void;
+  conversation: (c: Conversation) => void;
+}
+
+/** Events between server nodes (Socket.IO serverSideEmit, carried by the Redis adapter). */
+export interface InterServerEvents {
+  deliver: (m: Message, exceptSocketId: string | null) => void;
+}
+
+export interface SocketData {
+  type: ParticipantType;
+  id: string;
+  name: string;
+  role?: "admin" | "agent";
+}

@@ -1,0 +1,22 @@
+// Connection lifecycle as presence input: connect/disconnect with device details, any
+// event (counted by the handler wrapper), and Socket.IO's own transport pongs, which
+// keep a visitor whose tab is hidden (timers throttled to ~1/min) honestly online.
+import type { AppSocket } from "../lib/socket.js";
+import type { PresenceStore } from "./presence.types.js";
+
+export function trackConnection(socket: AppSocket, presence: PresenceStore) {
+  const me = { type: socket.data.type, id: socket.data.id };
+  const raw = Number((socket.handshake.auth as { reconnects?: unknown })?.reconnects);
+  const reconnects = Number.isFinite(raw) && raw >= 0 ? Math.min(Math.floor(raw), 1_000_000) : 0;
+  const transport = () => (socket.conn.transport.name === "websocket" ? "websocket" : "polling") as "websocket" | "polling";
+
+  const ready = presence.connect(me, { socketId: socket.id, transport: transport(), reconnects, connectedAt: Date.now() });
+  socket.conn.on("packet", (packet: { type: string }) => {
+    if (packet.type === "pong") presence.traffic(me);
+  });
+  socket.conn.on("upgrade", () => presence.transport(me, socket.id, transport()));
+  socket.on("disconnect", () => {
+    void ready.then(() => presence.disconnect(me, socket.id));
+  });
+  return ready;
+}

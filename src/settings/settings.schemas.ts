@@ -1,0 +1,43 @@
+// What an admin may store under the "widget" and "contentFilter" settings. The same
+// schemas validate the admin forms and whatever is read back from the database, so a
+// hand-edited row can never reach the widget or the filter malformed.
+import { z } from "zod";
+
+/** Plain origins only: they end up in CORS checks and a CSP header. */
+export const ORIGIN_RE = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+
+const lines = (max: number, each: z.ZodType<string, string>) =>
+  z
+    .string()
+    .max(max * 120)
+    .transform((s) => s.split(/\r?\n|,/).map((l) => l.trim()).filter(Boolean))
+    .pipe(z.array(each).max(max));
+
+export const WidgetSchema = z.strictObject({
+  title: z.string().trim().min(1, "title is required").max(60),
+  color: z.string().trim().regex(/^#[0-9a-f]{6}$/i, "colour must look like #4f46e5"),
+  greeting: z.string().trim().max(300),
+  offlineMessage: z.string().trim().max(300),
+  position: z.enum(["right", "left"]),
+  allowedOrigins: z.array(z.string().regex(ORIGIN_RE)).max(50),
+});
+export type WidgetSettings = z.infer<typeof WidgetSchema>;
+
+/** The admin form: origins arrive as one textarea, one origin per line. */
+export const WidgetFormSchema = WidgetSchema.extend({
+  allowedOrigins: lines(50, z.string().transform((o) => o.replace(/\/$/, "")).pipe(z.string().regex(ORIGIN_RE, "origins look like https://www.example.com"))),
+});
+
+export const ContentFilterSchema = z.strictObject({
+  words: z.array(z.string().trim().min(1).max(100)).max(5000),
+  policy: z.enum(["mask", "block"]),
+});
+
+export const ContentFilterFormSchema = z.strictObject({
+  words: z
+    .string()
+    .max(200_000)
+    .transform((s) => [...new Set(s.split(/\r?\n/).map((w) => w.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().max(100, "each word at most 100 characters")).max(5000, "at most 5000 words")),
+  policy: z.enum(["mask", "block"], "policy must be mask or block"),
+});

@@ -1,0 +1,123 @@
+// The visitor's entry points: the chat page (`GET /`, and `/?embed=1` inside the
+// widget's iframe), the one-tag loader (`GET /widget.js`) and its settings
+// (`GET /api/widget/settings`). ALLOWED_ORIGINS, plus any origins the admin lists in
+// the widget settings, decide who may embed: CSP frame-ancestors on the embed page, CORS
+// on the settings. The loader itself is public (a script tag needs no permission), but
+// on a site that is not allowed it shows nothing.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ejs from "ejs";
+import express, { type Request, type Response } from "express";
+
+export interface WidgetSettings {
+  title: string;
+  color: string;
+  greeting: string;
+  position: "right" | "left";
+  offlineMessage: string;
+  /** Origins the admin allowed in the widget settings, on top of ALLOWED_ORIGINS. */
+  allowedOrigins?: string[];
+}
+
+export interface WidgetDeps {
+  settings: { getWidget(): Promise<WidgetSettings> };
+  allowedOrigins: string[];
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const VIEW = path.join(root, "views", "visitor.ejs");
+const BUNDLE = path.join(root, "public", "build", "widget.js");
+
+// Only plain origins may enter a CSP header: a configured value with a `;` or a space
+// would otherwise inject directives.
+const ORIGIN_RE = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+
+/** The page's policy: no inline script or style at all; sockets and uploads same-origin. */
+function csp(frameAncestors: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors.join(" ")}`,
+  ].join("; ");
+}
+
+export function widgetRoutes(deps: WidgetDeps): express.Router {
+  const router = express.Router();
+  const clean = (list: readonly string[] | undefined) => (list ?? []).map((o) => o.trim().replace(/\/$/, "")).filter((o) => ORIGIN_RE.test(o));
+  const fromEnv = clean(deps.allowedOrigins);
+  const allowedNow = (s: WidgetSettings) => [...new Set([...fromEnv, ...clean(s.allowedOrigins)])];
+
+  router.get("/", async (req: Request, res: Response, next) => {
+    try {
+      const embed = req.query.embed === "1";
+      const settings = await deps.settings.getWidget();
+      const html = await ejs.renderFile(VIEW, { widget: settings, embed }, { async: false });
+      res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...allowedNow(settings)] : ["'self'"]));
+      // frame-ancestors governs framing; an X-Frame-Options from a global middleware
+      // (helmet) would refuse every allowed embedder.
+      res.removeHeader("X-Frame-Options");
+      res.setHeader("Cache-Control", "no-cache");
+      res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+      res.type("html").send(html);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get("/widget.js", (_req, res, next) => {
+    if (!existsSync(BUNDLE)) return next(); // not built: the 404 handler answers
+    // Loaded by third-party pages: a same-origin CORP (helmet's default) would block it.
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    // The URL is not versioned, so keep caches short and let ETags revalidate.
+    res.setHeader("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
+    res.sendFile(BUNDLE, { etag: true, lastModified: true, headers: { "Content-Type": "application/javascript; charset=utf-8" } });
+  });
+
+  router.get("/widget.js.map", (_req, res, next) => {
+    if (!existsSync(`${BUNDLE}.map`)) return next();
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    res.sendFile(`${BUNDLE}.map`);
+  });
+
+  const cors = (req: Request, res: Response, s: WidgetSettings) => {
+    res.vary("Origin");
+    const origin = req.headers.origin;
+    if (origin && allowedNow(s).includes(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    }
+  };
+
+  router.options("/api/widget/settings", async (req, res, next) => {
+    try {
+      cors(req, res, await deps.settings.getWidget());
+      res.setHeader("Access-Control-Allow-Methods", "GET");
+      res.setHeader("Access-Control-Max-Age", "600");
+      res.status(204).end();
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get("/api/widget/settings", async (req, res, next) => {
+    try {
+      const s = await deps.settings.getWidget();
+      cors(req, res, s);
+      res.setHeader("Cache-Control", "public, max-age=60");
+      res.json({ title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,139 @@
+// Shared pieces of the browser suites: Debian's Chromium through playwright-core (never
+// a downloaded browser), an agent played by a real socket.io-client, and small readers
+// of the visitor page's DOM.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from "playwright-core";
+import { io } from "socket.io-client";
+import type { Conversation, Message, ReadyPayload } from "../../src/events.js";
+import { widgetRoutes } from "../../src/widget/widget.routes.js";
+import { agentToken, call, until, type ClientSocket, type Participant } from "../helpers/clients.js";
+import { startServer as startRealServer, type TestServer } from "../helpers/server.js";
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// The pages load public/build/*.js: bundle the current sources (under a second) so the
+// suite never tests a stale build when run without `npm run build`.
+execFileSync(process.execPath, [path.resolve(import.meta.dirname, "../../scripts/build-client.mjs"), "--no-check", "--quiet"], { stdio: "inherit" });
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A fresh context (its own localStorage) with the page's errors surfaced in test output. */
+export async function newPage(browser: Browser, opts: Parameters<Browser["newContext"]>[0] = {}) {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 820 }, locale: "en-US", ...opts });
+  const page = await context.newPage();
+  // Script errors and console errors (a CSP violation, say) fail the tests that assert
+  // `errors` is empty; the browser's own network logs are expected on a bad network.
+  const errors: string[] = [];
+  const network = /^(Failed to load resource|WebSocket connection to)/;
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && !network.test(m.text()) && errors.push(`console: ${m.text()}`));
+  return { context, page, errors };
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+export async function sendFromPage(page: Page, text: string): Promise<void> {
+  await page.locator(".hf-textarea").fill(text);
+  await page.locator(".hf-textarea").press("Enter");
+}
+
+/** The visitor's own rows: body text and state (pending/sent/delivered/read/failed). */
+export function myRows(page: Page | Frame): Promise<{ text: string; state: string }[]> {
+  return page.$$eval(".hf-row--mine:not(.hf-welcome)", (lis) =>
+    lis.map((li) => ({ text: li.querySelector(".hf-bubble")?.textContent ?? "", state: (li as HTMLElement).dataset.state ?? "" })),
+  );
+}
+
+export async function waitStates(page: Page | Frame, texts: string[], states: string[], timeout = 15_000): Promise<void> {
+  await until(
+    async () => {
+      const rows = await myRows(page);
+      return texts.every((t) => rows.some((r) => r.text === t && states.includes(r.state)));
+    },
+    timeout,
+    `rows ${JSON.stringify(texts)} in state ${states.join("|")}`,
+  );
+}
+
+/** The admin agent, online, following every conversation assigned to it. */
+export interface Agent extends Participant {
+  conversations: Map<string, Conversation>;
+  /** Everything the agent can read of a conversation of a conversation, fetched with `sync` (seq order). */
+  transcript(conversationId: string): Promise<Message[]>;
+  send(conversationId: string, body: string): Promise<Message>;
+  waitConversation(timeoutMs?: number): Promise<Conversation>;
+}
+
+export async function agentOnline(base: string): Promise<Agent> {
+  const { token } = await agentToken(base);
+  // Listeners go on before connecting: an assignment made during the handshake arrives
+  // in the same read as `ready`, before any code awaiting `ready` could subscribe.
+  const socket: ClientSocket = io(`${base}/agent`, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
+  const conversations = new Map<string, Conversation>();
+  const received: Message[] = [];
+  socket.on("conversation", (c) => conversations.set(c.id, c));
+  socket.on("message", (m, ack) => {
+    received.push(m);
+    ack({ ok: true });
+  });
+  const ready = await new Promise<ReadyPayload>((resolve, reject) => {
+    socket.once("ready", resolve);
+    socket.once("connect_error", reject);
+  });
+  for (const c of ready.conversations) conversations.set(c.id, c);
+  const p: Participant = { socket, ready, received, close: () => socket.disconnect() };
+  let n = 0;
+  const handed = new Set<string>();
+  return Object.assign(p, {
+    conversations,
+    async transcript(conversationId: string) {
+      const res = await call(p.socket, "sync", { conversationId, afterSeq: 0, limit: 500 });
+      if (!res.ok) throw new Error(`sync: ${JSON.stringify(res)}`);
+      return res.messages as Message[];
+    },
+    async send(conversationId: string, body: string) {
+      const res = await call(p.socket, "message:send", { conversationId, clientMsgId: `agent-${Date.now()}-${n++}`, type: "text", body });
+      if (!res.ok) throw new Error(`agent send: ${JSON.stringify(res)}`);
+      return res.message as Message;
+    },
+    /** The next conversation assigned to this agent that no earlier call returned. */
+    async waitConversation(timeoutMs = 10_000) {
+      const fresh = () => [...conversations.values()].find((c) => c.agent?.id === p.ready.you.id && !handed.has(c.id));
+      await until(() => !!fresh(), timeoutMs, "a conversation assigned to the agent");
+      const c = fresh()!;
+      handed.add(c.id);
+      return c;
+    },
+  });
+}
+
+/** Bodies of visitor messages in a transcript, in seq order. */
+export const visitorBodies = (ms: Message[]) => ms.filter((m) => m.sender.type === "visitor").map((m) => m.body);
+
+/** A real server whose widget settings carry a brand, as an admin would set them. */
+export async function startServer(opts: Parameters<typeof startRealServer>[0] = {}): Promise<TestServer> {
+  const srv = await startRealServer(opts);
+  mountWidgetRoutes(srv, opts.env?.ALLOWED_ORIGINS);
+  const settings = srv.application.deps.settings;
+  await settings.setWidget({ ...(await settings.getWidget()), title: "Acme Support" });
+  return srv;
+}
+
+// TEMPORARY, until app.ts mounts widgetRoutes itself: splice the router in before the
+// 404 handler. Does nothing once the app serves /widget.js on its own.
+function mountWidgetRoutes(srv: TestServer, allowedOrigins = "") {
+  const app = srv.application.app as unknown as { use(r: unknown): void; router: { stack: { name: string; handle?: { stack?: { route?: { path?: string } }[] } }[] } };
+  const stack = app.router.stack;
+  if (stack.some((l) => l.handle?.stack?.some((r) => r.route?.path === "/widget.js"))) return;
+  app.use(widgetRoutes({ settings: srv.application.deps.settings, allowedOrigins: allowedOrigins.split(",").filter(Boolean) }));
+  const layer = stack.pop()!;
+  stack.splice(stack.findIndex((l) => l.name === "notFoundHandler"), 0, layer);
+}

@@ -1,0 +1,123 @@
+// Bad networks in real Chromium: messages typed while offline wait in the outbox and
+// arrive exactly once, in order, when the browser is back; a reload with unsent
+// messages loses nothing; a reload racing an ack creates no duplicate.
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { until } from "../helpers/clients.js";
+import type { TestServer } from "../helpers/server.js";
+import { agentOnline, launch, myRows, newPage, sendFromPage, shot, startServer, visitorBodies, waitStates, type Agent } from "./browser.js";
+
+const DONE = ["sent", "delivered", "read"];
+
+/** Blocks the page's Socket.IO traffic (both transports) while `blocked.on` is true. */
+async function socketGate(page: Page) {
+  const gate = { on: false };
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => (gate.on ? ws.close({ code: 1006 }) : ws.connectToServer()));
+  await page.route(/\/socket\.io\//, (route) => (gate.on ? route.abort("connectionrefused") : route.continue()));
+  return gate;
+}
+
+describe("visitor page on a bad network (Chromium)", function () {
+  this.timeout(90_000);
+  let browser: Browser;
+  let srv: TestServer;
+  let agent: Agent;
+
+  before(async () => {
+    browser = await launch();
+    srv = await startServer();
+    agent = await agentOnline(srv.url);
+  });
+  after(async () => {
+    agent?.close();
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  it("holds three messages typed offline and delivers each exactly once, in order", async () => {
+    const { context, page, errors } = await newPage(browser);
+    await page.goto(srv.url);
+    await sendFromPage(page, "first");
+    await waitStates(page, ["first"], DONE);
+    const conv = await agent.waitConversation();
+
+    await context.setOffline(true);
+    await page.locator("#hf-app[data-status=offline]").waitFor();
+    for (const text of ["one", "two", "three"]) await sendFromPage(page, text);
+    await agent.send(conv.id, "while you were away"); // reaches the page only through `sync`
+    assert.deepEqual((await myRows(page)).slice(1), ["one", "two", "three"].map((text) => ({ text, state: "pending" })));
+    await page.locator(".hf-banner[data-state=offline]").waitFor();
+    await shot(page, "page-offline");
+
+    await context.setOffline(false); // `online` fires: the page reconnects at once
+    await waitStates(page, ["one", "two", "three"], DONE);
+    const transcript = await agent.transcript(conv.id);
+    assert.deepEqual(visitorBodies(transcript), ["first", "one", "two", "three"]);
+    const away = page.locator(".hf-row--theirs .hf-bubble", { hasText: "while you were away" });
+    await away.waitFor();
+    assert.equal(await away.count(), 1);
+    // The page holds the conversation in seq order: the agent's message (sent while the
+    // visitor was offline) sits before the three that reached the server later.
+    const pageOrder = await page.$$eval(".hf-list .hf-bubble, .hf-list .hf-system", (els) => els.map((e) => e.textContent));
+    const serverOrder = transcript.map((m) => m.body);
+    assert.deepEqual(pageOrder, serverOrder);
+    await until(() => agent.received.filter((m) => m.body === "three").length > 0, 5000, "live delivery to the agent");
+    const live = agent.received.filter((m) => ["one", "two", "three"].includes(m.body)).map((m) => m.body);
+    assert.deepEqual(live, ["one", "two", "three"], "each delivered to the agent once, in order");
+
+    // The handshake told the server about the reconnect and the last seq held.
+    const auths = [...srv.application.io.of("/visitor").sockets.values()].map((s) => s.handshake.auth as Record<string, unknown>);
+    assert.ok(auths.some((a) => Number(a.reconnects) >= 1 && Number(a.lastSeq) >= 1), JSON.stringify(auths));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("keeps unsent messages across a reload and sends them when the server is reachable", async () => {
+    const { context, page, errors } = await newPage(browser);
+    const gate = await socketGate(page);
+    await page.goto(srv.url);
+    await sendFromPage(page, "before reload");
+    await waitStates(page, ["before reload"], DONE);
+    const conv = await agent.waitConversation();
+
+    await context.setOffline(true);
+    await page.locator("#hf-app[data-status=offline]").waitFor();
+    await sendFromPage(page, "typed offline 1");
+    await sendFromPage(page, "typed offline 2");
+    gate.on = true; // the network is back but the chat server is not reachable
+    await context.setOffline(false);
+    await page.reload();
+    await page.locator(".hf-booted").waitFor();
+    await until(async () => (await myRows(page)).length >= 3, 10_000, "transcript after reload");
+    // The conversation so far (cached) and the two unsent messages, still pending.
+    assert.deepEqual(await myRows(page), [
+      { text: "before reload", state: "sent" },
+      { text: "typed offline 1", state: "pending" },
+      { text: "typed offline 2", state: "pending" },
+    ]);
+    await page.locator(".hf-banner-btn").waitFor({ state: "visible", timeout: 20_000 });
+    await shot(page, "page-reconnecting");
+
+    gate.on = false;
+    await page.locator(".hf-banner-btn").click(); // "Retry now"
+    await waitStates(page, ["typed offline 1", "typed offline 2"], DONE);
+    assert.deepEqual(visitorBodies(await agent.transcript(conv.id)), ["before reload", "typed offline 1", "typed offline 2"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("creates no duplicate when the page reloads while a send is in flight", async () => {
+    const { context, page } = await newPage(browser);
+    await page.goto(srv.url);
+    await sendFromPage(page, "hello");
+    await waitStates(page, ["hello"], DONE);
+    const conv = await agent.waitConversation();
+    await sendFromPage(page, "racing the reload");
+    await page.reload(); // the ack may or may not have arrived; the outbox resends by clientMsgId
+    await waitStates(page, ["racing the reload"], DONE);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(visitorBodies(await agent.transcript(conv.id)), ["hello", "racing the reload"]);
+    assert.equal((await myRows(page)).filter((r) => r.text === "racing the reload").length, 1);
+    await context.close();
+  });
+});

@@ -1,0 +1,115 @@
+// Starts a real Holdfast on an ephemeral port for a test: in this process (createApplication
+// with injected configuration) or as a child process (for kill -9 tests). Each server gets
+// a fresh database: a temporary PGlite directory, or a new PostgreSQL database when
+// db = "postgres" (the suites run on both when HOLDFAST_TEST_POSTGRES=1).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createApplication, type Application } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { openInfra } from "../../src/deps.js";
+import { createLogger } from "../../src/lib/logger.js";
+
+export type DbKind = "pglite" | "postgres";
+export const PG_ADMIN_URL = process.env.HOLDFAST_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const REDIS_URL = process.env.HOLDFAST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const ADMIN = { email: "admin@test.local", password: "admin-password-1" };
+
+/** The databases every messaging suite runs on. */
+export function testDatabases(): DbKind[] {
+  return process.env.HOLDFAST_TEST_POSTGRES === "1" ? ["pglite", "postgres"] : ["pglite"];
+}
+
+export interface Store {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database; the same Store can be handed to several servers (restart, cluster). */
+export async function freshStore(db: DbKind): Promise<Store> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-test-"));
+  if (db === "pglite") {
+    return { env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `hf_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  application: Application;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+const baseEnv = (extra: Record<string, string>) => ({
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  LOG_LEVEL: process.env.HOLDFAST_TEST_LOG ?? "error",
+  SESSION_SECRET: "test-secret-0123456789abcdef0123456789",
+  ...extra,
+});
+
+/** In-process server. Pass `store` to share a database between servers. */
+export async function startServer(opts: { db?: DbKind; env?: Record<string, string>; store?: Store } = {}): Promise<TestServer> {
+  const store = opts.store ?? (await freshStore(opts.db ?? "pglite"));
+  const config = loadConfig({ ...baseEnv(store.env), ...opts.env, PORT: "0" });
+  const infra = await openInfra(config, createLogger(config.logLevel));
+  const http: Server = createServer();
+  const application = await createApplication(http, infra);
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    application,
+    store,
+    async stop() {
+      http.closeAllConnections();
+      http.close();
+      await application.close();
+      if (!opts.store) await store.drop();
+    },
+  };
+}
+
+/** The built server (dist/index.js) as a child process, for crash tests. */
+export async function startProcess(store: Store, env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn(process.execPath, ["dist/index.js"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: { ...process.env, ...baseEnv(store.env), LOG_LEVEL: "info", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (b) => (stderr += b));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (b) => {
+      out += b;
+      const m = /"msg":"holdfast listening","port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child, kill: () => child.kill("SIGKILL") };
+}

@@ -1,0 +1,140 @@
+// Bad input gets VALIDATION and changes nothing; junk never crashes the server; visitors
+// only ever reach their own conversation; handshakes fail with the contract's codes.
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+import { agentToken, call, connect, connectAgent, connectVisitor, sleep, visitorSession } from "../helpers/clients.js";
+import { startServer, testDatabases, type TestServer } from "../helpers/server.js";
+
+const long = (n: number) => "x".repeat(n);
+const BAD: Record<string, unknown[]> = {
+  "message:send": [
+    undefined, null, 42, "text", [],
+    {},
+    { clientMsgId: "a", type: "text" },
+    { clientMsgId: "", type: "text", body: "hi" },
+    { clientMsgId: long(65), type: "text", body: "hi" },
+    { clientMsgId: "a", type: "shout", body: "hi" },
+    { clientMsgId: "a", type: "system", body: "hi" },
+    { clientMsgId: "a", type: "text", body: 7 },
+    { clientMsgId: "a", type: "text", body: "   " },
+    { clientMsgId: "a", type: "text", body: long(5001) },
+    { clientMsgId: "a", type: "text", body: "hi", extra: true },
+    { clientMsgId: "a", type: "image", body: "pic" },
+    { clientMsgId: 5, type: "text", body: "hi" },
+    { conversationId: 5, clientMsgId: "a", type: "text", body: "hi" },
+  ],
+  sync: [undefined, {}, { afterSeq: -1 }, { afterSeq: "0" }, { afterSeq: 0, limit: 501 }, { afterSeq: 0, limit: 0 }, { afterSeq: 1.5 }, { afterSeq: 0, junk: 1 }],
+  "message:read": [undefined, {}, { upToSeq: -2 }, { upToSeq: "3" }, { upToSeq: 1, x: 1 }],
+  typing: [undefined, {}, { isTyping: "yes" }, { isTyping: true, x: 1 }],
+  hb: [undefined, {}, { t: "now" }, { t: 1, rtt: -5 }, { t: 1, rtt: "fast" }, { t: 1, y: 2 }],
+  "conversation:claim": [undefined, {}, { conversationId: 1 }, { conversationId: "" }],
+  "conversation:transfer": [undefined, {}, { conversationId: "c" }, { conversationId: "c", toAgentId: 3 }],
+  "conversation:resolve": [undefined, {}, { conversationId: null }],
+  "agent:status": [undefined, {}, { status: "busy" }, { status: "online", x: 1 }],
+};
+
+for (const db of testDatabases()) {
+  describe(`bad input and isolation [${db}]`, function () {
+    let srv: TestServer;
+    before(async () => (srv = await startServer({ db })));
+    after(async () => srv?.stop());
+
+    it("answers VALIDATION for every malformed payload of every event, and stores nothing", async () => {
+      const v = await visitorSession(srv.url);
+      const visitor = await connectVisitor(srv.url, v.token);
+      const agent = await connectAgent(srv.url, (await agentToken(srv.url)).token);
+      for (const [event, payloads] of Object.entries(BAD)) {
+        const visitorEvent = !event.startsWith("conversation:") && event !== "agent:status";
+        for (const p of payloads) {
+          const s = visitorEvent ? visitor.socket : agent.socket;
+          const res = await call(s, event, p);
+          assert.equal(res.ok, false, `${event} ${JSON.stringify(p)} was accepted`);
+          assert.equal(res.error.code, "VALIDATION", `${event} ${JSON.stringify(p)}: ${JSON.stringify(res)}`);
+          assert.equal(typeof res.error.message, "string");
+        }
+      }
+      const r = await call(visitor.socket, "sync", { afterSeq: 0 });
+      assert.deepEqual(r.messages, [], "nothing was stored");
+      const fallback = await fetch(`${srv.url}/api/visitor/conversation`, { headers: { authorization: `Bearer ${v.token}` } });
+      assert.equal((await fallback.json()).conversation, null, "no conversation was created");
+      visitor.close();
+      agent.close();
+    });
+
+    it("survives events without ack, unknown events and oversized frames", async () => {
+      const v = await visitorSession(srv.url);
+      const visitor = await connectVisitor(srv.url, v.token);
+      visitor.socket.emit("message:send" as any, { nonsense: true });
+      visitor.socket.emit("unknown:event" as any, { a: 1 }, () => {});
+      visitor.socket.emit("sync" as any);
+      (visitor.socket as any).emit("hb", 1, 2, 3, 4);
+      visitor.socket.emit("message:send", { clientMsgId: "no-ack", type: "text", body: "still stored" } as any);
+      await sleep(300);
+      const r = await call(visitor.socket, "sync", { afterSeq: 0 });
+            const own = r.messages.filter((m: any) => m.sender.type !== "system");
+      assert.deepEqual(own.map((m: any) => m.clientMsgId), ["no-ack"], "a send without ack is processed");
+      // A frame above maxHttpBufferSize closes that connection only; the server lives on.
+      const big = await connectVisitor(srv.url, v.token);
+      const closed = new Promise((res) => big.socket.on("disconnect", res));
+      big.socket.emit("message:send", { clientMsgId: "big", type: "text", body: long(200_000) } as any);
+      await closed;
+      const health = await fetch(`${srv.url}/healthz`);
+      assert.equal(health.status, 200);
+      const again = await call(visitor.socket, "hb", { t: 5 });
+      assert.equal(again.ok, true);
+      assert.equal(again.t, 5);
+      assert.equal(typeof again.serverTime, "number");
+      visitor.close();
+    });
+
+    it("keeps visitors inside their own conversation", async () => {
+      const a = await visitorSession(srv.url, "Alice");
+      const b = await visitorSession(srv.url, "Bob");
+      const alice = await connectVisitor(srv.url, a.token);
+      const bob = await connectVisitor(srv.url, b.token);
+      const sent = await call(alice.socket, "message:send", { clientMsgId: "secret", type: "text", body: "my address is..." });
+      const cid = sent.message.conversationId;
+      const steal = await call(bob.socket, "sync", { conversationId: cid, afterSeq: 0 });
+      assert.equal(steal.ok, false);
+      assert.equal(steal.error.code, "NOT_FOUND");
+      const inject = await call(bob.socket, "message:send", { conversationId: cid, clientMsgId: "evil", type: "text", body: "hi" });
+      assert.equal(inject.ok, false);
+      assert.equal(inject.error.code, "NOT_FOUND");
+      const read = await call(bob.socket, "message:read", { conversationId: cid, upToSeq: 1 });
+      assert.equal(read.ok, false);
+      const typing = await call(bob.socket, "typing", { conversationId: cid, isTyping: true });
+      assert.equal(typing.ok, false);
+      const own = await call(bob.socket, "sync", { afterSeq: 0 });
+      assert.deepEqual(own.messages, []);
+      await sleep(100);
+      assert.equal(bob.received.length, 0, "bob received nothing of alice's");
+      // Visitors cannot use agent events at all: the event is unknown on /visitor.
+      const claim = await Promise.race([call(bob.socket, "conversation:claim", { conversationId: cid }, 500).catch(() => "no answer"), sleep(600)]);
+      assert.equal(claim, "no answer");
+      alice.close();
+      bob.close();
+    });
+
+    it("refuses handshakes with AUTH_REQUIRED or AUTH_INVALID", async () => {
+      for (const [nsp, auth, code] of [
+        ["/visitor", {}, "AUTH_REQUIRED"],
+        ["/visitor", { token: "v.forged.zz.sig" }, "AUTH_INVALID"],
+        ["/visitor", { token: 12 }, "AUTH_INVALID"],
+        ["/agent", {}, "AUTH_REQUIRED"],
+        ["/agent", { token: "nope" }, "AUTH_INVALID"],
+      ] as const) {
+        const err = await connect(srv.url, nsp, auth).then(() => null, (e) => e);
+        assert.ok(err, `${nsp} ${JSON.stringify(auth)} connected`);
+        assert.equal(err.data?.code, code, `${nsp} ${JSON.stringify(auth)}`);
+      }
+      // A visitor token is not an agent token.
+      const v = await visitorSession(srv.url);
+      const err = await connect(srv.url, "/agent", { token: v.token }).then(() => null, (e) => e);
+      assert.equal(err?.data?.code, "AUTH_INVALID");
+      const raw = io(srv.url + "/nope", { transports: ["websocket"], forceNew: true, reconnection: false });
+      const e2 = await new Promise<any>((res) => raw.on("connect_error", res));
+      assert.match(e2.message, /Invalid namespace/);
+      raw.close();
+    });
+  });
+}
