@@ -16,8 +16,12 @@ import { createConsoleService } from "./console/console.service.js";
 import { securityHeaders } from "./lib/security.js";
 import type { Deps } from "./services.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
+import { widgetRoutes } from "./widget/widget.routes.js";
 
 export async function createWeb(d: Deps) {
+  // ALLOWED_ORIGINS as configured; the settings sync below adds the admin's origins to
+  // the live config list in place, and the widget routes re-read those per request.
+  const envOrigins = [...d.config.allowedOrigins];
   const session = createWebSession({ config: d.config, prisma: d.db.prisma, secret: d.sessionSecret, log: d.log });
   const sync = startSettingsSync({
     settings: d.settings,
@@ -41,6 +45,7 @@ export async function createWeb(d: Deps) {
   });
 
   const routes = express.Router();
+  routes.use(widgetRoutes({ settings: d.settings, allowedOrigins: envOrigins }));
   routes.use(loginRoutes({ accounts: d.accounts, auth, agents: d.delivery.agents }));
   routes.use(consoleRoutes({ auth, console: consoleService, canned: d.repos.canned, tokens: d.tokens }));
   routes.use(adminRoutes({ auth, agents, canned: d.repos.canned, settings: d.settings, sync, repo: createAdminRepository(d.db.prisma), health }));

@@ -7,7 +7,6 @@ import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { io } from "socket.io-client";
 import type { Conversation, Message, ReadyPayload } from "../../src/events.js";
-import { widgetRoutes } from "../../src/widget/widget.routes.js";
 import { agentToken, call, until, type ClientSocket, type Participant } from "../helpers/clients.js";
 import { startServer as startRealServer, type TestServer } from "../helpers/server.js";
 
@@ -121,19 +120,7 @@ export const visitorBodies = (ms: Message[]) => ms.filter((m) => m.sender.type =
 /** A real server whose widget settings carry a brand, as an admin would set them. */
 export async function startServer(opts: Parameters<typeof startRealServer>[0] = {}): Promise<TestServer> {
   const srv = await startRealServer(opts);
-  mountWidgetRoutes(srv, opts.env?.ALLOWED_ORIGINS);
   const settings = srv.application.deps.settings;
   await settings.setWidget({ ...(await settings.getWidget()), title: "Acme Support" });
   return srv;
-}
-
-// TEMPORARY, until app.ts mounts widgetRoutes itself: splice the router in before the
-// 404 handler. Does nothing once the app serves /widget.js on its own.
-function mountWidgetRoutes(srv: TestServer, allowedOrigins = "") {
-  const app = srv.application.app as unknown as { use(r: unknown): void; router: { stack: { name: string; handle?: { stack?: { route?: { path?: string } }[] } }[] } };
-  const stack = app.router.stack;
-  if (stack.some((l) => l.handle?.stack?.some((r) => r.route?.path === "/widget.js"))) return;
-  app.use(widgetRoutes({ settings: srv.application.deps.settings, allowedOrigins: allowedOrigins.split(",").filter(Boolean) }));
-  const layer = stack.pop()!;
-  stack.splice(stack.findIndex((l) => l.name === "notFoundHandler"), 0, layer);
 }

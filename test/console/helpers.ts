@@ -12,10 +12,10 @@ export const ARTIFACTS = path.join(root, "test-artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 let built = false;
-/** public/build/console.js and admin.js, from the current sources. */
+/** public/build/*.js (console.js and admin.js among them), from the current sources. */
 export function buildConsoleBundles(): void {
   if (built) return;
-  execFileSync(process.execPath, [path.join(root, "scripts/build-console.mjs"), "--quiet"], { stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(root, "scripts/build-client.mjs"), "--no-check", "--quiet"], { stdio: "inherit" });
   built = true;
 }
 
