@@ -4,7 +4,10 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
-const http = createServer();
+// Answers /healthz (how the bench knows it is up); Socket.IO serves its own path.
+const http = createServer((req, res) => {
+  res.writeHead(req.url === "/healthz" ? 200 : 404).end();
+});
 const io = new Server(http, { transports: ["websocket", "polling"] });
 let seq = 0;
 for (const nsp of ["/visitor", "/agent"]) {
@@ -20,6 +23,7 @@ for (const nsp of ["/visitor", "/agent"]) {
     });
   });
 }
-http.listen(0, "127.0.0.1", () => {
+http.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   process.stdout.write(JSON.stringify({ msg: "relay listening", port: http.address().port }) + "\n");
 });
+process.on("SIGTERM", () => process.exit(0));

@@ -1,119 +1,141 @@
-// Benchmark: Holdfast (embedded database, every message durable before its ack) against
-// a minimal raw Socket.IO relay, same load, same machine, same run. Writes BENCHMARKS.md.
-// Usage: npm run bench [-- --rate 1000 --seconds 20 --visitors 200 --agents 4]
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
+// Benchmark of the message path: Holdfast on the embedded database (PGlite), and on
+// PostgreSQL when one is reachable on 127.0.0.1:5432, against a minimal raw Socket.IO
+// relay; same load, same machine, same run. Writes the "messages" section of BENCHMARKS.md.
+//   npm run bench [-- --rate 1000 --seconds 15 --visitors 200 --agents 4]
+//   options: --no-postgres; --only relay|pglite|postgres (prints, leaves BENCHMARKS.md alone);
+//   --profile DIR (node --cpu-prof for the Holdfast servers); BENCH_TRACE=1 (per-250 ms trace)
+// Every loop is bounded (fixed count of messages, fixed drain time) and talks to 127.0.0.1 only.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { connect, runLoad } from "./load.mjs";
+import { runLoad } from "./load.mjs";
+import { writeMessagesSection } from "./messages-report.mjs";
+import { disconnectAll, holdfastParties, relayParties } from "./parties.mjs";
+import { cpuDelta, createBenchDatabase } from "./postgres.mjs";
+import { machine, root } from "./report.mjs";
+import { cpuSeconds, onInterrupt, peakRssMb, rssMb, runQueueWaitNs, startServer } from "./servers.mjs";
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+const argv = process.argv.slice(2);
+const NUMERIC = ["rate", "seconds", "visitors", "agents"];
+const flags = new Map();
+for (let i = 0; i < argv.length; i++) {
+  const name = argv[i].replace(/^--/, "");
+  const takesValue = [...NUMERIC, "only", "profile"].includes(name);
+  if (!argv[i].startsWith("--") || (!takesValue && name !== "no-postgres")) throw new Error(`unknown argument ${argv[i]}`);
+  flags.set(name, takesValue ? argv[++i] : true);
+}
+const opts = { rate: 1000, seconds: 15, visitors: 200, agents: 4 };
+for (const k of NUMERIC) {
+  if (!flags.has(k)) continue;
+  opts[k] = Number(flags.get(k));
+  if (!(opts[k] > 0 && opts[k] <= 100_000)) throw new Error(`--${k} needs a positive number`);
+}
+if (opts.seconds > 600) throw new Error("--seconds: at most 600");
+if (opts.visitors > 100 * opts.agents) throw new Error("at most 100 visitors per agent (the API caps an agent's capacity at 100)");
+const only = flags.get("only") ?? null;
+if (only && !["relay", "pglite", "postgres"].includes(only)) throw new Error("--only takes relay, pglite or postgres");
+const want = (k) => !only || only === k;
+const profileDir = flags.has("profile") ? path.resolve(flags.get("profile") ?? path.join(os.tmpdir(), "holdfast-bench-profiles")) : null;
+const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+const host = machine();
+const startedAt = new Date();
+const ADMIN = { email: "bench@local", password: "bench-password" };
+
+const metric = async (url, name) => {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
 };
-const RATE = arg("rate", 1000), SECONDS = arg("seconds", 20), VISITORS = arg("visitors", 200), AGENTS = arg("agents", 4);
-const root = path.resolve(import.meta.dirname, "..");
+const writerStats = async (url) => [await metric(url, "holdfast_write_batches_total"), await metric(url, "holdfast_messages_written_total")];
 
-function start(script, env) {
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (b) => {
-      out += b;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on("exit", (c) => reject(new Error(`${script} exited ${c}`)));
-  });
-}
-const cpuSeconds = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
-};
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-async function post(url, p, body, token) {
-  const r = await fetch(url + p, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return r.json();
+/** BENCH_TRACE=1: the server's CPU and run-queue wait per 250 ms (next to load.mjs's latency). */
+function traceServer(pid, label) {
+  if (!process.env.BENCH_TRACE) return () => {};
+  const samples = [];
+  const timer = setInterval(() => samples.push([cpuSeconds(pid), runQueueWaitNs(pid)]), 250);
+  return () => {
+    clearInterval(timer);
+    const d = (k, scale) => samples.slice(1).map((s, i) => Math.round((s[k] - samples[i][k]) * scale)).join(" ");
+    console.error(`${label} server CPU % per 250 ms: ${d(0, 400)}\n${label} server run-queue wait ms per 250 ms: ${d(1, 1e-6)}`);
+  };
 }
 
-async function holdfastParties(url) {
-  const admin = await post(url, "/api/agent/token", { email: "bench@local", password: "bench-password" });
-  const agents = [];
-  for (let i = 0; i < AGENTS; i++) {
-    const email = `agent${i}@bench.local`;
-    await post(url, "/api/agents", { email, name: `Agent ${i}`, password: "bench-password", role: "agent", maxConcurrent: 1000 }, admin.token);
-    const t = await post(url, "/api/agent/token", { email, password: "bench-password" });
-    agents.push(await connect(url, "/agent", { token: t.token }));
-  }
-  const visitors = [];
-  for (let i = 0; i < VISITORS; i++) {
-    const s = await post(url, "/api/visitor/session", { name: `Visitor ${i}` });
-    const v = await connect(url, "/visitor", { token: s.token });
-    const r = await v.socket.emitWithAck("message:send", { clientMsgId: "hello", type: "text", body: "hello" });
-    visitors.push({ socket: v.socket, conversationId: r.message.conversationId });
-  }
-  await new Promise((r) => setTimeout(r, 1000)); // let assignment settle
-  return { agents, visitors };
-}
-
-async function relayParties(url) {
-  const agents = [];
-  for (let i = 0; i < AGENTS; i++) {
-    const rooms = Array.from({ length: VISITORS }, (_, v) => v).filter((v) => v % AGENTS === i).map((v) => `conversation:c${v}`);
-    agents.push(await connect(url, "/agent", { rooms }));
-  }
-  const visitors = [];
-  for (let i = 0; i < VISITORS; i++) {
-    const v = await connect(url, "/visitor", { rooms: [`conversation:c${i}`] });
-    visitors.push({ socket: v.socket, conversationId: `c${i}` });
-  }
-  return { agents, visitors };
-}
-
-async function measure(label, script, env, parties) {
-  const srv = await start(script, env);
+async function measure(label, script, env, parties, db) {
+  const isHoldfast = script.startsWith("dist");
+  const nodeArgs = profileDir && isHoldfast ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const srv = await startServer(script, { cwd: root, env, nodeArgs });
+  const pid = srv.child.pid;
   try {
-    const p = await parties(srv.url);
-    // Warm-up, then the measured run.
-    await runLoad({ ...p, rate: Math.min(RATE, 200), seconds: 2, label: `${label}-warm` });
-    const cpu0 = cpuSeconds(srv.child.pid);
-    const res = await runLoad({ ...p, rate: RATE, seconds: SECONDS, label });
-    res.serverCpuPct = ((cpuSeconds(srv.child.pid) - cpu0) / res.sendSeconds) * 100;
-    res.serverRssMb = rssMb(srv.child.pid);
-    for (const x of [...p.agents, ...p.visitors]) x.socket.disconnect();
+    const t0 = Date.now();
+    const p = await parties(srv.url, { ...opts, admin: ADMIN });
+    console.error(`bench: ${label}: ${opts.visitors} conversations set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // Warm-up (JIT, connection pool, caches), then the measured run.
+    await runLoad({ ...p, rate: Math.min(opts.rate, 200), seconds: 2, label: `${label}-warm` });
+    const w0 = isHoldfast ? await writerStats(srv.url) : null;
+    const [cpu0, wait0, db0] = [cpuSeconds(pid), runQueueWaitNs(pid), await db?.backendCpu()];
+    const endTrace = traceServer(pid, label);
+    const res = await runLoad({ ...p, rate: opts.rate, seconds: opts.seconds, label });
+    endTrace();
+    const wall = res.sendSeconds;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const dbCpu = db ? cpuDelta(db0, await db.backendCpu()) : NaN;
+    res.serverCpuPct = (cpu / wall) * 100;
+    res.dbCpuPct = (dbCpu / wall) * 100;
+    // CPU per message sent, server and database together: the cost that decides capacity.
+    res.cpuPerMsgUs = ((cpu + (Number.isFinite(dbCpu) ? dbCpu : 0)) / res.sent) * 1e6;
+    res.serverWaitPct = ((runQueueWaitNs(pid) - wait0) / 1e9 / wall) * 100;
+    res.serverRssMb = rssMb(pid);
+    res.serverPeakRssMb = peakRssMb(pid);
+    if (w0) {
+      const [batches, written] = (await writerStats(srv.url)).map((x, i) => x - w0[i]);
+      res.writer = { batches, written, perBatch: written / batches };
+    }
+    disconnectAll(p);
     return res;
   } finally {
-    srv.child.kill("SIGKILL");
+    await srv.stop();
   }
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
-const env = { PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "bench@local", ADMIN_PASSWORD: "bench-password", LOG_LEVEL: "warn", NODE_ENV: "production" };
-const relay = await measure("relay", "bench/raw-relay.mjs", {}, relayParties);
-const holdfast = await measure("holdfast", "dist/index.js", env, holdfastParties);
-rmSync(dataDir, { recursive: true, force: true });
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const results = [];
+const notes = [];
+const hfEnv = (extra) => ({
+  ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production",
+  TRUST_PROXY: "loopback", DATABASE_URL: "", REDIS_URL: "", ...extra,
+});
+/** Runs fn with a temporary data directory, removed afterwards (also if interrupted). */
+async function withDataDir(fn) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const done = onInterrupt(remove);
+  try {
+    return await fn(dir);
+  } finally {
+    done();
+    remove();
+  }
+}
 
-const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : "-");
-const row = (r) => `| ${r.label} | ${r.offered} | ${f(r.throughput)} | ${r.delivered}/${r.sent} | ${r.failed} | ${f(r.e2e.p50)} | ${f(r.e2e.p90)} | ${f(r.e2e.p99)} | ${f(r.e2e.max)} | ${f(r.ack.p50)} | ${f(r.ack.p99)} | ${f(r.serverCpuPct)} | ${f(r.serverRssMb)} |`;
-const md = `# Benchmarks
-
-Latest run: ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}.
-Command: \`npm run bench -- --rate ${RATE} --seconds ${SECONDS} --visitors ${VISITORS} --agents ${AGENTS}\`
-
-${VISITORS} visitors send at a fixed total rate (open loop) for ${SECONDS} s to ${AGENTS} agents; the
-agent clients run in the load process, so latency is measured on one clock from the
-visitor's send to the agent's receipt (e2e) and to the visitor's ack (ack). \`relay\` is a
-minimal Socket.IO relay with no database, auth or validation; \`holdfast\` stores every
-message durably in the embedded database (PGlite) before its ack, with group commit.
-Load generator and server share the same 2-core machine.
-
-| server | offered msg/s | delivered msg/s | delivered/sent | failed | e2e p50 ms | e2e p90 ms | e2e p99 ms | e2e max ms | ack p50 ms | ack p99 ms | server CPU % | server RSS MB |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
-${row(relay)}
-${row(holdfast)}
-
-Target (issue "reliable message path"): 1,000 msg/s persisted on the embedded database with e2e p99 under 50 ms.
-`;
-writeFileSync(path.join(root, "BENCHMARKS.md"), md);
-console.log(md);
+console.error(`bench: ${opts.visitors} visitors -> ${opts.agents} agents, ${opts.rate} msg/s for ${opts.seconds} s`);
+if (want("relay")) results.push(await measure("raw relay", "bench/raw-relay.mjs", {}, relayParties));
+if (want("pglite")) {
+  results.push(await withDataDir((dir) => measure("holdfast, PGlite", "dist/index.js", hfEnv({ DATA_DIR: dir }), holdfastParties)));
+}
+if (want("postgres") && !flags.has("no-postgres")) {
+  const db = await createBenchDatabase();
+  if (db.error) notes.push(`PostgreSQL variant skipped: ${db.error}`);
+  else {
+    const done = onInterrupt(db.drop);
+    try {
+      const env = (dir) => hfEnv({ DATA_DIR: dir, DATABASE_URL: db.url });
+      results.push(await withDataDir((dir) => measure("holdfast, PostgreSQL", "dist/index.js", env(dir), holdfastParties, db)));
+    } finally {
+      done();
+      await db.drop();
+    }
+  }
+}
+// A partial run (--only) prints its table but leaves BENCHMARKS.md to full runs.
+const file = writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, write: !only });
+console.error(file ? `bench: wrote ${file}` : "bench: --only given, BENCHMARKS.md left as it was");
 process.exit(0);

@@ -6,7 +6,6 @@ import express from "express";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
-import { originAllowed } from "./accounts/socket-auth.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
 import type { Io } from "./conversations/delivery.js";
 import type { Infra } from "./deps.js";
@@ -35,13 +34,14 @@ export async function createApplication(httpServer: HttpServer, infra: Infra) {
     // (which count as presence traffic) arrive well inside the offline window even from
     // hidden tabs; and a transport timeout that ends at about OFFLINE_AFTER_MS, so the
     // socket is not torn down (and reconnected) before presence has said "offline".
-    pingInterval: Math.max(1000, Math.floor(config.offlineAfterMs / 3)),
-    pingTimeout: Math.max(1000, Math.floor((config.offlineAfterMs * 2) / 3)),
+    pingInterval: Math.max(100, Math.floor(config.offlineAfterMs / 3)),
+    pingTimeout: Math.max(200, Math.floor((config.offlineAfterMs * 2) / 3)),
+    // Cross-origin polling needs CORS headers; the namespace handshake (visitorAuth) is
+    // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
     cors: {
       origin: (origin, cb) => cb(null, !origin || config.allowedOrigins.includes(origin)),
       credentials: true,
     },
-    allowRequest: (req, cb) => cb(null, !req.url?.includes("/visitor") || originAllowed(req, config.allowedOrigins)),
   });
   if (infra.redis) io.adapter(createAdapter(infra.redis.pub, infra.redis.sub));
 

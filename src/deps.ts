@@ -43,7 +43,17 @@ export async function openInfra(config: Config, log: Logger = createLogger(confi
   let presence: PresenceStore;
   if (config.redisUrl) {
     const opts = { maxRetriesPerRequest: 3, lazyConnect: false };
-    redis = { pub: new Redis(config.redisUrl, opts), sub: new Redis(config.redisUrl, opts), cmd: new Redis(config.redisUrl, opts) };
+    // The adapter subscribes at once, while the connection may still be in its handshake;
+    // ioredis then sends its INFO ready check / CLIENT SETINFO after the SUBSCRIBE, the
+    // check fails in subscriber mode and the subscriptions are silently lost (ioredis#2037:
+    // the node never hears the others). A subscriber connection needs neither.
+    const subOpts = { ...opts, enableReadyCheck: false, disableClientInfo: true };
+    redis = { pub: new Redis(config.redisUrl, opts), sub: new Redis(config.redisUrl, subOpts), cmd: new Redis(config.redisUrl, opts) };
+    // ioredis reconnects by itself; without a listener an error event would be thrown as
+    // "Unhandled error event" (and is, at shutdown, for commands racing the close).
+    for (const [name, client] of Object.entries(redis)) {
+      client.on("error", (err: Error) => log.warn("redis connection error", { connection: name, err: err.message }));
+    }
     const { createRedisPresenceStore } = await import("./presence/redis.store.js");
     presence = createRedisPresenceStore(redis.cmd, presenceTimings(config), { nodeId });
   } else {

@@ -20,7 +20,7 @@ export function buildServices(infra: Infra, io: Io) {
   const repos = {
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db.prisma),
-    messages: createMessagesRepository(db.prisma),
+    messages: createMessagesRepository(db),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),
   };

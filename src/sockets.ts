@@ -41,6 +41,12 @@ export function setupSockets(d: Deps) {
         serverTime: Date.now(),
         conversations: row ? [await d.conversations.view(row)] : [],
       });
+      // Agent presence reaches visitors on changes only: a (re)connecting visitor needs
+      // where the assigned agent stands now (online/away in the header, delivered ticks).
+      if (row?.agent_id) {
+        const agent = { type: "agent" as const, id: row.agent_id };
+        socket.emit("presence", { conversationId: row.id, participant: agent, presence: await presence.presence(agent) });
+      }
     });
   });
 

@@ -45,7 +45,7 @@ export async function createWeb(d: Deps) {
   });
 
   const routes = express.Router();
-  routes.use(widgetRoutes({ settings: d.settings, allowedOrigins: envOrigins }));
+  routes.use(widgetRoutes({ settings: d.settings, allowedOrigins: envOrigins, presence: d.presence }));
   routes.use(loginRoutes({ accounts: d.accounts, auth, agents: d.delivery.agents }));
   routes.use(consoleRoutes({ auth, console: consoleService, canned: d.repos.canned, tokens: d.tokens }));
   routes.use(adminRoutes({ auth, agents, canned: d.repos.canned, settings: d.settings, sync, repo: createAdminRepository(d.db.prisma), health }));

@@ -10,7 +10,9 @@ export function accountsRoutes(accounts: AccountsService) {
   const r = Router();
   const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
   const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
-  const sessionsPerIp = createRateLimiter({ limit: 60, windowMs: 60_000 });
+  // Generous: on mobile networks whole regions share one address behind carrier-grade
+  // NAT, and a refused session is a customer who cannot write at all.
+  const sessionsPerIp = createRateLimiter({ limit: 300, windowMs: 60_000 });
 
   r.post("/api/visitor/session", async (req, res) => {
     sessionsPerIp.hit(req.ip ?? "?");

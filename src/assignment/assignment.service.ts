@@ -65,19 +65,25 @@ export function createAssignmentService(d: AssignmentDeps) {
   // Runs are serialised per node; a request during a run schedules one more run.
   let running: Promise<void> | null = null;
   let again = false;
-  async function runOnce() {
-    const waiting = await d.conversations.waiting(50);
-    if (!waiting.length) return;
+  const PAGE = 50;
+  /** One page of the queue, oldest first. True when a full page moved: there may be more. */
+  async function runOnce(): Promise<boolean> {
+    const waiting = await d.conversations.waiting(PAGE);
+    if (!waiting.length) return false;
     let pool = await candidates();
+    let assigned = 0;
     for (const conv of waiting) {
+      if (!rankCandidates(pool).length) break; // everyone is full: the rest keeps waiting
       for (const cand of rankCandidates(pool)) {
         if (await d.conversations.assign(conv.id, cand.id, { status: "waiting", agentId: null })) {
           pool = pool.map((c) => (c.id === cand.id ? afterAssign(c, Date.now()) : c));
+          assigned++;
           await onAssigned(conv.id, cand.id, "assigned");
           break;
         }
       }
     }
+    return waiting.length === PAGE && assigned > 0;
   }
   function assignWaiting(): Promise<void> {
     if (running) {
@@ -87,7 +93,11 @@ export function createAssignmentService(d: AssignmentDeps) {
     running = (async () => {
       do {
         again = false;
-        await runOnce().catch((err) => d.log.error("assignment run failed", { err }));
+        const more = await runOnce().catch((err) => {
+          d.log.error("assignment run failed", { err });
+          return false;
+        });
+        if (more) again = true;
       } while (again);
       running = null;
     })();
@@ -131,6 +141,7 @@ export function createAssignmentService(d: AssignmentDeps) {
       await onAssigned(conversationId, to.id, "transferred");
       const view = await d.service.view((await d.conversations.byId(conversationId))!);
       if (row.agent_id) d.delivery.agents.to(`agent:${row.agent_id}`).emit("conversation", view);
+      void assignWaiting(); // the giver's slot is free: the queue may move
       return view;
     },
     async resolve(actor: Actor, conversationId: string) {

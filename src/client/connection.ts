@@ -6,16 +6,11 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ReadyPayload, ServerToClientEvents } from "../events.js";
 import { Heartbeat } from "./heartbeat.js";
+import { FRESH_ATTEMPT_MS, STABLE_MS, type Status } from "./status.js";
 import { backoffDelay, Emitter } from "./util.js";
 
+export type { Status } from "./status.js";
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export type Status =
-  | { state: "idle" }
-  | { state: "connecting" }
-  | { state: "connected" }
-  | { state: "reconnecting"; retryInSec: number; attempt: number }
-  | { state: "offline" };
 
 export interface ConnectionEvents {
   status: Status;
@@ -38,6 +33,11 @@ export class Connection extends Emitter<ConnectionEvents> {
   private started = false;
   private failures = 0;
   private connections = 0;
+  private connectedAt = 0;
+  /** The attempt in flight: null when none, or when it was abandoned on purpose. */
+  private pending: { engine: unknown; at: number } | null = null;
+  /** "Retry now" came during a young attempt: if it fails, go again without waiting. */
+  private retryAtOnce = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly hb: Heartbeat;
@@ -55,24 +55,21 @@ export class Connection extends Emitter<ConnectionEvents> {
       // `reconnects` counts successful connections before this one, since page load.
       auth: (cb) => cb({ ...opts.auth(), reconnects: this.connections }),
     });
-    this.hb = new Heartbeat(this.socket, (rtt) => this.emit("rtt", rtt), () => {
-      this.socket.disconnect();
-      this.scheduleRetry();
-    });
+    this.hb = new Heartbeat(this.socket, (rtt) => this.emit("rtt", rtt), () => (this.socket.disconnect(), this.scheduleRetry()));
     this.socket.on("connect", () => {
       // Polling came first after a failure; once WebSocket upgrades fine, go back to it.
       this.socket.io.engine?.once("upgrade", () => this.setTransports(["websocket", "polling"]));
       this.connections++;
-      this.failures = 0;
+      this.connectedAt = Date.now();
+      this.pending = null;
+      this.retryAtOnce = false;
       this.clearRetry();
       this.setStatus({ state: "connected" });
     });
-    this.socket.on("ready", (p) => {
-      this.hb.start(p.heartbeatIntervalMs);
-      this.emit("ready", p);
-    });
+    this.socket.on("ready", (p) => (this.hb.start(p.heartbeatIntervalMs), this.emit("ready", p)));
     this.socket.on("disconnect", (reason) => {
       this.hb.stop();
+      if (Date.now() - this.connectedAt >= STABLE_MS) this.failures = 0;
       if (reason !== "io client disconnect") this.scheduleRetry();
     });
     this.socket.on("connect_error", (err) => {
@@ -91,16 +88,25 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   private attempt(): void {
+    this.setStatus({ state: "connecting", attempt: this.failures });
     this.socket.connect();
     // A transport that closes before the handshake (a proxy dropping the WebSocket
     // upgrade) is not an error to socket.io: it would sit out its whole timeout.
     const engine = this.socket.io.engine;
+    const pending = (this.pending = { engine, at: Date.now() });
     engine?.once("close", () => {
-      if (this.socket.connected || !this.started || engine !== this.socket.io.engine) return;
+      if (this.pending !== pending || this.socket.connected || !this.started) return;
+      this.pending = null;
       this.socket.disconnect();
       this.setTransports(["polling", "websocket"]);
       this.scheduleRetry();
     });
+  }
+
+  /** Drops the attempt in flight, if any, without counting it as a failure. */
+  private abandon(): void {
+    this.pending = null;
+    this.socket.disconnect();
   }
 
   private setTransports(order: ("websocket" | "polling")[]): void {
@@ -110,45 +116,46 @@ export class Connection extends Emitter<ConnectionEvents> {
   start(): void {
     if (this.started) return;
     this.started = true;
-    window.addEventListener("online", this.onOnline);
+    window.addEventListener("online", this.retryNow);
     window.addEventListener("offline", this.onOffline);
     document.addEventListener("visibilitychange", this.onVisibility);
     if (navigator.onLine === false) return this.onOffline();
-    this.setStatus({ state: "connecting" });
     this.attempt();
   }
 
   stop(): void {
     this.started = false;
-    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("online", this.retryNow);
     window.removeEventListener("offline", this.onOffline);
     document.removeEventListener("visibilitychange", this.onVisibility);
     this.clearRetry();
     this.hb.stop();
-    this.socket.disconnect();
+    this.abandon();
     this.setStatus({ state: "idle" });
   }
 
   get rtt(): number | null {
-    return this.hb.rtt;
+    return this.socket.connected ? this.hb.rtt : null;
   }
 
-  /** Abandon the current wait (or a hung attempt) and try now. */
+  /** Try now instead of waiting out the backoff (the banner's button, `online`, the tab
+   * coming back). Safe to call at any time and as often as wanted. */
   retryNow = (): void => {
     if (!this.started || this.socket.connected) return;
+    if (this.pending && Date.now() - this.pending.at < FRESH_ATTEMPT_MS) {
+      this.retryAtOnce = true;
+      return;
+    }
     this.clearRetry();
-    this.setStatus({ state: "connecting" });
-    this.socket.disconnect();
+    this.abandon();
     this.attempt();
   };
-
-  private onOnline = () => this.retryNow();
 
   // The OS says there is no network: an open socket is dead weight that would swallow
   // emits, so close it and let the outbox hold messages until `online`.
   private onOffline = () => {
     this.hb.stop();
-    this.socket.disconnect();
+    this.abandon();
     this.scheduleRetry();
   };
 
@@ -159,8 +166,11 @@ export class Connection extends Emitter<ConnectionEvents> {
   };
 
   private scheduleRetry(): void {
+    this.pending = null;
     if (!this.started || this.retryTimer) return;
-    const delay = backoffDelay(this.failures++);
+    const delay = this.retryAtOnce ? 0 : backoffDelay(this.failures);
+    this.retryAtOnce = false;
+    this.failures++;
     const due = Date.now() + delay;
     const tick = () => {
       if (navigator.onLine === false) return this.setStatus({ state: "offline" });
@@ -172,7 +182,6 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.retryTimer = setTimeout(() => {
       this.clearRetry();
       if (navigator.onLine === false) return this.scheduleRetry();
-      this.setStatus({ state: "connecting" });
       this.attempt();
     }, delay);
   }

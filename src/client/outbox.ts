@@ -24,11 +24,18 @@ export interface OutItem {
 export type NewItem = Pick<OutItem, "type" | "body" | "conversationId" | "attachmentId" | "attachment">;
 
 export class Outbox {
-  private list: OutItem[];
+  private list: OutItem[] = [];
 
-  constructor(private readonly key: string) {
-    const saved = store.get<OutItem[]>(key);
-    this.list = Array.isArray(saved) ? saved.filter((i) => i && typeof i.clientMsgId === "string") : [];
+  /** `changed` hears of changes made by another tab (the UI re-renders). */
+  constructor(
+    private readonly key: string,
+    changed: () => void = () => {},
+  ) {
+    this.load();
+    // Two tabs of the same visitor (or agent) share one outbox: each change below re-reads
+    // it first, so neither overwrites what the other queued (both may send an item; the
+    // clientMsgId makes the second a harmless duplicate).
+    window.addEventListener("storage", (e) => e.key === key && (this.load(), changed()));
   }
 
   items(): readonly OutItem[] {
@@ -37,8 +44,7 @@ export class Outbox {
 
   add(n: NewItem): OutItem {
     const item: OutItem = { ...n, clientMsgId: uuid(), createdAt: new Date().toISOString(), attempts: 0, state: "pending" };
-    this.list.push(item);
-    this.save();
+    this.change((list) => [...list, item]);
     return item;
   }
 
@@ -47,18 +53,12 @@ export class Outbox {
   }
 
   update(clientMsgId: string, patch: Partial<OutItem>): void {
-    const item = this.get(clientMsgId);
-    if (!item) return;
-    Object.assign(item, patch);
-    this.save();
+    this.change((list) => list.map((i) => (i.clientMsgId === clientMsgId ? { ...i, ...patch } : i)), clientMsgId);
   }
 
+  /** Returns whether it was there. */
   remove(clientMsgId: string): boolean {
-    const before = this.list.length;
-    this.list = this.list.filter((i) => i.clientMsgId !== clientMsgId);
-    if (this.list.length === before) return false;
-    this.save();
-    return true;
+    return this.change((list) => list.filter((i) => i.clientMsgId !== clientMsgId), clientMsgId);
   }
 
   /** The oldest item still to send: sending in order keeps the conversation in order. */
@@ -66,8 +66,18 @@ export class Outbox {
     return this.list.find((i) => i.state === "pending");
   }
 
-  private save(): void {
+  private load(): void {
+    const saved = store.get<OutItem[]>(this.key);
+    this.list = Array.isArray(saved) ? saved.filter((i) => i && typeof i.clientMsgId === "string") : [];
+  }
+
+  /** Applies fn to what is stored now; with `only`, not at all unless that item is there. */
+  private change(fn: (list: OutItem[]) => OutItem[], only?: string): boolean {
+    this.load();
+    if (only && !this.get(only)) return false;
+    this.list = fn(this.list);
     if (this.list.length) store.set(this.key, this.list);
     else store.remove(this.key);
+    return true;
   }
 }

@@ -4,25 +4,13 @@
 // the highest contiguous seq on every (re)connect and on any seq gap.
 import type { Conversation, Message, PresencePayload, ReadyPayload, TypingPayload } from "../events.js";
 import { Connection, type Status } from "./connection.js";
-import { Outbox, type OutItem } from "./outbox.js";
+import { Outbox } from "./outbox.js";
 import { emitAck } from "./request.js";
 import { type ConversationLog, Timeline } from "./timeline.js";
 import { cacheTranscript } from "./transcript-cache.js";
 import { Emitter, store } from "./util.js";
 
 export type { Status } from "./connection.js";
-export type EntryState = "pending" | "sent" | "delivered" | "read" | "failed";
-
-/** One row of a transcript: a stored message, or an outbox item not yet acknowledged. */
-export interface Entry {
-  /** Stable across pending -> sent, so a UI can update the row instead of replacing it. */
-  key: string;
-  mine: boolean;
-  message: Message | null;
-  item: OutItem | null;
-  state: EntryState | null;
-}
-
 export interface RuntimeOptions {
   url: string;
   namespace: "/visitor" | "/agent";
@@ -64,12 +52,12 @@ export abstract class RuntimeCore extends Emitter<RuntimeEvents> {
   constructor(protected readonly opts: RuntimeOptions) {
     super();
     this.selfType = opts.namespace === "/agent" ? "agent" : "visitor";
-    this.outbox = new Outbox(`${opts.storageKey}.outbox`);
+    this.outbox = new Outbox(`${opts.storageKey}.outbox`, () => this.emit("change", null));
     this.readPos = store.get<Record<string, number>>(`${opts.storageKey}.read`) ?? {};
     this.conn = new Connection({
       url: opts.url,
       namespace: opts.namespace,
-      auth: () => ({ token: opts.token(), lastSeq: this.timeline.current()?.maxSeq ?? 0 }),
+      auth: () => ({ token: opts.token(), ...(this.selfType === "visitor" ? { lastSeq: this.timeline.current()?.maxSeq ?? 0 } : {}) }), // agents: token only
     });
     this.conn.on("status", (s) => {
       if (s.state !== "connected") this.ready = false;
@@ -108,11 +96,7 @@ export abstract class RuntimeCore extends Emitter<RuntimeEvents> {
       if (t.from.type !== this.selfType || t.from.id !== this.me?.id) this.emit("typing", t);
     });
     s.on("presence", (p) => {
-      for (const log of this.logsOf(p)) {
-        log.peerPresence = p.presence;
-        // The server pushes every message to each connected device of the peer.
-        if (PEER_AWAKE.has(p.presence)) log.peerDeliveredUpTo = Math.max(log.peerDeliveredUpTo, log.maxSeq);
-      }
+      for (const log of this.logsOf(p)) log.notePeer(p.presence);
       this.emit("presence", p);
       this.emit("change", null);
     });
@@ -121,9 +105,15 @@ export abstract class RuntimeCore extends Emitter<RuntimeEvents> {
 
   /** New facts about a conversation, from the socket or from an HTTP snapshot. */
   upsertConversation(c: Conversation): void {
-    this.timeline.setInfo(c);
+    this.noteInfo(c);
     this.emit("conversation", c);
     this.emit("change", null);
+  }
+
+  /** Agents learn the visitor's presence with each conversation (visitors, by `presence`). */
+  private noteInfo(c: Conversation): void {
+    const log = this.timeline.setInfo(c);
+    if (this.selfType === "agent") log.notePeer(c.visitor.presence);
   }
 
   /** The conversations a presence event is about (visitors get it per conversation). */
@@ -139,7 +129,7 @@ export abstract class RuntimeCore extends Emitter<RuntimeEvents> {
 
   private async onReady(p: ReadyPayload): Promise<void> {
     this.me = p.you;
-    for (const c of p.conversations) this.timeline.setInfo(c);
+    for (const c of p.conversations) this.noteInfo(c);
     this.emit("ready", p);
     this.emit("change", null);
     // Catch up first, so items whose ack was lost are recognised instead of resent.
@@ -168,6 +158,7 @@ export abstract class RuntimeCore extends Emitter<RuntimeEvents> {
         // A visitor learns who answers from the answers (agents get `conversation` events).
         if (this.selfType === "visitor" && m.sender.type === "agent" && log.info && log.info.agent?.id !== m.sender.id) {
           log.info = { ...log.info, status: "open", agent: { id: m.sender.id, name: m.sender.name } };
+          if (live) log.notePeer("online"); // writing right now
         }
         this.emit("incoming", { message: m, live });
       }

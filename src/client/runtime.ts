@@ -5,12 +5,24 @@
 import type { Message } from "../events.js";
 import type { NewItem, OutItem } from "./outbox.js";
 import { emitAck, type ClientError } from "./request.js";
-import { RuntimeCore, type Entry, type EntryState } from "./runtime-core.js";
+import { RuntimeCore } from "./runtime-core.js";
 import type { ConversationLog } from "./timeline.js";
 import { backoffDelay, store } from "./util.js";
 
-export type { Entry, EntryState, RuntimeEvents, RuntimeOptions, Status } from "./runtime-core.js";
+export type { RuntimeEvents, RuntimeOptions, Status } from "./runtime-core.js";
 export type { OutItem } from "./outbox.js";
+
+export type EntryState = "pending" | "sent" | "delivered" | "read" | "failed";
+
+/** One row of a transcript: a stored message, or an outbox item not yet acknowledged. */
+export interface Entry {
+  /** Stable across pending -> sent, so a UI can update the row instead of replacing it. */
+  key: string;
+  mine: boolean;
+  message: Message | null;
+  item: OutItem | null;
+  state: EntryState | null;
+}
 
 // Retrying these cannot succeed: the message itself is refused.
 const FINAL: ReadonlySet<ClientError> = new Set(["VALIDATION", "CONTENT_BLOCKED", "FORBIDDEN", "NOT_FOUND"]);

@@ -36,6 +36,13 @@ export class ConversationLog {
     return true;
   }
 
+  /** The other side's presence. Awake, it holds every message this log holds: the server
+   * pushes each one to all of the peer's connected devices. */
+  notePeer(presence: Presence): void {
+    this.peerPresence = presence;
+    if (presence === "online" || presence === "unstable") this.peerDeliveredUpTo = Math.max(this.peerDeliveredUpTo, this.maxSeq);
+  }
+
   hasGap(): boolean {
     return this.maxSeq > this.contiguous;
   }

@@ -10,6 +10,8 @@ import { wireComposer } from "./visitor-composer.js";
 import { buildView, showRtt, showStatus, showToast } from "./visitor-view.js";
 import { applyTheme, readConfig } from "./visitor-config.js";
 import { forgetTranscript } from "./transcript-cache.js";
+import { BannerState } from "./status.js";
+import { AgentAvailability } from "./availability.js";
 
 const STORAGE = "holdfast.visitor";
 const TRANSCRIPT_KEY = `${STORAGE}.transcript`;
@@ -31,6 +33,7 @@ function main(root: HTMLElement): void {
   const list = new MessageList(t, lang, { retry: (id) => rt.retry(id), discard: (id) => rt.discard(id) });
   const bridge = new ParentBridge((open) => {
     render();
+    if (open) void availability.check();
     // Not on touch screens: focusing would throw the keyboard over the chat at once.
     if (open && !matchMedia("(pointer: coarse)").matches) v.textarea.focus({ preventScroll: true });
   });
@@ -61,6 +64,11 @@ function main(root: HTMLElement): void {
   const prechatValues = (): Profile => (prechatDone ? {} : { name: v.name.value, email: v.email.value });
 
   const visible = () => document.visibilityState === "visible" && (!bridge.embedded || bridge.open);
+  // Is anyone there? Known before the first message (no socket yet), kept roughly live.
+  const availability = new AgentAvailability({ initial: cfg.available, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
+    onChange: (available) => (bridge.post({ type: "availability", available }), render()) });
+  bridge.post({ type: "availability", available: availability.available }); // the launcher's dot
+  rt.on("ready", () => void availability.check()); // every (re)connect
   let lastUnread = -1;
   let rendering = false;
   function render(): void {
@@ -73,12 +81,15 @@ function main(root: HTMLElement): void {
       const log = rt.timeline.current();
       const info = log?.info;
       const agent = info?.agent ?? null;
-      // Nobody to answer: say so plainly, and keep taking messages for later.
-      const away = !!info && info.status === "waiting" && !agent;
-      v.notice.hidden = !away;
+      // Nobody to answer: say so plainly, and keep taking messages for later. Not while
+      // the transcript's last line is the server saying just that (no echo of it). Agents
+      // online but all busy are not "away"; availability unknown: the server's last word.
+      const open = availability.available;
+      const away = !agent && (open === false || (open === null && info?.status === "waiting"));
+      v.notice.hidden = !away || entries[entries.length - 1]?.message?.sender.type === "system";
       v.notice.textContent = cfg.offlineMessage || t("noAgent");
       v.textarea.placeholder = t(away ? "leaveMessage" : "placeholder");
-      const presence = log?.peerPresence ?? null;
+      const presence = rt.status.state === "connected" ? (log?.peerPresence ?? null) : null; // stale while cut off
       const awake = presence === "online" || presence === "unstable";
       v.avatar.textContent = initial(agent?.name || title);
       v.presenceDot.hidden = !agent || !presence;
@@ -99,20 +110,15 @@ function main(root: HTMLElement): void {
     }
   }
 
-  let recovered = false;
-  let everConnected = false;
-  let calm: ReturnType<typeof setTimeout> | undefined;
+  const banner = new BannerState(() => showStatus(v, t, rt.status, banner));
   rt.on("status", (s) => {
     root.dataset.status = s.state;
-    if (s.state !== "connected" && everConnected) recovered = true;
-    clearTimeout(calm);
-    if (s.state === "connected") {
-      everConnected = true;
-      calm = setTimeout(() => ((recovered = false), showStatus(v, t, rt.status, false, true)), 2500);
-    }
-    showStatus(v, t, s, recovered, everConnected);
+    banner.update(s);
+    showStatus(v, t, s, banner);
+    showRtt(v, t, rt.conn.rtt, s.state === "connected");
+    render();
   });
-  rt.on("rtt", (rtt) => showRtt(v, t, rtt));
+  rt.on("rtt", (rtt) => showRtt(v, t, rtt, true));
   rt.on("change", render);
   rt.on("authError", () => {
     // A stored token the server no longer knows (database reset, expired): start over.
@@ -134,7 +140,16 @@ function main(root: HTMLElement): void {
   rt.on("incoming", ({ message, live }) => {
     if (message.sender.type === "agent") hideTyping();
     // Assignment and resolution reach visitors only as system messages: refresh the header.
-    if (live && message.sender.type === "system") void session.conversation().then((c) => c && rt.upsertConversation(c));
+    // An agent just assigned or handed the conversation is an available one: online (the
+    // server says so when that changes, and on every reconnect).
+    if (!live || message.sender.type !== "system") return;
+    void availability.check(); // "no agent", requeued, resolved: who is there may have changed
+    void session.conversation().then((c) => {
+      if (!c) return;
+      const log = rt.timeline.ensure(c.id);
+      if (c.agent && c.agent.id !== log.info?.agent?.id) log.notePeer("online");
+      rt.upsertConversation(c);
+    });
   });
 
   wireComposer(v, {
@@ -179,7 +194,7 @@ function main(root: HTMLElement): void {
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && bridge.embedded && bridge.open) v.close.click();
   });
-  showRtt(v, t, null);
+  showRtt(v, t, null, false);
   // A returning visitor, or messages typed before a reload: connect right away.
   if (session.token || rt.outbox.items().length) begin({});
   render();

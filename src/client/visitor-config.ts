@@ -7,6 +7,8 @@ export interface PageConfig {
   color: string;
   greeting: string;
   offlineMessage: string;
+  /** Whether an agent was available when the server rendered the page (null: unknown). */
+  available: boolean | null;
 }
 
 const DEFAULT_COLOR = "#4f46e5";
@@ -33,6 +35,7 @@ export function readConfig(root: HTMLElement): PageConfig {
     color: safeColor(str(s.color, 32)) ?? DEFAULT_COLOR,
     greeting: str(s.greeting, 500),
     offlineMessage: str(s.offlineMessage, 500),
+    available: typeof s.available === "boolean" ? s.available : null,
   };
 }
 

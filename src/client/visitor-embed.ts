@@ -9,6 +9,7 @@ export const CHANNEL = "holdfast";
 export type ToParent =
   | { type: "ready" }
   | { type: "unread"; count: number }
+  | { type: "availability"; available: boolean | null }
   | { type: "close" };
 
 export type FromParent = { type: "hello" } | { type: "open" } | { type: "close" };

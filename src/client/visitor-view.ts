@@ -4,6 +4,7 @@
 import { el, icon, ICONS } from "./dom.js";
 import type { T } from "./i18n.js";
 import type { Status } from "./runtime.js";
+import { offersRetry, type BannerState } from "./status.js";
 import { linkQuality } from "./util.js";
 import { initial } from "./visitor-messages.js";
 
@@ -64,25 +65,27 @@ export function buildView(t: T, cfg: ViewConfig) {
 }
 export type View = ReturnType<typeof buildView>;
 
-/** Reflects the connection status; "Connected" is shown briefly after a recovery only,
- * so a healthy chat carries no banner at all. */
-export function showStatus(v: View, t: T, s: Status, recovered: boolean, everConnected: boolean): void {
-  const b = v.banner;
-  b.dataset.state = s.state;
-  v.bannerRetry.hidden = s.state !== "reconnecting";
-  if (s.state === "reconnecting") {
-    const wait = t(everConnected ? "reconnecting" : "cantReach", { n: s.retryInSec });
-    v.bannerText.textContent = s.retryInSec > 0 ? wait : t("reconnectingNow");
-  } else if (s.state === "offline") v.bannerText.textContent = t("offline");
-  else if (s.state === "connecting" && recovered) v.bannerText.textContent = t("reconnectingNow");
-  else if (s.state === "connected" && recovered) v.bannerText.textContent = t("connected");
-  b.hidden = !(s.state === "reconnecting" || s.state === "offline" || (recovered && (s.state === "connected" || s.state === "connecting")));
+/** Reflects the connection status (see status.ts: the banner is steady while there is
+ * trouble). "Connected" is shown briefly after a recovery only, so a healthy chat
+ * carries no banner at all. */
+export function showStatus(v: View, t: T, s: Status, state: BannerState): void {
+  const kind = state.kind(s);
+  const everConnected = state.everConnected;
+  v.banner.hidden = kind === "none";
+  v.banner.dataset.state = kind;
+  v.bannerRetry.hidden = !offersRetry(kind);
+  const lost = everConnected ? "reconnecting" : "cantReach";
+  if (kind === "waiting" && s.state === "reconnecting" && s.retryInSec > 0) v.bannerText.textContent = t(lost, { n: s.retryInSec });
+  else if (kind === "waiting" || kind === "trying") v.bannerText.textContent = t(everConnected ? "reconnectingNow" : "cantReachNow");
+  else if (kind === "offline") v.bannerText.textContent = t("offline");
+  else if (kind === "back") v.bannerText.textContent = t("connected");
 }
 
-export function showRtt(v: View, t: T, rtt: number | null): void {
-  const q = linkQuality(rtt);
-  const key = q === "good" ? "linkGood" : q === "fair" ? "linkFair" : q === "poor" ? "linkPoor" : "linkUnknown";
-  const label = rtt == null ? t(key) : `${t(key)} (${rtt} ms)`;
+/** The header's signal bars: the last measured round trip, or "not connected". */
+export function showRtt(v: View, t: T, rtt: number | null, connected: boolean): void {
+  const q = connected ? linkQuality(rtt) : "none";
+  const key = q === "good" ? "linkGood" : q === "fair" ? "linkFair" : q === "poor" ? "linkPoor" : q === "none" ? "linkNone" : "linkUnknown";
+  const label = rtt == null || !connected ? t(key) : `${t(key)} (${rtt} ms)`;
   v.link.dataset.quality = q;
   v.link.setAttribute("aria-label", label);
   v.link.title = label;

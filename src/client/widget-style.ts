@@ -19,6 +19,10 @@ export const WIDGET_CSS = `
  background:#ef4444;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center;box-shadow:0 0 0 2px #fff}
 .badge[hidden]{display:none}
 .left .badge{right:auto;left:-3px}
+.dot{position:absolute;bottom:1px;right:1px;width:14px;height:14px;box-sizing:border-box;border-radius:50%;background:#22c55e;
+ box-shadow:0 0 0 2px #fff;opacity:0;transform:scale(.5);transition:opacity .2s ease,transform .2s ease}
+.online .dot{opacity:1;transform:none}
+.open .dot{opacity:0}
 .panel{position:absolute;bottom:76px;right:0;width:380px;height:min(640px,calc(100vh - 110px));border-radius:16px;overflow:hidden;
  background:#fff;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08);
  opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom right;pointer-events:none;visibility:hidden;
@@ -30,5 +34,5 @@ iframe{display:block;width:100%;height:100%;border:0;background:#fff}
  .panel{position:fixed;inset:0;width:100%;height:100%;border-radius:0}
  .open .launcher{display:none}
 }
-@media (prefers-reduced-motion:reduce){.launcher,.launcher svg,.panel{transition:none}}
+@media (prefers-reduced-motion:reduce){.launcher,.launcher svg,.panel,.dot{transition:none}}
 `;

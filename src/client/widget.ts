@@ -14,6 +14,8 @@ interface Settings {
   color?: string;
   greeting?: string;
   position?: string;
+  /** An agent is online (from the server only; the chat page keeps it current). */
+  available?: boolean;
 }
 
 const CHANNEL = "holdfast";
@@ -102,7 +104,9 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
   const badge = document.createElement("span");
   badge.className = "badge";
   badge.hidden = true;
-  button.append(svg(CHAT, "i-open"), svg(CLOSE, "i-close"), badge);
+  const dot = document.createElement("span");
+  dot.className = "dot";
+  button.append(svg(CHAT, "i-open"), svg(CLOSE, "i-close"), badge, dot);
   wrap.append(panel, button);
   root.appendChild(wrap);
   document.body.appendChild(host);
@@ -110,7 +114,20 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
   const post = (type: string) => frame.contentWindow?.postMessage({ source: CHANNEL, type }, origin);
   let open = false;
   let unread = 0;
-  const label = () => button.setAttribute("aria-label", `${open ? "Close" : "Open"} chat${unread ? ` (${unread} unread)` : ""}`);
+  let available: boolean | null = null;
+  // The launcher speaks the browser's language, like the chat itself (i18n.ts, not bundled here: kept tiny).
+  const zh = /^zh\b/i.test(navigator.language || "");
+  const who = () => (available === null ? "" : zh ? (available ? "，客服在线" : "，请留言") : available ? ", we're online" : ", leave a message");
+  const label = () =>
+    button.setAttribute("aria-label", zh ? `${open ? "关闭" : "打开"}对话${who()}${unread ? `（${unread} 条未读）` : ""}` : `${open ? "Close" : "Open"} chat${who()}${unread ? ` (${unread} unread)` : ""}`);
+  // A green dot while someone is there; none while the chat takes messages for later.
+  const setAvailable = (v: unknown) => {
+    available = typeof v === "boolean" ? v : null;
+    wrap.classList.toggle("online", available === true);
+    wrap.classList.toggle("away", available === false);
+    label();
+  };
+  setAvailable(s.available);
   const setOpen = (v: boolean) => {
     open = v;
     wrap.classList.toggle("open", v);
@@ -125,7 +142,7 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
 
   const warn = setTimeout(() => console.warn(`[holdfast] the chat at ${origin} did not load here; is ${location.origin} in ALLOWED_ORIGINS?`), 15_000);
   window.addEventListener("message", (e) => {
-    const data = e.data as { source?: string; type?: string; count?: number } | null;
+    const data = e.data as { source?: string; type?: string; count?: number; available?: unknown } | null;
     if (e.origin !== origin || e.source !== frame.contentWindow || !data || data.source !== CHANNEL) return;
     if (data.type === "ready") {
       clearTimeout(warn);
@@ -137,6 +154,8 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
       badge.textContent = unread > 99 ? "99+" : String(unread);
       badge.hidden = !unread;
       label();
+    } else if (data.type === "availability") {
+      setAvailable(data.available);
     } else if (data.type === "close") {
       setOpen(false);
       button.focus(); // keyboard users land back where they opened the chat

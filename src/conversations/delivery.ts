@@ -74,12 +74,18 @@ export function createDelivery(io: Io, retryMs: number, clustered: boolean) {
       if (c.status === "waiting") target = target.to(AGENTS);
       target.emit("conversation", c);
     },
+    // This node's sockets at once, then the other nodes': the Redis adapter applies a
+    // cluster-wide join only when its pub/sub request comes back (here too), and a message
+    // delivered meanwhile (the "joined" system message) would miss the new owner.
     joinConversation(kind: "visitor" | "agent", ownerId: string, cid: string) {
       const nsp = kind === "visitor" ? visitors : agents;
-      nsp.in(kind === "visitor" ? visitorRoom(ownerId) : agentRoom(ownerId)).socketsJoin(convRoom(cid));
+      const owner = kind === "visitor" ? visitorRoom(ownerId) : agentRoom(ownerId);
+      nsp.local.in(owner).socketsJoin(convRoom(cid));
+      if (clustered) nsp.in(owner).socketsJoin(convRoom(cid));
     },
     leaveConversation(agentId: string, cid: string) {
-      agents.in(agentRoom(agentId)).socketsLeave(convRoom(cid));
+      agents.local.in(agentRoom(agentId)).socketsLeave(convRoom(cid));
+      if (clustered) agents.in(agentRoom(agentId)).socketsLeave(convRoom(cid));
     },
     visitors,
     agents,

@@ -1,10 +1,15 @@
 // The message write path in SQL: one transaction for a whole batch of sends, a fixed
 // number of statements whatever its size (lock conversations, find stored duplicates,
-// insert all new rows, advance every conversation's last_seq). The row lock on each
+// insert all new rows and advance every conversation's last_seq). The row lock on each
 // conversation serialises writers across processes, which keeps seq gapless.
+// Every statement takes its rows as a few array parameters (ANY / unnest), never one
+// placeholder per value: the SQL text is then the same for every batch size, and
+// planning a 25-row batch costs what planning a 1-row batch does (with a placeholder per
+// value, parse and plan time grew with the batch and dominated the write; BENCHMARKS.md).
+// The transaction runs on the raw driver (db.transaction), reads go through Prisma.
 import { randomUUID } from "node:crypto";
 import type { Message } from "../events.js";
-import type { Prisma } from "../lib/db.js";
+import type { Database, TxQuery } from "../lib/db.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type MessageRow } from "./messages.mapper.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
@@ -12,21 +17,22 @@ export type SendOutcome =
   | { ok: true; message: Message; duplicate: boolean }
   | { ok: false; code: string; message: string };
 
-type Tx = Pick<Prisma, "$queryRawUnsafe" | "$executeRawUnsafe">;
+// Insert the new rows and advance last_seq in one statement (the CTE always runs).
+const WRITE_SQL = `WITH ins AS (
+    INSERT INTO message (id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id,
+      type, body, attachment_id, created_at)
+    SELECT u.*, $11::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
+      $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u)
+  UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz
+  FROM unnest($12::text[], $13::int[]) AS v(id, seq) WHERE c.id = v.id`;
 
-const placeholders = (rows: number, cols: number, casts: string[] = []) =>
-  Array.from({ length: rows }, (_, r) =>
-    `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}${casts[c] ?? ""}`).join(", ")})`,
-  ).join(", ");
-
-export function createMessagesRepository(prisma: Prisma) {
-  async function lockConversations(tx: Tx, ids: string[]) {
-    const rows = await tx.$queryRawUnsafe<
-      { id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number }[]
-    >(
+export function createMessagesRepository(db: Database) {
+  const prisma = db.prisma;
+  async function lockConversations(q: TxQuery, ids: string[]) {
+    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number }>(
       `SELECT id, visitor_id, agent_id, status, last_seq FROM conversation
-       WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")}) ORDER BY id FOR UPDATE`,
-      ...ids,
+       WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+      [ids],
     );
     return new Map<string, LockedConversation>(
       rows.map((r) => [
@@ -36,87 +42,77 @@ export function createMessagesRepository(prisma: Prisma) {
     );
   }
 
-  async function storedDuplicates(tx: Tx, reqs: SendRequest[]) {
+  async function storedDuplicates(q: TxQuery, reqs: SendRequest[]) {
     const keys = [...new Map(reqs.map((r) => [sendKey(r), r])).values()];
-    const params = keys.flatMap((r) => [r.sender.type, r.sender.id, r.clientMsgId]);
-    const rows = await tx.$queryRawUnsafe<MessageRow[]>(
+    const rows = await q<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-       WHERE (m.sender_type, m.sender_id, m.client_msg_id) IN (${placeholders(keys.length, 3)})`,
-      ...params,
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(t, s, c)
+         ON m.sender_type = k.t AND m.sender_id = k.s AND m.client_msg_id = k.c`,
+      [keys.map((r) => r.sender.type), keys.map((r) => r.sender.id), keys.map((r) => r.clientMsgId)],
     );
     return new Map(rows.map((r) => [`${r.sender_type}\u0000${r.sender_id}\u0000${r.client_msg_id}`, toMessage(r)]));
   }
 
-  async function attachmentsOf(tx: Tx, reqs: SendRequest[]) {
+  async function attachmentsOf(q: TxQuery, reqs: SendRequest[]) {
     const ids = [...new Set(reqs.map((r) => r.attachmentId).filter((x): x is string => !!x))];
     const out = new Map<string, AttachmentInfo & { name: string; size: number; mime: string }>();
     if (!ids.length) return out;
-    const rows = await tx.$queryRawUnsafe<
-      { id: string; owner_type: string; owner_id: string; name: string; size: number; mime: string }[]
-    >(`SELECT id, owner_type, owner_id, name, size, mime FROM attachment WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})`, ...ids);
+    const rows = await q<{ id: string; owner_type: string; owner_id: string; name: string; size: number; mime: string }>(
+      "SELECT id, owner_type, owner_id, name, size, mime FROM attachment WHERE id = ANY($1::text[])",
+      [ids],
+    );
     for (const r of rows) out.set(r.id, { ownerType: r.owner_type, ownerId: r.owner_id, name: r.name, size: r.size, mime: r.mime });
     return out;
   }
 
   /** Stores a batch in one transaction. Throws only if the transaction itself fails. */
   async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
-    return prisma.$transaction(
-      async (tx) => {
-        const convs = await lockConversations(tx, [...new Set(reqs.map((r) => r.conversationId))].sort());
-        const stored = await storedDuplicates(tx, reqs);
-        const atts = await attachmentsOf(tx, reqs);
-        const { decisions, lastSeq } = planBatch(reqs, convs, new Set(stored.keys()), atts);
-        const now = new Date();
-        const created: (Message | null)[] = decisions.map((d, i) => {
-          if (d.kind !== "new") return null;
-          const r = reqs[i];
-          const a = r.attachmentId ? atts.get(r.attachmentId) : undefined;
-          return {
-            id: randomUUID(),
-            conversationId: r.conversationId,
-            seq: d.seq,
-            clientMsgId: r.clientMsgId,
-            sender: { type: r.sender.type, id: r.sender.id, name: r.sender.name },
-            type: r.type as Message["type"],
-            body: r.body,
-            ...(a ? { attachment: toAttachment(r.attachmentId!, a.name, a.size, a.mime) } : {}),
-            createdAt: now.toISOString(),
-          };
-        });
-        const fresh = created.filter((m): m is Message => m !== null);
-        if (fresh.length) {
-          const casts = ["", "", "::int", "", "", "", "", "", "", "", "::timestamptz"];
-          await tx.$executeRawUnsafe(
-            `INSERT INTO message (id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id,
-               type, body, attachment_id, created_at) VALUES ${placeholders(fresh.length, 11, casts)}`,
-            ...fresh.flatMap((m) => [
-              m.id, m.conversationId, m.seq, m.sender.type, m.sender.id, m.sender.name, m.clientMsgId,
-              m.type, m.body, m.attachment?.id ?? null, now.toISOString(),
-            ]),
-          );
-          const seqs = [...lastSeq.entries()];
-          await tx.$executeRawUnsafe(
-            `UPDATE conversation c SET last_seq = v.seq, updated_at = $${seqs.length * 2 + 1}::timestamptz
-             FROM (VALUES ${placeholders(seqs.length, 2, ["", "::int"])}) AS v(id, seq) WHERE c.id = v.id`,
-            ...seqs.flat(),
-            now.toISOString(),
-          );
+    return db.transaction(async (q) => {
+      const convs = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
+      const stored = await storedDuplicates(q, reqs);
+      const atts = await attachmentsOf(q, reqs);
+      const { decisions, lastSeq } = planBatch(reqs, convs, new Set(stored.keys()), atts);
+      const now = new Date();
+      const created: (Message | null)[] = decisions.map((d, i) => {
+        if (d.kind !== "new") return null;
+        const r = reqs[i];
+        const a = r.attachmentId ? atts.get(r.attachmentId) : undefined;
+        return {
+          id: randomUUID(),
+          conversationId: r.conversationId,
+          seq: d.seq,
+          clientMsgId: r.clientMsgId,
+          sender: { type: r.sender.type, id: r.sender.id, name: r.sender.name },
+          type: r.type as Message["type"],
+          body: r.body,
+          ...(a ? { attachment: toAttachment(r.attachmentId!, a.name, a.size, a.mime) } : {}),
+          createdAt: now.toISOString(),
+        };
+      });
+      const fresh = created.filter((m): m is Message => m !== null);
+      if (fresh.length) {
+        const col = <T>(f: (m: Message) => T) => fresh.map(f);
+        const seqs = [...lastSeq.entries()];
+        await q(WRITE_SQL, [
+          col((m) => m.id), col((m) => m.conversationId), col((m) => m.seq), col((m) => m.sender.type),
+          col((m) => m.sender.id), col((m) => m.sender.name), col((m) => m.clientMsgId), col((m) => m.type),
+          col((m) => m.body), col((m) => m.attachment?.id ?? null), now.toISOString(),
+          seqs.map(([id]) => id), seqs.map(([, seq]) => seq),
+        ]);
+      }
+      return decisions.map((d, i): SendOutcome => {
+        switch (d.kind) {
+          case "new":
+            return { ok: true, message: created[i]!, duplicate: false };
+          case "duplicate-stored":
+            return { ok: true, message: stored.get(d.key)!, duplicate: true };
+          case "duplicate-in-batch":
+            return { ok: true, message: created[d.index]!, duplicate: true };
+          default:
+            return { ok: false, code: d.code, message: d.message };
         }
-        return decisions.map((d, i): SendOutcome => {
-          switch (d.kind) {
-            case "new":
-              return { ok: true, message: created[i]!, duplicate: false };
-            case "duplicate-stored":
-              return { ok: true, message: stored.get(d.key)!, duplicate: true };
-            case "duplicate-in-batch":
-              return { ok: true, message: created[d.index]!, duplicate: true };
-            default:
-              return { ok: false, code: d.code, message: d.message };
-          }
-        });
-      },
-      { maxWait: 10_000, timeout: 20_000 },
-    );
+      });
+    });
   }
 
   async function messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {

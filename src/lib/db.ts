@@ -18,9 +18,17 @@ export interface RawConnection {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A parameterised statement inside a raw transaction; answers the rows. */
+export type TxQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
 export interface Database {
   kind: "pglite" | "postgres";
   prisma: Prisma;
+  /** Runs fn in one transaction on the raw driver (committed if fn resolves, rolled back if
+   * it throws). For the message write path: Prisma's interactive transaction costs about a
+   * millisecond per statement on top of the driver, which at 1,000 msg/s was a tenth of the
+   * server's CPU (BENCHMARKS.md). Everything else goes through Prisma. */
+  transaction<T>(fn: (query: TxQuery) => Promise<T>): Promise<T>;
   /** Runs fn on one dedicated connection (a session: advisory locks hold across calls). */
   withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -32,10 +40,32 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // One pool for Prisma and the raw write path, so together they never exceed its size.
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server dropped is discarded by the pool and replaced on the
+  // next query; without a listener its 'error' event would end the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
     prisma,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        // One round trip; the timeout bounds a wait on another node's row lock.
+        await client.query("BEGIN; SET LOCAL statement_timeout = '20s'");
+        const out = await fn(async (sql, params) => (await client.query(sql, params as unknown[])).rows);
+        await client.query("COMMIT");
+        return out;
+      } catch (err) {
+        // A failed ROLLBACK means the connection is unusable: the pool must not reuse it.
+        await client.query("ROLLBACK").catch((e: unknown) => (broken = e));
+        throw err;
+      } finally {
+        client.release(broken as Error | undefined);
+      }
+    },
     async withConnection(fn) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -48,7 +78,10 @@ async function openPostgres(url: string): Promise<Database> {
         await client.end();
       }
     },
-    close: () => prisma.$disconnect(),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -61,6 +94,7 @@ async function openPglite(dir: string): Promise<Database> {
   return {
     kind: "pglite",
     prisma,
+    transaction: (fn) => lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows as never)),
     // PGlite is one connection in this process; that is already a session.
     withConnection: (fn) =>
       fn({

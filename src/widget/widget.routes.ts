@@ -3,12 +3,14 @@
 // (`GET /api/widget/settings`). ALLOWED_ORIGINS, plus any origins the admin lists in
 // the widget settings, decide who may embed: CSP frame-ancestors on the embed page, CORS
 // on the settings. The loader itself is public (a script tag needs no permission), but
-// on a site that is not allowed it shows nothing.
+// on a site that is not allowed it shows nothing. Page and settings also say whether an
+// agent is available, so a visitor sees the leave-a-message state before writing.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ejs from "ejs";
 import express, { type Request, type Response } from "express";
+import { memoAvailability, type AvailabilitySource } from "./availability.js";
 
 export interface WidgetSettings {
   title: string;
@@ -23,6 +25,8 @@ export interface WidgetSettings {
 export interface WidgetDeps {
   settings: { getWidget(): Promise<WidgetSettings> };
   allowedOrigins: string[];
+  /** The presence store: an online, not-away agent exists. */
+  presence: AvailabilitySource;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -55,12 +59,14 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
   const clean = (list: readonly string[] | undefined) => (list ?? []).map((o) => o.trim().replace(/\/$/, "")).filter((o) => ORIGIN_RE.test(o));
   const fromEnv = clean(deps.allowedOrigins);
   const allowedNow = (s: WidgetSettings) => [...new Set([...fromEnv, ...clean(s.allowedOrigins)])];
+  const available = memoAvailability(deps.presence);
 
   router.get("/", async (req: Request, res: Response, next) => {
     try {
       const embed = req.query.embed === "1";
-      const settings = await deps.settings.getWidget();
-      const html = await ejs.renderFile(VIEW, { widget: settings, embed }, { async: false });
+      const [settings, open] = await Promise.all([deps.settings.getWidget(), available()]);
+      const widget = { ...settings, ...(open === null ? {} : { available: open }) };
+      const html = await ejs.renderFile(VIEW, { widget, embed }, { async: false });
       res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...allowedNow(settings)] : ["'self'"]));
       // frame-ancestors governs framing; an X-Frame-Options from a global middleware
       // (helmet) would refuse every allowed embedder.
@@ -110,10 +116,15 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
 
   router.get("/api/widget/settings", async (req, res, next) => {
     try {
-      const s = await deps.settings.getWidget();
+      const [s, open] = await Promise.all([deps.settings.getWidget(), available()]);
       cors(req, res, s);
-      res.setHeader("Cache-Control", "public, max-age=60");
-      res.json({ title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage });
+      // Short: `available` changes when agents come and go (pages poll with no-cache and
+      // get a 304 while nothing changed).
+      res.setHeader("Cache-Control", "public, max-age=5");
+      res.json({
+        title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage,
+        ...(open === null ? {} : { available: open }),
+      });
     } catch (err) {
       next(err);
     }

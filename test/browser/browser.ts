@@ -114,6 +114,34 @@ export async function agentOnline(base: string): Promise<Agent> {
   });
 }
 
+/** The page's Socket.IO traffic (both transports): `open` passes it, `refuse` fails it
+ * at once (the server is down), `hold` leaves it hanging (the server does not answer
+ * yet) until the gate opens, when what was held goes through. */
+export async function socketGate(page: Page) {
+  let mode: "open" | "refuse" | "hold" = "open";
+  const held: (() => unknown)[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (mode === "refuse") ws.close({ code: 1006 });
+    else if (mode === "hold") held.push(() => ws.connectToServer());
+    else ws.connectToServer();
+  });
+  await page.route(/\/socket\.io\//, (route) => {
+    if (mode === "refuse") return route.abort("connectionrefused");
+    if (mode === "hold") return void held.push(() => route.continue());
+    return route.continue();
+  });
+  return {
+    /** How many attempts the gate holds: each new one the page makes while held adds one. */
+    held: () => held.length,
+    set(next: typeof mode) {
+      mode = next;
+      if (next !== "open") return;
+      // An attempt the page gave up on meanwhile cannot be continued: that is fine.
+      for (const go of held.splice(0)) Promise.resolve().then(go).catch(() => {});
+    },
+  };
+}
+
 /** Bodies of visitor messages in a transcript, in seq order. */
 export const visitorBodies = (ms: Message[]) => ms.filter((m) => m.sender.type === "visitor").map((m) => m.body);
 

@@ -32,9 +32,12 @@ describe("visitor page (Chromium)", function () {
     await page.locator(".hf-prechat button[type=submit]").click();
     await sendFromPage(page, "Hello, is anyone there?");
     await waitStates(page, ["Hello, is anyone there?"], ["sent", "delivered", "read"]);
-    await page.locator(".hf-notice").waitFor({ state: "visible" });
     await page.locator(".hf-row--system").first().waitFor();
+    await page.locator(".hf-textarea[placeholder='Leave a message…']").waitFor();
     assert.match(await page.locator(".hf-subtitle").innerText(), /away/i);
+    assert.equal(await page.locator(".hf-notice").isVisible(), false, "no echo of the server's own line");
+    await sendFromPage(page, "It's about order #77");
+    await page.locator(".hf-notice", { hasText: "Leave a message" }).waitFor({ state: "visible" });
     await shot(page, "page-no-agent");
 
     // An agent arrives later and takes the conversation: the message is there for them.
@@ -45,7 +48,7 @@ describe("visitor page (Chromium)", function () {
     assert.ok(claimed.ok, JSON.stringify(claimed));
     assert.equal(claimed.conversation.visitor.name, "Dana");
     assert.equal((await agent.waitConversation()).id, body.conversation.id);
-    assert.deepEqual(visitorBodies(await agent.transcript(body.conversation.id)), ["Hello, is anyone there?"]);
+    assert.deepEqual(visitorBodies(await agent.transcript(body.conversation.id)), ["Hello, is anyone there?", "It's about order #77"]);
     await page.locator(".hf-notice").waitFor({ state: "hidden" });
     assert.deepEqual(errors, []);
     await context.close();

@@ -75,6 +75,7 @@ describe("embeddable widget (Chromium)", function () {
     await agent.send(conv.id, "Your parcel left our warehouse today.");
     await until(async () => (await badge(page).isVisible()) && (await badge(page).innerText()) === "1", 10_000, "unread badge 1");
     assert.match((await launcher(page).getAttribute("aria-label")) ?? "", /1 unread/);
+    await page.locator("#holdfast-widget .panel").waitFor({ state: "hidden" }); // closing transition over
     await shot(page, "widget-badge");
     await launcher(page).click();
     await badge(page).waitFor({ state: "hidden" });

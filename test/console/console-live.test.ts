@@ -1,7 +1,7 @@
 // The console's live behaviour in Chromium: history loaded a window at a time as the
 // agent scrolls up, two tabs of the same agent in sync, a hidden tab notifying, replies
 // typed while offline sent on reconnect, claiming a waiting conversation by replying,
-// and an image upload.
+// an image upload (picked or dropped), and moving through conversations without the mouse.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { agentToken, call, connectVisitor, createAgent, until, visitorSession, type Participant } from "../helpers/clients.js";
@@ -150,6 +150,7 @@ describe("agent console, live behaviour in Chromium", function () {
     const conv = await convOf(visitor.visitorId);
     assert.equal(conv.status, "waiting");
     await page.locator('.ctab[data-scope="waiting"]').click();
+    await page.locator(`.citem[data-id="${conv.id}"] .citem__line`, { hasText: "anyone?" }).waitFor(); // what they asked
     await page.locator(`.citem[data-id="${conv.id}"]`).click();
     assert.match(await page.locator("#text").getAttribute("placeholder") ?? "", /claim/);
     await shot(page, "console-waiting");
@@ -162,7 +163,38 @@ describe("agent console, live behaviour in Chromium", function () {
     await page.setInputFiles("#file", { name: "screenshot.png", mimeType: "image/png", buffer: PNG });
     await until(() => visitor.received.some((m) => m.type === "image" && m.attachment?.name === "screenshot.png"), 10_000, "the image");
     await page.locator(".msg--own .att-img img").waitFor();
+    // A file dropped on the conversation goes out the same way.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["order 1042: 2 x mug\n"], "order.txt", { type: "text/plain" }));
+      return dt;
+    });
+    await page.dispatchEvent("#chat", "drop", { dataTransfer: dropped });
+    await until(() => visitor.received.some((m) => m.type === "file" && m.attachment?.name === "order.txt"), 10_000, "the dropped file");
     await page.selectOption("#my-status", "online");
+    await page.context().close();
+  });
+
+  it("moves on to the next conversation after resolving one, and Alt+Down walks the list", async () => {
+    const page = await open();
+    const visitor = await visitorWith("Resolved Rita", "that's all, thanks");
+    const conv = await convOf(visitor.visitorId);
+    await page.locator(`.citem[data-id="${conv.id}"]`).click();
+    await page.locator("#chat-name", { hasText: "Resolved Rita" }).waitFor();
+    await page.click("#act-resolve");
+    await page.locator("#toast", { hasText: "Resolved the conversation with Resolved Rita." }).waitFor();
+    const selected = () => page.locator(".citem--on").getAttribute("data-id");
+    const ids = () => page.$$eval("#list .citem", (lis) => lis.map((li) => (li as HTMLElement).dataset.id!));
+    await until(async () => (await page.locator(".citem--on").count()) === 1, 5000, "the next conversation open");
+    assert.ok(!(await ids()).includes(conv.id), "the resolved one left Mine");
+    assert.equal(await page.locator("#chat-status").textContent(), "open");
+    const list = await ids();
+    assert.ok(list.length >= 2, `only ${list.length} open`);
+    const from = list.indexOf((await selected())!);
+    await page.locator("#text").press("Alt+ArrowDown");
+    await until(async () => (await selected()) === list[(from + 1) % list.length], 5000, "Alt+Down to the next");
+    await page.locator("#text").press("Alt+ArrowUp");
+    await until(async () => (await selected()) === list[from], 5000, "Alt+Up back");
     await page.context().close();
   });
 });

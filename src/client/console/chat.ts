@@ -145,6 +145,8 @@ export function mountChat(state: ConsoleState): void {
   rt.on("incoming", ({ message }) => {
     if (message.conversationId === current && message.sender.type === "visitor") showTyping("");
   });
+  // Transferred away or resolved: no typing line lingers from before.
+  rt.on("conversation", (c) => c.id === current && !state.isMine(c) && showTyping(""));
   scroll.addEventListener("scroll", () => {
     markRead();
     void maybeLoadOlder();

@@ -1,6 +1,6 @@
-// Writing a reply: Enter sends (Shift+Enter for a new line), typing is announced,
-// `/` opens the canned responses, files go through POST /api/uploads. Replying to a
-// waiting conversation claims it first: one step instead of two.
+// Writing a reply: Enter sends (Shift+Enter for a new line), typing is announced, `/`
+// opens the canned responses, files (button, paste or drop) go through POST /api/uploads.
+// Replying to a waiting conversation claims it first: one step instead of two.
 import type { Conversation } from "../../events.js";
 import { ICONS, icon } from "../dom.js";
 import { ApiError, upload } from "./api.js";
@@ -98,6 +98,21 @@ export function mountComposer(state: ConsoleState, notice: (text: string, kind?:
       e.preventDefault();
       void sendFile(f);
     }
+  });
+  // A file dropped anywhere on the conversation goes out like an attached one.
+  const zone = document.getElementById("chat")!;
+  zone.addEventListener("dragover", (e) => {
+    if (form.hidden || !e.dataTransfer?.types.includes("Files")) return;
+    e.preventDefault();
+    zone.classList.add("chat--drop");
+  });
+  zone.addEventListener("dragleave", (e) => !zone.contains(e.relatedTarget as Node | null) && zone.classList.remove("chat--drop"));
+  zone.addEventListener("drop", (e) => {
+    zone.classList.remove("chat--drop");
+    const f = e.dataTransfer?.files?.[0];
+    if (!f || form.hidden) return;
+    e.preventDefault();
+    void sendFile(f);
   });
 
   let shownFor: string | null = null;

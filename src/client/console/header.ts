@@ -65,6 +65,7 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
     if (res.ok) {
       if (event === "conversation:transfer") notice(`Transferred to ${res.conversation.agent?.name ?? "a colleague"}.`, "info");
       if (event === "conversation:claim") state.setScope("mine");
+      if (event === "conversation:resolve") nextAfterResolve(id, res.conversation);
       void state.refreshTeam();
     } else if (res.code === "CONFLICT" && event === "conversation:claim") {
       notice("Another agent took this conversation first.");
@@ -72,6 +73,15 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
     } else {
       notice(res.message);
     }
+  }
+
+  /** Done with one: go on to the next of this agent's open conversations, if any (the
+   * resolved one stays on screen when it was the last). */
+  function nextAfterResolve(id: string, c: Conversation): void {
+    const next = state.conversations("mine").find((o) => o.id !== id);
+    if (!next || state.selected !== id) return;
+    notice(`Resolved the conversation with ${c.visitor.name}.`, "info");
+    state.select(next.id);
   }
 
   claim.addEventListener("click", () => void act(claim, "conversation:claim"));

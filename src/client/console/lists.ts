@@ -5,6 +5,12 @@ import { el } from "../dom.js";
 import { ago, preview } from "./format.js";
 import type { ConsoleState, Scope } from "./state.js";
 
+const EMPTY: Record<Scope, string> = {
+  mine: "No open conversations. New ones are assigned to you while you are online and below capacity.",
+  waiting: "Nobody is waiting.",
+  all: "No open conversations.",
+};
+
 export function mountLists(state: ConsoleState): void {
   const list = document.getElementById("list") as HTMLUListElement;
   const empty = document.getElementById("list-empty")!;
@@ -56,6 +62,18 @@ export function mountLists(state: ConsoleState): void {
     }
   });
 
+  // Alt+Down / Alt+Up: the next or previous conversation of the list, from anywhere
+  // (the composer included), so working through a queue needs no mouse.
+  document.addEventListener("keydown", (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== "ArrowDown" && e.key !== "ArrowUp")) return;
+    const items = state.conversations(state.scope);
+    if (!items.length) return;
+    e.preventDefault();
+    const at = items.findIndex((c) => c.id === state.selected);
+    const step = e.key === "ArrowDown" ? 1 : -1;
+    state.select(items[at < 0 ? (step > 0 ? 0 : items.length - 1) : (at + step + items.length) % items.length].id);
+  });
+
   function render(): void {
     for (const tab of tabs) {
       const scope = tab.dataset.scope as Scope;
@@ -70,6 +88,7 @@ export function mountLists(state: ConsoleState): void {
     list.replaceChildren(...items.map(item));
     if (focused) list.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused)}"]`)?.focus();
     empty.hidden = items.length > 0;
+    empty.textContent = EMPTY[state.scope];
   }
 
   let queued = false;

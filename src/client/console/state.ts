@@ -29,6 +29,7 @@ interface StateEvents {
   team: TeamAgent[];
 }
 type Listed = Conversation & { unread: number };
+const PREVIEW_AT_ONCE = 20;
 
 export class ConsoleState extends Emitter<StateEvents> {
   scope: Scope = "mine";
@@ -44,7 +45,10 @@ export class ConsoleState extends Emitter<StateEvents> {
     readonly me: Me,
   ) {
     super();
-    rt.on("conversation", (c) => this.gone.delete(c.id));
+    rt.on("conversation", (c) => {
+      this.gone.delete(c.id);
+      if (c.status === "waiting") this.preview([c]);
+    });
     rt.on("change", () => this.emit("change", null));
   }
 
@@ -107,6 +111,14 @@ export class ConsoleState extends Emitter<StateEvents> {
       }),
     );
     this.emit("change", null);
+    this.preview(this.conversations("waiting"));
+  }
+
+  /** The queue shows what each visitor asked, not just "waiting": the latest lines of
+   * waiting conversations nothing is held of yet (a few at a time; each once). */
+  private preview(list: Conversation[]): void {
+    const unseen = list.filter((c) => !this.rt.timeline.get(c.id)?.size);
+    for (const c of unseen.slice(0, PREVIEW_AT_ONCE)) void this.rt.open(c.id);
   }
 
   async refreshTeam(): Promise<void> {

@@ -1,6 +1,7 @@
 // The top bar: this agent's status (online/away) and load against capacity, the link
 // to the server, and the banner that says what the connection is doing.
 import type { Status } from "../runtime.js";
+import { BannerState, offersRetry } from "../status.js";
 import { linkQuality } from "../util.js";
 import type { ConsoleState } from "./state.js";
 
@@ -43,19 +44,28 @@ export function mountStatusBar(state: ConsoleState): void {
   });
   state.on("change", renderLoad);
 
+  // The same steady banner as the visitor page (status.ts), and live data dimmed while
+  // it may be stale (body[data-conn]).
+  const tracker = new BannerState(() => renderConnection(rt.status));
   function renderConnection(s: Status): void {
-    banner.hidden = s.state === "connected" || s.state === "idle";
-    banner.dataset.state = s.state;
-    retry.hidden = s.state !== "reconnecting";
+    const kind = tracker.kind(s);
+    document.body.dataset.conn = s.state;
+    banner.hidden = kind === "none";
+    banner.dataset.state = kind;
+    retry.hidden = !offersRetry(kind);
+    const lost = `${tracker.everConnected ? "Connection lost" : "Can't reach the server"}. Reconnecting`;
+    const kept = "Replies you write are kept and sent when it is back.";
     bannerText.textContent =
-      s.state === "connecting" ? "Connecting…"
-      : s.state === "reconnecting" ? `Connection lost. Reconnecting${s.retryInSec ? ` in ${s.retryInSec} s` : ""}… Replies you write are kept and sent when it is back.`
-      : s.state === "offline" ? "You are offline. Replies you write are kept and sent when the network is back."
+      kind === "waiting" && s.state === "reconnecting" && s.retryInSec > 0 ? `${lost} in ${s.retryInSec} s… ${kept}`
+      : kind === "waiting" || kind === "trying" ? `${lost}… ${kept}`
+      : kind === "offline" ? "You are offline. Replies you write are kept and sent when the network is back."
+      : kind === "back" ? "Connected again."
       : "";
     link.dataset.quality = s.state === "connected" ? linkQuality(rt.conn.rtt) : "none";
+    link.title = s.state === "connected" ? "Connection to the server" : "Not connected to the server";
   }
   retry.addEventListener("click", () => rt.retryNow());
-  rt.on("status", renderConnection);
+  rt.on("status", (s) => (tracker.update(s), renderConnection(s)));
   rt.on("rtt", (ms) => {
     link.dataset.quality = linkQuality(ms);
     link.title = `Connection to the server: ${ms} ms`;

@@ -1,0 +1,94 @@
+// Starting the servers under test, and reading their CPU time and memory from /proc.
+// Each server gets a free port on 127.0.0.1 chosen here and is ready once /healthz
+// answers, so the bench does not depend on what the server logs.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A bench stopped early (Ctrl-C, `timeout`) must not leave servers, temporary
+// directories or databases behind: children are killed, then registered cleanups run
+// (5 s at most) before the exit.
+const live = new Set();
+const cleanups = new Set();
+/** Runs `fn` if the bench is interrupted; call the returned function once done normally. */
+export function onInterrupt(fn) {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.once(sig, async () => {
+    for (const c of live) c.kill("SIGKILL");
+    const all = Promise.allSettled([...cleanups].map((fn) => fn()));
+    await Promise.race([all, sleep(5000)]);
+    process.exit(130);
+  });
+}
+process.on("exit", () => {
+  for (const c of live) c.kill("SIGKILL");
+});
+
+export async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Spawns `node [nodeArgs] script` with PORT set and waits (30 s at most) for /healthz. */
+export async function startServer(script, { cwd, env = {}, nodeArgs = [] }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  live.add(child);
+  let exited = null;
+  child.on("exit", (code, sig) => {
+    exited = sig ?? code;
+    live.delete(child);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited !== null) throw new Error(`${script} exited (${exited}) before it was ready`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${script} not ready after 30 s`);
+    }
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(100);
+  }
+  return {
+    child,
+    url,
+    /** SIGTERM (a graceful stop writes CPU profiles), SIGKILL after 10 s. */
+    async stop() {
+      if (exited !== null) return;
+      const done = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** User + system CPU seconds of a process (fields 14 and 15 of /proc/pid/stat, USER_HZ = 100). */
+export function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+export const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** Peak RSS of a process so far (VmHWM). */
+export const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** Nanoseconds the process's main thread has spent runnable but waiting for a CPU
+ * (/proc/pid/schedstat): on a shared machine, how much other processes got in the way. */
+export const runQueueWaitNs = (pid = "self") => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);

@@ -1,0 +1,96 @@
+// Slots released by absence (PROTOCOL.md section 4), with short timers: a visitor gone for
+// RELEASE_AFTER_MS has `left`, its conversation is resolved and the agent's slot goes to the
+// next waiting conversation; an agent gone that long has its open conversations put back to
+// `waiting` and handed to another available agent.
+import assert from "node:assert/strict";
+import { call, until } from "../helpers/clients.js";
+import type { TestServer } from "../helpers/server.js";
+import { assertGapless, newAgent, newVisitor, requireState, retire, row, say, serverFor, settled, systemTexts, transcript, variants } from "./harness.js";
+
+const OFFLINE_AFTER_MS = 1500;
+const RELEASE_AFTER_MS = 3000;
+const HEARTBEAT_INTERVAL_MS = 500;
+const ENV = { HEARTBEAT_INTERVAL_MS: `${HEARTBEAT_INTERVAL_MS}`, OFFLINE_AFTER_MS: `${OFFLINE_AFTER_MS}`, RELEASE_AFTER_MS: `${RELEASE_AFTER_MS}` };
+/** The last heartbeat may precede the close by up to one interval. */
+const EARLIEST = RELEASE_AFTER_MS - HEARTBEAT_INTERVAL_MS - 100;
+/** Timer granularity, a Redis flush and a database round trip on a loaded 2-core machine. */
+const SLACK_MS = 1500;
+
+// The database does little here (two conditional updates): the embedded one is enough.
+for (const v of variants(["pglite"])) {
+  describe(`release after absence [${v.name}]`, function () {
+    this.timeout(30_000);
+    let srv: TestServer;
+    before(async function () {
+      await requireState(this, v.state);
+      srv = await serverFor(v, ENV);
+    });
+    after(async () => srv?.stop());
+
+    it("a visitor who left frees the slot: resolved with a message, the next waiting one goes to that agent", async () => {
+      const abe = await newAgent(srv, "Abe", 1);
+      const v1 = await newVisitor(srv, "Leaving Visitor");
+      const c1 = (await say(v1)).conversationId;
+      await settled(srv, c1, "open", abe.id);
+      const v2 = await newVisitor(srv, "Patient Visitor");
+      const c2 = (await say(v2)).conversationId;
+      await until(() => v2.received.some((m) => m.sender.type === "system"), 3000, "no-agent message");
+      assert.equal((await row(srv, c2)).status, "waiting", "Abe is at capacity");
+
+      const gone = Date.now();
+      v1.close();
+      await until(() => abe.presence.some((p) => p.participant.id === v1.id && p.presence === "left"), RELEASE_AFTER_MS + SLACK_MS, "left");
+      const leftAfter = abe.presence.find((p) => p.presence === "left")!.at - gone;
+      assert.ok(leftAfter >= EARLIEST, `left only after RELEASE_AFTER_MS (${leftAfter} ms)`);
+      // offline first (the disconnect grace or OFFLINE_AFTER_MS), then left: once each.
+      assert.deepEqual(abe.presence.filter((p) => p.participant.id === v1.id).map((p) => p.presence), ["offline", "left"]);
+      await settled(srv, c1, "resolved");
+      await until(() => abe.conversations.some((c) => c.id === c1 && c.status === "resolved"), 3000, "Abe told resolved");
+      const log1 = await transcript(srv, c1);
+      assertGapless(log1);
+      assert.deepEqual(systemTexts(log1), ["Abe joined the conversation", "The visitor left"]);
+
+      await settled(srv, c2, "open", abe.id, 3000);
+      await until(() => v2.received.some((m) => m.body === "Abe joined the conversation"), 3000, "v2 hears Abe joined");
+      await until(() => abe.conversations.some((c) => c.id === c2 && c.agent?.id === abe.id), 3000, "Abe told of c2");
+      // The waiting visitor stayed online all along (its heartbeats count).
+      assert.ok(!abe.presence.some((p) => p.participant.id === v2.id && p.presence !== "online"));
+      // Resolved, so that Abe's own release later cannot requeue it into the next case.
+      assert.equal((await call(abe.socket, "conversation:resolve", { conversationId: c2 })).ok, true);
+      await retire(abe, v2);
+    });
+
+    it("an agent gone that long has its conversations requeued and reassigned to another agent", async () => {
+      const abe = await newAgent(srv, "Abe", 5);
+      const visitors = [await newVisitor(srv, "First"), await newVisitor(srv, "Second")];
+      const cids: string[] = [];
+      for (const vis of visitors) {
+        cids.push((await say(vis)).conversationId);
+        await settled(srv, cids.at(-1)!, "open", abe.id);
+      }
+      const bea = await newAgent(srv, "Bea", 5); // online, idle, and not the owner of anything
+
+      const gone = Date.now();
+      abe.close();
+      for (const cid of cids) await settled(srv, cid, "open", bea.id, RELEASE_AFTER_MS + SLACK_MS + 2000);
+      const movedAfter = Date.now() - gone;
+      assert.ok(movedAfter >= EARLIEST, `requeued only after RELEASE_AFTER_MS (${movedAfter} ms)`);
+      for (const [i, cid] of cids.entries()) {
+        await until(async () => systemTexts(await transcript(srv, cid)).length === 3, 3000, "messages written");
+        const log = await transcript(srv, cid);
+        assertGapless(log);
+        assert.deepEqual(systemTexts(log), [
+          "Abe joined the conversation", "Abe is unavailable; waiting for the next agent", "Bea joined the conversation",
+        ]);
+        await until(() => visitors[i].received.some((m) => m.body === "Bea joined the conversation"), 3000, "visitor told");
+        await until(() => bea.conversations.some((c) => c.id === cid && c.agent?.id === bea.id), 3000, "Bea told");
+        // Visitors hear of their agent's absence: offline, then left, once each. (Before, they
+        // may have heard Abe "online": that reaction reads the owner's conversations when it
+        // runs, which can be after they were assigned. True, so not a duplicate.)
+        const heard = visitors[i].presence.filter((p) => p.participant.id === abe.id && p.at >= gone).map((p) => p.presence);
+        assert.deepEqual(heard, ["offline", "left"]);
+      }
+      await retire(bea, ...visitors);
+    });
+  });
+}
