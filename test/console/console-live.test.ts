@@ -151,7 +151,9 @@ describe("agent console, live behaviour in Chromium", function () {
     assert.equal(conv.status, "waiting");
     await page.locator('.ctab[data-scope="waiting"]').click();
     await page.locator(`.citem[data-id="${conv.id}"] .citem__line`, { hasText: "anyone?" }).waitFor(); // what they asked
+    await page.locator(`.citem[data-id="${conv.id}"] .unread`).waitFor(); // unread until looked at
     await page.locator(`.citem[data-id="${conv.id}"]`).click();
+    await page.locator(`.citem[data-id="${conv.id}"] .unread`).waitFor({ state: "detached" });
     assert.match(await page.locator("#text").getAttribute("placeholder") ?? "", /claim/);
     await shot(page, "console-waiting");
     await page.locator("#text").fill("I can help!");

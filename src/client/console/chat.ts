@@ -98,6 +98,7 @@ export function mountChat(state: ConsoleState): void {
     if (current && document.visibilityState === "visible" && atBottom()) {
       const c = state.info(current);
       if (c && (state.isMine(c) || state.me.role === "admin")) rt.markRead(current);
+      else if (c) state.seen(current);
     }
   }
 

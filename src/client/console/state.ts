@@ -83,6 +83,15 @@ export class ConsoleState extends Emitter<StateEvents> {
     return n + Math.max(0, (log.info?.lastSeq ?? 0) - Math.max(log.maxSeq, readUpTo));
   }
 
+  /** Looked at without a receipt (a waiting conversation that is not this agent's): the
+   * badge goes, and the visitor is told nothing, since nobody has taken it yet. */
+  seen(id: string): void {
+    const max = this.rt.timeline.get(id)?.maxSeq ?? 0;
+    if (max <= (this.serverRead.get(id) ?? 0)) return;
+    this.serverRead.set(id, max);
+    this.emit("change", null);
+  }
+
   select(id: string | null): void {
     if (id === this.selected) return;
     this.selected = id;
