@@ -5,6 +5,7 @@ import type { Attachment } from "../events.js";
 import { el, formatBytes, formatTime, icon, ICONS, linkify, safeHref } from "./dom.js";
 import type { T } from "./i18n.js";
 import type { Entry, EntryState } from "./runtime.js";
+import { systemLine } from "./system-lines.js";
 
 interface Row {
   li: HTMLLIElement;
@@ -74,7 +75,7 @@ export class MessageList {
   private build(e: Entry): Row {
     const m = e.message;
     if (m && isSystem(e)) {
-      const li = el("li", { class: "hf-row hf-row--system" }, el("p", { class: "hf-system", text: m.body }));
+      const li = el("li", { class: "hf-row hf-row--system" }, el("p", { class: "hf-system", text: systemLine(m.body, this.lang) }));
       return { li, meta: null, state: null };
     }
     const body = m?.body ?? e.item?.body ?? "";

@@ -215,9 +215,14 @@ describe("visitor page (Chromium)", function () {
     const { context, page } = await newPage(browser, { locale: "zh-CN" });
     await page.goto(srv.url);
     await page.locator(".hf-booted").waitFor();
-    assert.equal(await page.locator(".hf-textarea").getAttribute("placeholder"), "输入消息…");
+    // "Write a message" with an agent online, "Leave a message" without one.
+    assert.match((await page.locator(".hf-textarea").getAttribute("placeholder")) ?? "", /^(输入消息…|请留言…)$/);
     assert.equal(await page.locator(".hf-prechat button[type=submit]").innerText(), "开始对话");
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    // The server's system lines (stored in English) read in Chinese too.
+    await sendFromPage(page, "你好");
+    await page.locator(".hf-system", { hasText: /已加入对话|目前没有客服在线/ }).first().waitFor();
+    assert.deepEqual(await page.locator(".hf-system", { hasText: /joined|No agent/ }).count(), 0);
     await context.close();
   });
 });
