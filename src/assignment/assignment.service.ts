@@ -150,6 +150,7 @@ export function createAssignmentService(d: AssignmentDeps) {
         throw conflict("the conversation changed meanwhile");
       await system(conversationId, "resolved", actor.name);
       await announce(conversationId);
+      d.delivery.conversationEnded(conversationId);
       void assignWaiting();
       return d.service.view((await d.conversations.byId(conversationId))!);
     },
@@ -159,6 +160,7 @@ export function createAssignmentService(d: AssignmentDeps) {
       if (!row || !(await d.conversations.setStatus(row.id, "resolved", {}))) return;
       await system(row.id, "visitor-left");
       await announce(row.id);
+      d.delivery.conversationEnded(row.id);
       void assignWaiting();
     },
     /** The agent is gone RELEASE_AFTER_MS: their open conversations go back to the queue. */

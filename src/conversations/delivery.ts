@@ -19,11 +19,14 @@ export const ADMINS = "admins";
 export function createDelivery(io: Io, retryMs: number, clustered: boolean) {
   const visitors = io.of("/visitor") as unknown as Namespace;
   const agents = io.of("/agent") as unknown as Namespace;
-  const stats = { emitted: 0, retried: 0, gaveUp: 0 };
+  // pending: emits whose ack or timeout has not come back yet (each holds a timer).
+  const stats = { emitted: 0, retried: 0, gaveUp: 0, pending: 0 };
 
   function sendTo(socket: AppSocket, m: Message, attempt: number) {
     stats.emitted++;
+    stats.pending++;
     socket.timeout(retryMs).emit("message", m, (err: unknown) => {
+      stats.pending--;
       if (!err || !socket.connected) return;
       if (attempt + 1 >= MAX_ATTEMPTS) return void stats.gaveUp++;
       stats.retried++;
@@ -86,6 +89,12 @@ export function createDelivery(io: Io, retryMs: number, clustered: boolean) {
     leaveConversation(agentId: string, cid: string) {
       agents.local.in(agentRoom(agentId)).socketsLeave(convRoom(cid));
       if (clustered) agents.in(agentRoom(agentId)).socketsLeave(convRoom(cid));
+    },
+    /** A resolved conversation: every agent socket (assignee, admins who followed it) leaves
+     *  its room, or a console open all day would keep one room per conversation it saw.
+     *  Call after the last message and announcement; those went out through the room. */
+    conversationEnded(cid: string) {
+      (clustered ? agents : agents.local).in(convRoom(cid)).socketsLeave(convRoom(cid));
     },
     visitors,
     agents,
