@@ -27,9 +27,10 @@ export function createConversationHandlers(on: On, service: ConversationsService
     });
 
     on(socket, "sync", SyncSchema, async (p) => {
-      const { conversationId, ...res } = await service.sync(actorOf(socket), p);
-      // An agent reading a conversation follows it live from now on.
-      if (conversationId && !socket.rooms.has(convRoom(conversationId))) socket.join(convRoom(conversationId));
+      const { conversationId, live, ...res } = await service.sync(actorOf(socket), p);
+      // An agent reading a live conversation follows it from now on; a resolved one is
+      // only read (joining its room would keep one room per transcript ever opened).
+      if (conversationId && live && !socket.rooms.has(convRoom(conversationId))) socket.join(convRoom(conversationId));
       return res;
     });
 

@@ -118,7 +118,8 @@ export function createConversationsService(d: ConversationsDeps) {
     const hasMore = rows.length > limit;
     const messages = hasMore ? rows.slice(0, limit) : rows;
     const lastSeq = Math.max(Number(row.last_seq), messages.at(-1)?.seq ?? 0);
-    return { messages, lastSeq, hasMore, conversationId: row.id };
+    // `live`: still waiting or open, so worth following (a resolved one takes no more messages).
+    return { messages, lastSeq, hasMore, conversationId: row.id, live: row.status !== "resolved" };
   }
 
   async function read(actor: Actor, p: { conversationId?: string; upToSeq: number }) {

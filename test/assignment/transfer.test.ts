@@ -90,6 +90,11 @@ for (const v of variants()) {
         "Abe joined the conversation", "The conversation was transferred to Bea", "Bea marked the conversation as resolved",
       ]);
       assert.equal(log.length, 5);
+      // A resolved conversation can still be read, but nobody on the agent side stays in its
+      // room, not even after reading it (a console open all day would collect rooms).
+      const read = await call(bea.socket, "sync", { conversationId: cid, afterSeq: 0 });
+      assert.deepEqual(read.ok && read.messages.map((m) => m.seq), [1, 2, 3, 4, 5]);
+      assert.equal(srv.application.io.of("/agent").adapter.rooms.get(`conversation:${cid}`)?.size ?? 0, 0);
       // The visitor got every message of the transcript, once each.
       const got = visitor.received.filter((m) => m.conversationId === cid).map((m) => m.seq);
       assert.deepEqual([...new Set(got)].sort((a, b) => a - b), [2, 3, 5], "visitor got the others' messages");
