@@ -4,10 +4,9 @@
 // database as the referee of who owns what.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { Conversation, Message, PresencePayload } from "../../src/events.js";
 import { agentToken, call, connectAgent, connectVisitor, createAgent, until, visitorSession, type Participant } from "../helpers/clients.js";
-import { REDIS_URL, startServer, testDatabases, type DbKind, type TestServer } from "../helpers/server.js";
+import { connectRedis, REDIS_URL, startServer, testDatabases, type DbKind, type TestServer } from "../helpers/server.js";
 
 export type StateKind = "memory" | "redis";
 export interface Variant { db: DbKind; state: StateKind; name: string }
@@ -21,19 +20,9 @@ export function variants(dbs: DbKind[] = testDatabases()): Variant[] {
  *  (HOLDFAST_TEST_REDIS=1 or CI=true) and does not answer; otherwise it is skipped. */
 export async function requireState(ctx: Mocha.Context, state: StateKind): Promise<void> {
   if (state === "memory") return;
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    await r.quit();
-  } catch (err) {
-    r.disconnect();
-    if (process.env.HOLDFAST_TEST_REDIS === "1" || process.env.CI === "true") {
-      throw new Error(`Redis at ${REDIS_URL} does not answer but is required: ${err}`);
-    }
-    ctx.skip();
-  }
+  const r = await connectRedis(); // throws where Redis is required
+  if (!r) ctx.skip();
+  await r!.quit();
 }
 
 export function serverFor(v: Variant, env: Record<string, string> = {}, store?: TestServer["store"]) {

@@ -152,3 +152,17 @@ export async function startServer(opts: Parameters<typeof startRealServer>[0] = 
   await settings.setWidget({ ...(await settings.getWidget()), title: "Acme Support" });
   return srv;
 }
+
+/** In one task of the page: if it is waiting out its backoff, fire `trigger` and say
+ * whether an attempt started there and then. (No named functions inside: the test
+ * transpiler would add helpers the page does not have.) */
+export function triggerWhileWaiting(page: Page, trigger: "online" | "visible" | "button") {
+  return page.evaluate((how) => {
+    const app = document.getElementById("hf-app")!;
+    if (app.dataset.status !== "reconnecting") return "not waiting";
+    if (how === "online") window.dispatchEvent(new Event("online"));
+    else if (how === "visible") document.dispatchEvent(new Event("visibilitychange"));
+    else document.querySelector<HTMLButtonElement>(".hf-banner-btn")!.click();
+    return app.dataset.status === "connecting" ? "attempting" : `still ${app.dataset.status}`;
+  }, trigger);
+}

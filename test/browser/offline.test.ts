@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { until } from "../helpers/clients.js";
 import type { TestServer } from "../helpers/server.js";
-import { agentOnline, launch, myRows, newPage, sendFromPage, shot, socketGate, startServer, visitorBodies, waitStates, type Agent } from "./browser.js";
+import { agentOnline, launch, myRows, newPage, sendFromPage, shot, socketGate, startServer, triggerWhileWaiting, visitorBodies, waitStates, type Agent } from "./browser.js";
 
 const DONE = ["sent", "delivered", "read"];
 
@@ -31,17 +31,6 @@ function watchBanner(page: Page) {
         setTimeout(() => (obs.disconnect(), resolve({ hidden, states })), 20_000);
       }),
   );
-}
-
-/** In one task of the page: if it is waiting out its backoff, click "Retry now" and say
- * whether an attempt started there and then. */
-function clickRetryWhileWaiting(page: Page) {
-  return page.evaluate(() => {
-    const app = document.getElementById("hf-app")!;
-    if (app.dataset.status !== "reconnecting") return "not waiting";
-    document.querySelector<HTMLButtonElement>(".hf-banner-btn")!.click();
-    return app.dataset.status === "connecting" ? "attempting" : `still ${app.dataset.status}`;
-  });
 }
 
 describe("visitor page on a bad network (Chromium)", function () {
@@ -136,7 +125,7 @@ describe("visitor page on a bad network (Chromium)", function () {
     gate.set("hold");
     await retry.click({ trial: true });
     let clicked = "not waiting";
-    await until(async () => (clicked = await clickRetryWhileWaiting(page)) !== "not waiting", 20_000, "the page waiting to retry");
+    await until(async () => (clicked = await triggerWhileWaiting(page, "button")) !== "not waiting", 20_000, "the page waiting to retry");
     assert.equal(clicked, "attempting");
     gate.set("open");
     await waitStates(page, ["typed offline 1", "typed offline 2"], DONE);

@@ -7,21 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { backoffDelay } from "../../src/client/util.js";
 import { until } from "../helpers/clients.js";
 import type { TestServer } from "../helpers/server.js";
-import { agentOnline, launch, myRows, newPage, sendFromPage, socketGate, startServer, waitStates, type Agent } from "./browser.js";
-
-/** In one task of the page: if it is waiting out its backoff, fire `trigger` and say
- * whether an attempt started there and then. (No named functions inside: the test
- * transpiler would add helpers the page does not have.) */
-function triggerWhileWaiting(page: Page, trigger: "online" | "visible" | "button") {
-  return page.evaluate((how) => {
-    const app = document.getElementById("hf-app")!;
-    if (app.dataset.status !== "reconnecting") return "not waiting";
-    if (how === "online") window.dispatchEvent(new Event("online"));
-    else if (how === "visible") document.dispatchEvent(new Event("visibilitychange"));
-    else document.querySelector<HTMLButtonElement>(".hf-banner-btn")!.click();
-    return app.dataset.status === "connecting" ? "attempting" : `still ${app.dataset.status}`;
-  }, trigger);
-}
+import { agentOnline, launch, myRows, newPage, sendFromPage, socketGate, startServer, triggerWhileWaiting, waitStates, type Agent } from "./browser.js";
 
 describe("the visitor page's connection (Chromium)", function () {
   this.timeout(90_000);

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { createApplication, type Application } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -18,6 +19,24 @@ export type DbKind = "pglite" | "postgres";
 export const PG_ADMIN_URL = process.env.HOLDFAST_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.HOLDFAST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const ADMIN = { email: "admin@test.local", password: "admin-password-1" };
+
+/** A connected Redis client, or null when none answers at REDIS_URL; when Redis is
+ *  required (HOLDFAST_TEST_REDIS=1 or CI=true) a silent one is an error, not a skip. */
+export async function connectRedis(): Promise<Redis | null> {
+  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    await r.ping();
+    return r;
+  } catch (err) {
+    r.disconnect();
+    if (process.env.HOLDFAST_TEST_REDIS === "1" || process.env.CI === "true") {
+      throw new Error(`Redis at ${REDIS_URL} does not answer but is required: ${err}`);
+    }
+    return null;
+  }
+}
 
 /** The databases every messaging suite runs on. */
 export function testDatabases(): DbKind[] {

@@ -1,5 +1,5 @@
-// Shared test helpers: short timings, a change recorder, polling waits, and a Redis probe
-// that fails (instead of skipping) when CI=true and Redis does not answer.
+// Shared test helpers: short timings, a change recorder, polling waits; the Redis probe
+// (an error rather than a skip where Redis is required) comes from test/helpers/server.ts.
 import { Redis } from "ioredis";
 import type { PresenceChange, PresenceStore, PresenceTimings } from "../../src/presence/presence.types.js";
 
@@ -32,21 +32,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
   }
 }
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-/** A connected client, or null when Redis does not answer (an error under CI=true). */
-export async function connectRedis(): Promise<Redis | null> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return r;
-  } catch (err) {
-    r.disconnect();
-    if (process.env.CI === "true") throw new Error(`Redis at ${REDIS_URL} does not answer and CI=true: ${err}`);
-    return null;
-  }
-}
+export { connectRedis, REDIS_URL } from "../helpers/server.js";
 
 /** Keys under a prefix, and those of them without a TTL (which would live forever). */
 export async function keysUnder(r: Redis, prefix: string) {
