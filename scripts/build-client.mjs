@@ -1,6 +1,6 @@
 // Builds the browser bundles (npm run build runs this after the server's tsc):
-//   src/client/visitor-app.ts -> public/build/visitor.js  (the chat page, with socket.io-client)
-//   src/client/widget.ts      -> public/build/widget.js   (the one-tag loader, kept tiny)
+//   src/client/visitor/app.ts   -> public/build/visitor.js (the chat page, with socket.io-client)
+//   src/client/widget/main.ts   -> public/build/widget.js  (the one-tag loader, kept tiny)
 //   src/client/console/main.ts  -> public/build/console.js (the agent console)
 //   src/client/console/admin.ts -> public/build/admin.js   (the admin pages' small scripts)
 // Type-checks src/client first (the server's tsconfig excludes it: DOM lib, no emit),
@@ -28,8 +28,8 @@ if (!args.has("--no-check")) {
 }
 
 const entries = [
-  { in: "src/client/visitor-app.ts", out: "public/build/visitor.js" },
-  { in: "src/client/widget.ts", out: "public/build/widget.js" },
+  { in: "src/client/visitor/app.ts", out: "public/build/visitor.js" },
+  { in: "src/client/widget/main.ts", out: "public/build/widget.js" },
   { in: "src/client/console/main.ts", out: "public/build/console.js" },
   { in: "src/client/console/admin.ts", out: "public/build/admin.js" },
 ];

@@ -1,83 +1,99 @@
 // createApplication(httpServer, infra): the whole product on a given HTTP server, so
-// index.ts listens on PORT and tests on port 0 with their own configuration.
+// index.ts listens on PORT and tests on port 0 with their own configuration. It builds
+// the services (composition.ts) and mounts them: the Express pipeline, which ends with
+// one 404 and one error handler, and the Socket.IO namespaces.
+import assert from "node:assert/strict";
 import type { Server as HttpServer } from "node:http";
 import path from "node:path";
 import express from "express";
-import { Server } from "socket.io";
-import { createAdapter } from "@socket.io/redis-adapter";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
+import { csrfProtection } from "./accounts/csrf.js";
+import { loginRoutes } from "./accounts/login.routes.js";
+import { agentAuth, visitorAuth } from "./accounts/socket-auth.js";
+import { handshakeOnly } from "./accounts/web-session.js";
+import { adminRoutes } from "./admin/admin.routes.js";
+import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
+import { composeServices } from "./composition.js";
+import { consoleRoutes } from "./console/console.routes.js";
+import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
-import type { Io } from "./conversations/delivery.js";
-import type { Infra } from "./deps.js";
 import { healthRoutes } from "./health/health.routes.js";
+import type { Infrastructure } from "./infrastructure.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
+import { securityHeaders } from "./lib/security.js";
+import { trackConnection } from "./presence/presence.handlers.js";
 import { reactToPresence } from "./presence/presence.reactions.js";
-import { buildServices } from "./services.js";
-import { setupSockets } from "./sockets.js";
+import { registerConnections } from "./realtime/connections.js";
+import { createHandlerFactory } from "./realtime/handlers.js";
+import { createIo } from "./realtime/io.js";
 import { uploadsRoutes } from "./uploads/uploads.routes.js";
-import { createWeb } from "./web.js";
+import { createOrigins } from "./widget/origins.js";
+import { widgetRoutes } from "./widget/widget.routes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export async function createApplication(httpServer: HttpServer, infra: Infra) {
-  const { config, log } = infra;
+export async function createApplication(httpServer: HttpServer, infra: Infrastructure) {
+  const { config, log, redis } = infra;
   // Express must be the server's request listener before Socket.IO attaches: Socket.IO
   // then answers /socket.io itself and hands every other request on.
   const app = express();
   httpServer.on("request", app);
-  const io: Io = new Server(httpServer, {
-    path: "/socket.io",
-    transports: ["polling", "websocket"],
-    // Oversized frames are refused by the transport before any handler sees them.
-    maxHttpBufferSize: 64 * 1024,
-    // The transport's own liveness: a ping every third of OFFLINE_AFTER_MS, so pongs
-    // (which count as presence traffic) arrive well inside the offline window even from
-    // hidden tabs; and a transport timeout that ends at about OFFLINE_AFTER_MS, so the
-    // socket is not torn down (and reconnected) before presence has said "offline".
-    pingInterval: Math.max(100, Math.floor(config.offlineAfterMs / 3)),
-    pingTimeout: Math.max(200, Math.floor((config.offlineAfterMs * 2) / 3)),
-    // Cross-origin polling needs CORS headers; the namespace handshake (visitorAuth) is
-    // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
-    cors: {
-      origin: (origin, cb) => cb(null, !origin || config.allowedOrigins.includes(origin)),
-      credentials: true,
-    },
-  });
-  if (infra.redis) io.adapter(createAdapter(infra.redis.pub, infra.redis.sub));
+  const origins = createOrigins(config.allowedOrigins);
+  const io = createIo(httpServer, { offlineAfterMs: config.offlineAfterMs, origins, redis });
+  const s = await composeServices(infra, io, origins);
+  await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
 
-  const deps = buildServices(infra, io);
-  await deps.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
-  const web = await createWeb(deps);
-  io.engine.use(web.handshake);
-
+  // HTTP, in order: headers, static files (no session), the session, the routes.
   if (config.trustProxy) app.set("trust proxy", config.trustProxy);
   app.disable("x-powered-by");
-  app.use(web.security);
+  app.use(securityHeaders(config));
   app.set("view engine", "ejs");
   app.set("views", path.join(root, "views"));
   app.use(express.json({ limit: "64kb" }));
   app.use(express.static(path.join(root, "public"), { maxAge: config.production ? "1h" : 0 }));
-  app.use(web.session);
-  app.use(healthRoutes(deps));
-  app.use(accountsRoutes(deps.accounts));
-  app.use(conversationsRoutes(deps.accounts, deps.conversations, deps.repos));
-  app.use(uploadsRoutes({ accounts: deps.accounts, prisma: infra.db.prisma, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes }));
-  app.use(web.routes);
+  app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 }), s.webSession.middleware, csrfProtection);
+  app.use(healthRoutes({
+    checks: {
+      database: () => s.db.prisma.$queryRawUnsafe("SELECT 1"),
+      ...(redis ? { redis: () => redis.cmd.ping().then((p) => assert.equal(p, "PONG")) } : {}),
+    },
+    writer: s.writer, realtime: s.realtime, presence: s.presence,
+  }));
+  app.use(accountsRoutes(s.accounts));
+  app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
+  app.use(uploadsRoutes({ accounts: s.accounts, prisma: s.db.prisma, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes }));
+  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence }));
+  app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, realtime: s.realtime }));
+  app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, tokens: s.tokens }));
+  app.use(adminRoutes({
+    auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
+  }));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  setupSockets(deps);
-  reactToPresence(deps);
+  // Sockets: /agent handshakes read the page's cookie session; every event counts as traffic.
+  io.engine.use(handshakeOnly(s.webSession.middleware));
+  const on = createHandlerFactory(log, (socket) => s.presence.traffic({ type: socket.data.type, id: socket.data.id }));
+  const messaging = createConversationHandlers(on, s.conversations, s.presence, s.realtime);
+  registerConnections(io, {
+    auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log) },
+    handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
+    track: (socket) => trackConnection(socket, s.presence),
+    opening: (actor) => s.conversations.opening(actor),
+    agentArrived: () => void s.assignment.assignWaiting(),
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    log,
+  });
+  reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, realtime: s.realtime, log });
 
   return {
     app,
     io,
-    deps,
+    services: s,
     /** Stops taking work, writes what is queued, closes sockets and connections. */
     async close() {
       io.close();
-      web.close();
-      await deps.writer.drain();
+      await s.close();
       await infra.close();
     },
   };

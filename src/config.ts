@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything is validated once at start-up so
 // a typo in a deployment fails loudly instead of running with a surprising default.
 import { z } from "zod";
+import { isPlainOrigin, normaliseOrigin } from "./widget/origins.js";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
 const optionalString = z
@@ -23,7 +24,9 @@ const EnvSchema = z.object({
   OFFLINE_AFTER_MS: ms(30_000),
   RELEASE_AFTER_MS: ms(120_000),
   DELIVERY_RETRY_MS: ms(5_000),
-  ALLOWED_ORIGINS: optionalString,
+  ALLOWED_ORIGINS: optionalString
+    .transform((v) => (v ?? "").split(",").map(normaliseOrigin).filter(Boolean))
+    .refine((list) => list.every(isPlainOrigin), "comma-separated origins like https://www.example.com"),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
@@ -42,7 +45,8 @@ export type Config = {
   offlineAfterMs: number;
   releaseAfterMs: number;
   deliveryRetryMs: number;
-  /** Origins allowed to embed the widget and open visitor sockets; empty = same origin only. */
+  /** ALLOWED_ORIGINS: may embed the widget and open visitor sockets (the admin's list adds
+   *  to it, see widget/origins.ts); empty = same origin only. */
   allowedOrigins: string[];
   uploadMaxBytes: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -69,10 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offlineAfterMs: e.OFFLINE_AFTER_MS,
     releaseAfterMs: e.RELEASE_AFTER_MS,
     deliveryRetryMs: e.DELIVERY_RETRY_MS,
-    allowedOrigins: (e.ALLOWED_ORIGINS ?? "")
-      .split(",")
-      .map((o) => o.trim().replace(/\/$/, ""))
-      .filter(Boolean),
+    allowedOrigins: e.ALLOWED_ORIGINS,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",

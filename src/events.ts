@@ -7,13 +7,23 @@ export type ConversationStatus = "waiting" | "open" | "resolved";
 export type MessageType = "text" | "image" | "file" | "card" | "system";
 export type ErrorCode =
   | "VALIDATION"
+  | "AUTH_REQUIRED"
   | "AUTH_INVALID"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "RATE_LIMITED"
   | "CONTENT_BLOCKED"
   | "CONFLICT"
+  | "UNAVAILABLE"
   | "INTERNAL";
+
+/** `connect_error` `data.code` of a refused handshake (PROTOCOL.md section 3, Handshake):
+ *  a missing or bad credential, or an Origin that may not open the namespace. */
+export type HandshakeErrorCode = "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "UNAVAILABLE";
+export interface HandshakeErrorData {
+  code: HandshakeErrorCode;
+  retryAfterMs?: number;
+}
 
 export interface Attachment {
   id: string;

@@ -3,12 +3,12 @@
 import { createServer } from "node:http";
 import { createApplication } from "./app.js";
 import { loadConfig } from "./config.js";
-import { openInfra } from "./deps.js";
+import { openInfrastructure } from "./infrastructure.js";
 import { createLogger } from "./lib/logger.js";
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const infra = await openInfra(config, log);
+const infra = await openInfrastructure(config, log);
 const httpServer = createServer();
 const application = await createApplication(httpServer, infra);
 httpServer.listen(config.port, () => {

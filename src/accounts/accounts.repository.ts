@@ -19,6 +19,8 @@ export function createAccountsRepository(prisma: Prisma) {
     agentByEmail: (email: string): Promise<AgentRow | null> =>
       prisma.agent.findUnique({ where: { email: email.toLowerCase() } }),
     listAgents: (): Promise<AgentRow[]> => prisma.agent.findMany({ orderBy: { createdAt: "asc" } }),
+    /** The active ones among these ids (assignment's candidates). */
+    activeAgents: (ids: string[]): Promise<AgentRow[]> => prisma.agent.findMany({ where: { id: { in: ids }, active: true } }),
     createAgent: (a: Omit<AgentRow, "createdAt" | "lastAssignedAt" | "active">): Promise<AgentRow> =>
       prisma.agent.create({ data: { ...a, email: a.email.toLowerCase() } }),
     updateAgent: (id: string, data: Partial<Pick<AgentRow, "name" | "role" | "maxConcurrent" | "active" | "passwordHash">>) =>

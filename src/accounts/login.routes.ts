@@ -3,10 +3,10 @@
 // successes do not count, so a team behind one NAT can all log in at 9:00. A success
 // regenerates the session, so an id planted before login is worth nothing.
 import { Router, type Request, type Response } from "express";
-import type { Namespace } from "socket.io";
 import { AppError } from "../lib/errors.js";
 import { parseBody } from "../lib/http.js";
 import { createRateLimiter } from "../lib/rate-limit.js";
+import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { csrfToken } from "./csrf.js";
 import { LoginFormSchema } from "./accounts.schemas.js";
@@ -19,7 +19,7 @@ const ANONYMOUS_TTL_MS = 3600_000;
 const promisify = (fn: (cb: (err: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; agents: Namespace }) {
+export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realtime: Pick<Realtime, "disconnectSession"> }) {
   const r = Router();
   const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
   const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
@@ -67,11 +67,9 @@ export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; agent
     const sid = req.sessionID;
     await promisify((cb) => req.session.destroy(cb));
     res.clearCookie(SESSION_COOKIE, { path: "/" });
-    // Console sockets opened with this session (on this node) close now; elsewhere
-    // their next reconnect fails, as the session no longer exists.
-    for (const s of d.agents.sockets.values()) {
-      if ((s.request as { sessionID?: string }).sessionID === sid) s.disconnect(true);
-    }
+    // Console sockets opened with this session close now, on every node; a reconnect
+    // fails, as the session no longer exists.
+    d.realtime.disconnectSession(sid);
     res.redirect(303, "/login");
   });
 

@@ -2,36 +2,27 @@
 // AUTH_REQUIRED, a bad one with AUTH_INVALID (connect_error `data.code`, PROTOCOL.md).
 // Agents may also present the session cookie of a logged-in console page.
 import type { IncomingMessage } from "node:http";
-import type { ExtendedError, Socket } from "socket.io";
+import type { ExtendedError } from "socket.io";
+import type { HandshakeErrorCode, HandshakeErrorData } from "../events.js";
 import type { Logger } from "../lib/logger.js";
+import type { AppSocket } from "../realtime/types.js";
+import type { Origins } from "../widget/origins.js";
 import type { AccountsService } from "./accounts.service.js";
 
 type Next = (err?: ExtendedError) => void;
 
-function fail(code: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN", message: string): ExtendedError {
-  const err = new Error(message) as ExtendedError;
-  err.data = { code };
-  return err;
+function fail(code: HandshakeErrorCode, message: string): ExtendedError {
+  const data: HandshakeErrorData = { code };
+  return Object.assign(new Error(message), { data });
 }
 
-const tokenOf = (socket: Socket): unknown => (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+const tokenOf = (socket: AppSocket): unknown => (socket.handshake.auth as { token?: unknown } | undefined)?.token;
 
-/** Same origin, or listed in ALLOWED_ORIGINS. Clients without an Origin (apps, servers) pass. */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  if (allowed.includes(origin.replace(/\/$/, ""))) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-export function visitorAuth(accounts: AccountsService, allowedOrigins: string[], log: Logger) {
-  return async (socket: Socket, next: Next) => {
+export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "allowed">, log: Logger) {
+  return async (socket: AppSocket, next: Next) => {
     try {
-      if (!originAllowed(socket.request, allowedOrigins)) return next(fail("FORBIDDEN", "origin not allowed"));
+      const { origin, host } = socket.request.headers;
+      if (!origins.allowed(origin, host)) return next(fail("FORBIDDEN", "origin not allowed"));
       const token = tokenOf(socket);
       if (token === undefined || token === null || token === "") return next(fail("AUTH_REQUIRED", "token required"));
       const id = accounts.visitorIdFromToken(token);
@@ -47,7 +38,7 @@ export function visitorAuth(accounts: AccountsService, allowedOrigins: string[],
 }
 
 export function agentAuth(accounts: AccountsService, log: Logger) {
-  return async (socket: Socket, next: Next) => {
+  return async (socket: AppSocket, next: Next) => {
     try {
       const token = tokenOf(socket);
       const sessionAgentId = (socket.request as IncomingMessage & { session?: { agentId?: string } }).session?.agentId;

@@ -4,22 +4,20 @@ import { Router } from "express";
 import type { WebAuth } from "../accounts/web-auth.js";
 import type { CannedRepository } from "../canned/canned.repository.js";
 import type { SettingsService } from "../settings/settings.service.js";
-import type { SettingsSync } from "../settings/settings.sync.js";
 import type { AdminRepository } from "./admin.repository.js";
 import { agentsAdminRoutes } from "./agents.routes.js";
 import type { AdminAgentsService } from "./agents.service.js";
 import { contentAdminRoutes } from "./content.routes.js";
 import { conversationsAdminRoutes } from "./conversations.routes.js";
-import type { createHealthDashboard } from "./health.service.js";
+import type { HealthDashboard } from "./health.service.js";
 
 export interface AdminDeps {
   auth: WebAuth;
   agents: AdminAgentsService;
   canned: CannedRepository;
   settings: SettingsService;
-  sync: SettingsSync;
   repo: AdminRepository;
-  health: ReturnType<typeof createHealthDashboard>;
+  health: HealthDashboard;
 }
 
 export function adminRoutes(d: AdminDeps) {

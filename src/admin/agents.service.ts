@@ -4,18 +4,18 @@ import { hash } from "@node-rs/argon2";
 import type { AccountsService } from "../accounts/accounts.service.js";
 import type { PrismaSessionStore } from "../accounts/session-store.js";
 import type { AssignmentService } from "../assignment/assignment.service.js";
-import { agentRoom, type Delivery } from "../conversations/delivery.js";
+import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import { conflict, notFound } from "../lib/errors.js";
 import type { PresenceStore } from "../presence/presence.types.js";
-import type { ConsoleRepository } from "../console/console.repository.js";
+import type { Realtime } from "../realtime/realtime.js";
 
 export function createAdminAgentsService(d: {
   accounts: AccountsService;
   sessions: PrismaSessionStore;
-  assignment: AssignmentService;
-  delivery: Delivery;
+  assignment: Pick<AssignmentService, "assignWaiting" | "agentGone">;
+  realtime: Pick<Realtime, "disconnectAgent">;
   presence: PresenceStore;
-  consoleRepo: ConsoleRepository;
+  conversations: Pick<ConversationsRepository, "openLoads">;
 }) {
   const repo = d.accounts.repo;
   async function existing(id: string) {
@@ -26,7 +26,7 @@ export function createAdminAgentsService(d: {
   /** Ends every way the agent is signed in: cookie sessions and open sockets. */
   async function signOut(id: string, exceptSid?: string) {
     await d.sessions.destroyForAgent(id, exceptSid);
-    if (!exceptSid) d.delivery.agents.in(agentRoom(id)).disconnectSockets(true);
+    if (!exceptSid) d.realtime.disconnectAgent(id);
   }
 
   return {
@@ -35,7 +35,7 @@ export function createAdminAgentsService(d: {
       const agents = await repo.listAgents();
       const [presence, loads] = await Promise.all([
         d.presence.presenceMany(agents.map((a) => ({ type: "agent" as const, id: a.id }))),
-        d.consoleRepo.loads(),
+        d.conversations.openLoads(agents.map((a) => a.id)),
       ]);
       return agents.map((a, i) => ({ ...a, presence: a.active ? presence[i] : "left", load: loads.get(a.id) ?? 0 }));
     },

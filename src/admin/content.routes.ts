@@ -6,14 +6,13 @@ import { CannedFormSchema } from "../canned/canned.schemas.js";
 import { parseBody } from "../lib/http.js";
 import type { SettingsService } from "../settings/settings.service.js";
 import { ContentFilterFormSchema, WidgetFormSchema } from "../settings/settings.schemas.js";
-import type { SettingsSync } from "../settings/settings.sync.js";
 import { IdParamSchema } from "./admin.schemas.js";
 import { formAction, type Render } from "./forms.js";
 
 /** This server's public origin, as the browser reached it (trust proxy applies). */
 export const originOf = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
-export function contentAdminRoutes(d: { canned: CannedRepository; settings: SettingsService; sync: SettingsSync }) {
+export function contentAdminRoutes(d: { canned: CannedRepository; settings: SettingsService }) {
   const r = Router();
   const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
 
@@ -38,7 +37,6 @@ export function contentAdminRoutes(d: { canned: CannedRepository; settings: Sett
   r.get("/admin/filter", (req, res) => filter(req, res, 200, {}));
   r.post("/admin/filter", formAction(filter, "filter", "/admin/filter", async (req) => {
     const f = await d.settings.setContentFilter(parseBody(ContentFilterFormSchema, req.body));
-    await d.sync.refresh();
     return `Saved ${f.words.length} word${f.words.length === 1 ? "" : "s"}; policy: ${f.policy}.`;
   }));
 
@@ -49,7 +47,6 @@ export function contentAdminRoutes(d: { canned: CannedRepository; settings: Sett
   r.get("/admin/widget", (req, res) => widget(req, res, 200, {}));
   r.post("/admin/widget", formAction(widget, "widget", "/admin/widget", async (req) => {
     await d.settings.setWidget(parseBody(WidgetFormSchema, req.body));
-    await d.sync.refresh();
     return "Widget settings saved; open pages pick them up on their next load.";
   }));
 

@@ -1,35 +1,28 @@
-// The admin's connection-health dashboard, computed from what exists: the sockets
-// connected across the cluster (fetchSockets goes through the adapter) and the
-// presence store's per-participant health. Cost is one health() read per connected
-// participant, so it is capped; a store-side aggregate would make it O(1) (see report).
-import type { Namespace } from "socket.io";
+// The admin's connection-health dashboard, computed from what exists: the participants
+// connected across the cluster (from the realtime module) and the presence store's
+// per-participant health. Cost is one health() read per connected participant, so it
+// is capped; a store-side aggregate would make it O(1) (see report).
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { Health, PresenceStore } from "../presence/presence.types.js";
-import type { SocketData } from "../events.js";
+import type { Realtime } from "../realtime/realtime.js";
 
 const MAX_SAMPLED = 1000;
 const UNSTABLE_RTT_MS = 800;
 const RECONNECT_WINDOW_MIN = 5;
 export const RTT_BUCKETS = [100, 300, 800, 2000, Infinity] as const;
 
-async function connected(nsp: Namespace) {
-  const sockets = await nsp.fetchSockets();
-  const byId = new Map<string, string>();
-  for (const s of sockets) {
-    const data = s.data as SocketData | undefined;
-    if (data?.id) byId.set(data.id, data.name);
-  }
-  return [...byId].slice(0, MAX_SAMPLED).map(([id, name]) => ({ id, name }));
-}
-
 function percentile(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export function createHealthDashboard(d: { visitors: Namespace; agents: Namespace; presence: PresenceStore; conversations: ConversationsRepository }) {
+export function createHealthDashboard(d: {
+  realtime: Pick<Realtime, "connected">;
+  presence: PresenceStore;
+  conversations: ConversationsRepository;
+}) {
   return async function snapshot() {
-    const [visitors, agents] = await Promise.all([connected(d.visitors), connected(d.agents)]);
+    const [visitors, agents] = await Promise.all([d.realtime.connected("visitor", MAX_SAMPLED), d.realtime.connected("agent", MAX_SAMPLED)]);
     const vh = await Promise.all(visitors.map((v) => d.presence.health({ type: "visitor", id: v.id })));
     const ah = await Promise.all(agents.map((a) => d.presence.health({ type: "agent", id: a.id })));
     const statuses = await Promise.all(agents.map((a) => d.presence.agentStatus(a.id)));
@@ -79,4 +72,5 @@ export function createHealthDashboard(d: { visitors: Namespace; agents: Namespac
     };
   };
 }
-export type HealthSnapshot = Awaited<ReturnType<ReturnType<typeof createHealthDashboard>>>;
+export type HealthDashboard = ReturnType<typeof createHealthDashboard>;
+export type HealthSnapshot = Awaited<ReturnType<HealthDashboard>>;

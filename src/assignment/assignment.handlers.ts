@@ -1,11 +1,11 @@
 // Agent-only events: claim, transfer, resolve, and the agent's own status.
-import { actorOf } from "../conversations/conversations.handlers.js";
-import { AgentStatusSchema, ConversationIdSchema, TransferSchema } from "../conversations/conversations.schemas.js";
-import type { AppSocket, On } from "../lib/socket.js";
 import type { PresenceStore } from "../presence/presence.types.js";
+import { actorOf, type On } from "../realtime/handlers.js";
+import type { AppSocket } from "../realtime/types.js";
+import { AgentStatusSchema, ConversationIdSchema, TransferSchema } from "./assignment.schemas.js";
 import type { AssignmentService } from "./assignment.service.js";
 
-export function createAssignmentHandlers(on: On, assignment: AssignmentService, presence: PresenceStore) {
+export function createAssignmentHandlers(on: On, assignment: AssignmentService, presence: Pick<PresenceStore, "setAgentStatus">) {
   return function register(socket: AppSocket) {
     on(socket, "conversation:claim", ConversationIdSchema, async (p) => ({
       conversation: await assignment.claim(actorOf(socket), p.conversationId),

@@ -3,53 +3,54 @@
 // two agents; this service picks candidates, writes the system messages and announces.
 import { randomUUID } from "node:crypto";
 import type { AccountsRepository } from "../accounts/accounts.repository.js";
-import { conflict, forbidden, notFound } from "../lib/errors.js";
-import type { Logger } from "../lib/logger.js";
-import type { Prisma } from "../lib/db.js";
-import type { PresenceStore } from "../presence/presence.types.js";
+import type { Actor } from "../accounts/actor.js";
+import type { ConversationViews } from "../conversations/conversation.views.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
-import type { Actor, ConversationsService } from "../conversations/conversations.service.js";
-import type { Delivery } from "../conversations/delivery.js";
 import type { MessageWriter } from "../conversations/message-writer.js";
+import { AppError, conflict, forbidden, notFound } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { PresenceStore } from "../presence/presence.types.js";
+import type { Realtime } from "../realtime/realtime.js";
 import { rankCandidates, afterAssign, type Candidate } from "./assignment.rules.js";
 import { systemText } from "./system-messages.js";
 
 export interface AssignmentDeps {
-  prisma: Prisma;
   conversations: ConversationsRepository;
-  accounts: AccountsRepository;
-  service: ConversationsService;
+  accounts: Pick<AccountsRepository, "agentById" | "activeAgents">;
+  views: Pick<ConversationViews, "view">;
   writer: MessageWriter;
-  delivery: Delivery;
-  presence: PresenceStore;
+  realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded">;
+  presence: Pick<PresenceStore, "availableAgents">;
   log: Logger;
 }
 
 export function createAssignmentService(d: AssignmentDeps) {
   async function system(conversationId: string, key: Parameters<typeof systemText>[0], name = "") {
-    const out = await d.writer.write({
-      conversationId,
-      sender: { type: "system", id: "system", name: "Holdfast" },
-      clientMsgId: `sys-${randomUUID()}`,
-      type: "system",
-      body: systemText(key, name),
-    });
-    if (out.ok) d.delivery.deliver(out.message, null);
+    const out = await d.writer
+      .write({
+        conversationId,
+        sender: { type: "system", id: "system", name: "Holdfast" },
+        clientMsgId: `sys-${randomUUID()}`,
+        type: "system",
+        body: systemText(key, name),
+      })
+      // Only a conversation that vanished refuses a system line: nothing to announce.
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === "NOT_FOUND") return null;
+        throw err;
+      });
+    if (out) d.realtime.deliver(out.message, null);
   }
 
   async function announce(conversationId: string) {
     const row = await d.conversations.byId(conversationId);
-    if (row) d.delivery.conversationChanged(await d.service.view(row));
+    if (row) d.realtime.conversationChanged(await d.views.view(row));
   }
 
   async function candidates(): Promise<Candidate[]> {
     const ids = await d.presence.availableAgents();
     if (!ids.length) return [];
-    const agents = await d.prisma.agent.findMany({ where: { id: { in: ids }, active: true } });
-    const loads = await d.prisma.conversation.groupBy({
-      by: ["agentId"], where: { status: "open", agentId: { in: ids } }, _count: { _all: true },
-    });
-    const load = new Map(loads.map((l) => [l.agentId, l._count._all]));
+    const [agents, load] = await Promise.all([d.accounts.activeAgents(ids), d.conversations.openLoads(ids)]);
     return agents.map((a) => ({
       id: a.id, load: load.get(a.id) ?? 0, maxConcurrent: a.maxConcurrent, lastAssignedAt: a.lastAssignedAt?.getTime() ?? null,
     }));
@@ -57,7 +58,7 @@ export function createAssignmentService(d: AssignmentDeps) {
 
   async function onAssigned(conversationId: string, agentId: string, key: "assigned" | "transferred") {
     const agent = await d.accounts.agentById(agentId);
-    d.delivery.joinConversation("agent", agentId, conversationId);
+    d.realtime.joinConversation("agent", agentId, conversationId);
     await system(conversationId, key, agent?.name ?? "An agent");
     await announce(conversationId);
   }
@@ -123,24 +124,24 @@ export function createAssignmentService(d: AssignmentDeps) {
     async claim(actor: Actor, conversationId: string) {
       const row = await d.conversations.byId(conversationId);
       if (!row) throw notFound("conversation not found");
-      if (row.agent_id === actor.id && row.status === "open") return d.service.view(row);
+      if (row.agent_id === actor.id && row.status === "open") return d.views.view(row);
       if (row.status !== "waiting") throw conflict(row.status === "open" ? "another agent has it" : "conversation is resolved");
       const ok = await d.conversations.assign(conversationId, actor.id, { status: "waiting", agentId: null }, false);
       if (!ok) throw conflict("another agent has it");
       await onAssigned(conversationId, actor.id, "assigned");
-      return d.service.view((await d.conversations.byId(conversationId))!);
+      return d.views.view((await d.conversations.byId(conversationId))!);
     },
     async transfer(actor: Actor, conversationId: string, toAgentId: string) {
       const row = await owned(actor, conversationId);
       const to = await d.accounts.agentById(toAgentId);
       if (!to || !to.active) throw notFound("agent not found");
-      if (to.id === row.agent_id) return d.service.view(row);
+      if (to.id === row.agent_id) return d.views.view(row);
       const ok = await d.conversations.assign(conversationId, to.id, { status: row.status, agentId: row.agent_id }, false);
       if (!ok) throw conflict("the conversation changed meanwhile");
-      if (row.agent_id) d.delivery.leaveConversation(row.agent_id, conversationId);
+      if (row.agent_id) d.realtime.leaveConversation(row.agent_id, conversationId);
       await onAssigned(conversationId, to.id, "transferred");
-      const view = await d.service.view((await d.conversations.byId(conversationId))!);
-      if (row.agent_id) d.delivery.agents.to(`agent:${row.agent_id}`).emit("conversation", view);
+      const view = await d.views.view((await d.conversations.byId(conversationId))!);
+      if (row.agent_id) d.realtime.toAgent(row.agent_id, view);
       void assignWaiting(); // the giver's slot is free: the queue may move
       return view;
     },
@@ -150,9 +151,9 @@ export function createAssignmentService(d: AssignmentDeps) {
         throw conflict("the conversation changed meanwhile");
       await system(conversationId, "resolved", actor.name);
       await announce(conversationId);
-      d.delivery.conversationEnded(conversationId);
+      d.realtime.conversationEnded(conversationId);
       void assignWaiting();
-      return d.service.view((await d.conversations.byId(conversationId))!);
+      return d.views.view((await d.conversations.byId(conversationId))!);
     },
     /** The visitor is gone RELEASE_AFTER_MS: close the conversation, free the slot. */
     async visitorLeft(visitorId: string) {
@@ -160,14 +161,14 @@ export function createAssignmentService(d: AssignmentDeps) {
       if (!row || !(await d.conversations.setStatus(row.id, "resolved", {}))) return;
       await system(row.id, "visitor-left");
       await announce(row.id);
-      d.delivery.conversationEnded(row.id);
+      d.realtime.conversationEnded(row.id);
       void assignWaiting();
     },
     /** The agent is gone RELEASE_AFTER_MS: their open conversations go back to the queue. */
     async agentGone(agentId: string) {
       for (const row of await d.conversations.forAgent(agentId)) {
         if (!(await d.conversations.setStatus(row.id, "waiting", { agentId }))) continue;
-        d.delivery.leaveConversation(agentId, row.id);
+        d.realtime.leaveConversation(agentId, row.id);
         await system(row.id, "requeued", row.agent_name ?? "");
         await announce(row.id);
       }

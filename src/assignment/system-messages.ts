@@ -1,5 +1,5 @@
 // Texts of the system messages that take seqs in a conversation's transcript. Stored in
-// English; the visitor's page re-words them for Chinese (src/client/system-lines.ts).
+// English; the visitor's page re-words them for Chinese (src/client/visitor/system-lines.ts).
 const texts = {
   assigned: (n: string) => `${n} joined the conversation`,
   transferred: (n: string) => `The conversation was transferred to ${n}`,

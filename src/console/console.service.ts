@@ -3,7 +3,7 @@
 // the visitor panel with connection health.
 import type { AccountsRepository, AgentRow } from "../accounts/accounts.repository.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
-import type { ConversationsService } from "../conversations/conversations.service.js";
+import type { ConversationViews } from "../conversations/conversation.views.js";
 import { forbidden, notFound } from "../lib/errors.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { ConsoleRepository } from "./console.repository.js";
@@ -21,7 +21,7 @@ export function createConsoleService(d: {
   repo: ConsoleRepository;
   accounts: AccountsRepository;
   conversations: ConversationsRepository;
-  service: ConversationsService;
+  views: Pick<ConversationViews, "views">;
   presence: PresenceStore;
 }) {
   return {
@@ -30,7 +30,7 @@ export function createConsoleService(d: {
       const [presence, statuses, loads] = await Promise.all([
         d.presence.presenceMany(agents.map((a) => ({ type: "agent" as const, id: a.id }))),
         Promise.all(agents.map((a) => d.presence.agentStatus(a.id))),
-        d.repo.loads(),
+        d.conversations.openLoads(agents.map((a) => a.id)),
       ]);
       return agents.map((a, i) => ({
         id: a.id,
@@ -50,8 +50,8 @@ export function createConsoleService(d: {
       const rows =
         scope === "mine" ? await d.conversations.forAgent(me.id)
         : scope === "waiting" ? await d.conversations.waiting(200)
-        : await d.repo.active();
-      const views = await d.service.views(rows);
+        : await d.conversations.active();
+      const views = await d.views.views(rows);
       return views.map((c, i) => ({ ...c, unread: Math.max(0, c.lastSeq - Number(rows[i].agent_read_seq)) }));
     },
 

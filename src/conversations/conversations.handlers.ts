@@ -1,21 +1,19 @@
 // Messaging events of both namespaces. Each handler: validated payload in (by `on`),
-// service call, awaited write, ack; fan-out to rooms only after the ack.
-import type { AppSocket, On } from "../lib/socket.js";
+// service call, awaited write, ack. A new message fans out after its ack; receipts and
+// typing are announced by the service as they happen (nothing durable to wait for).
 import type { PresenceStore } from "../presence/presence.types.js";
+import { actorOf, type On } from "../realtime/handlers.js";
+import type { Realtime } from "../realtime/realtime.js";
+import type { AppSocket } from "../realtime/types.js";
 import { HbSchema, ReadSchema, SendSchema, SyncSchema, TypingSchema } from "./conversations.schemas.js";
-import { convRoom } from "./delivery.js";
-import type { Actor, ConversationsService } from "./conversations.service.js";
+import type { ConversationsService } from "./conversations.service.js";
 
-export const actorOf = (socket: AppSocket): Actor => ({
-  type: socket.data.type,
-  id: socket.data.id,
-  name: socket.data.name,
-  role: socket.data.role,
-  socketId: socket.id,
-  rooms: socket.rooms,
-});
-
-export function createConversationHandlers(on: On, service: ConversationsService, presence: PresenceStore) {
+export function createConversationHandlers(
+  on: On,
+  service: ConversationsService,
+  presence: Pick<PresenceStore, "rtt">,
+  realtime: Pick<Realtime, "follow" | "following">,
+) {
   return function register(socket: AppSocket) {
     const me = { type: socket.data.type, id: socket.data.id };
 
@@ -30,12 +28,12 @@ export function createConversationHandlers(on: On, service: ConversationsService
       const { conversationId, live, ...res } = await service.sync(actorOf(socket), p);
       // An agent reading a live conversation follows it from now on; a resolved one is
       // only read (joining its room would keep one room per transcript ever opened).
-      if (conversationId && live && !socket.rooms.has(convRoom(conversationId))) socket.join(convRoom(conversationId));
+      if (conversationId && live) realtime.follow(socket, conversationId);
       return res;
     });
 
     on(socket, "message:read", ReadSchema, (p) => service.read(actorOf(socket), p));
-    on(socket, "typing", TypingSchema, (p) => service.typing(actorOf(socket), p));
+    on(socket, "typing", TypingSchema, (p) => service.typing(actorOf(socket), realtime.following(socket), p));
 
     on(socket, "hb", HbSchema, (p) => {
       if (p.rtt !== undefined) presence.rtt(me, p.rtt);

@@ -21,6 +21,9 @@ const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.a
   c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at
   FROM conversation c JOIN visitor v ON v.id = c.visitor_id LEFT JOIN agent a ON a.id = c.agent_id`;
 
+const OPEN_LOADS = `SELECT agent_id, count(*)::int AS n FROM conversation
+  WHERE status = 'open' AND agent_id = ANY($1::text[]) GROUP BY agent_id`;
+
 export function createConversationsRepository(prisma: Prisma) {
   const one = async (where: string, ...params: unknown[]) =>
     (await prisma.$queryRawUnsafe<ConversationRow[]>(`${SELECT} WHERE ${where}`, ...params))[0] ?? null;
@@ -36,15 +39,16 @@ export function createConversationsRepository(prisma: Prisma) {
     forAgent: (agentId: string) =>
       many("c.agent_id = $1 AND c.status = 'open' ORDER BY c.updated_at DESC", agentId),
     waiting: (limit = 100) => many("c.status = 'waiting' ORDER BY c.created_at LIMIT $1::int", limit),
-    countOpenFor: async (agentId: string) =>
-      Number(
-        (
-          await prisma.$queryRawUnsafe<{ n: number }[]>(
-            "SELECT count(*)::int AS n FROM conversation WHERE agent_id = $1 AND status = 'open'",
-            agentId,
-          )
-        )[0].n,
-      ),
+    /** Every waiting or open conversation (the admins' "All" list), newest activity first. */
+    active: (limit = 300) => many("c.status IN ('waiting', 'open') ORDER BY c.updated_at DESC LIMIT $1::int", limit),
+
+    /** An agent's load: open conversations per agent, for the given agents (absent = 0).
+     *  The one definition of load, for assignment, the console and the admin pages. */
+    async openLoads(agentIds: string[]): Promise<Map<string, number>> {
+      if (!agentIds.length) return new Map();
+      const rows = await prisma.$queryRawUnsafe<{ agent_id: string; n: number }[]>(OPEN_LOADS, agentIds);
+      return new Map(rows.map((r) => [r.agent_id, Number(r.n)]));
+    },
 
     /** Returns the visitor's active conversation, creating it if there is none. Two
      * racing creators are reconciled by the partial unique index: the loser re-reads. */
@@ -71,12 +75,9 @@ export function createConversationsRepository(prisma: Prisma) {
           agentId,
         );
         if (!agent[0]?.active) return false;
-        const load = await tx.$queryRawUnsafe<{ n: number }[]>(
-          "SELECT count(*)::int AS n FROM conversation WHERE agent_id = $1 AND status = 'open'",
-          agentId,
-        );
+        const load = await tx.$queryRawUnsafe<{ n: number }[]>(OPEN_LOADS, [agentId]);
         // Capacity binds automatic assignment; an agent may claim or be handed more.
-        if (enforceCapacity && Number(load[0].n) >= agent[0].max_concurrent) return false;
+        if (enforceCapacity && Number(load[0]?.n ?? 0) >= agent[0].max_concurrent) return false;
         const n = await tx.$executeRawUnsafe(
           `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now()
            WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4`,

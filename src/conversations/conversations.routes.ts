@@ -5,24 +5,25 @@ import type { AccountsService } from "../accounts/accounts.service.js";
 import { AppError } from "../lib/errors.js";
 import { bearer } from "../lib/http.js";
 import type { ConversationsRepository } from "./conversations.repository.js";
-import type { ConversationsService } from "./conversations.service.js";
+import type { ConversationViews } from "./conversation.views.js";
 import type { MessagesRepository } from "./messages.repository.js";
 
-export function conversationsRoutes(
-  accounts: AccountsService,
-  service: ConversationsService,
-  repos: { conversations: ConversationsRepository; messages: MessagesRepository },
-) {
+export function conversationsRoutes(d: {
+  accounts: Pick<AccountsService, "visitorIdFromToken">;
+  views: Pick<ConversationViews, "view">;
+  conversations: Pick<ConversationsRepository, "activeForVisitor" | "latestForVisitor">;
+  messages: Pick<MessagesRepository, "latestMessages">;
+}) {
   const r = Router();
   r.get("/api/visitor/conversation", async (req, res) => {
     const token = bearer(req);
     if (!token) throw new AppError("AUTH_INVALID", "visitor bearer token required");
-    const visitorId = accounts.visitorIdFromToken(token);
+    const visitorId = d.accounts.visitorIdFromToken(token);
     if (!visitorId) throw new AppError("AUTH_INVALID", "invalid token");
     const row =
-      (await repos.conversations.activeForVisitor(visitorId)) ?? (await repos.conversations.latestForVisitor(visitorId));
+      (await d.conversations.activeForVisitor(visitorId)) ?? (await d.conversations.latestForVisitor(visitorId));
     if (!row) return void res.json({ conversation: null, messages: [] });
-    res.json({ conversation: await service.view(row), messages: await repos.messages.latestMessages(row.id, 100) });
+    res.json({ conversation: await d.views.view(row), messages: await d.messages.latestMessages(row.id, 100) });
   });
   return r;
 }

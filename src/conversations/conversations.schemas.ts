@@ -30,6 +30,3 @@ export const HbSchema = z.strictObject({
   t: z.number().finite(),
   rtt: z.number().finite().min(0).max(600_000).optional(),
 });
-export const ConversationIdSchema = z.strictObject({ conversationId: id });
-export const TransferSchema = z.strictObject({ conversationId: id, toAgentId: id });
-export const AgentStatusSchema = z.strictObject({ status: z.enum(["online", "away"]) });

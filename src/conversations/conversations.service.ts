@@ -1,58 +1,32 @@
-// Messaging use cases: send, sync, read receipts, typing. Handlers call these after
-// validation; everything here is authorised against the actor and the database.
-import type { Conversation, Message, Presence } from "../events.js";
+// Messaging use cases: send, sync, read receipts, typing, and what a participant gets
+// on connect. Handlers call these after validation; everything here is authorised
+// against the actor and the database, and announced through the realtime module.
+import type { Actor } from "../accounts/actor.js";
+import type { AssignmentService } from "../assignment/assignment.service.js";
+import type { Message } from "../events.js";
 import { AppError, forbidden, notFound, validation } from "../lib/errors.js";
-import type { Logger } from "../lib/logger.js";
-import type { PresenceStore } from "../presence/presence.types.js";
 import type { ContentFilter } from "../moderation/content-filter.js";
+import type { PresenceStore } from "../presence/presence.types.js";
+import type { Realtime } from "../realtime/realtime.js";
+import type { ConversationViews } from "./conversation.views.js";
 import type { ConversationRow, ConversationsRepository } from "./conversations.repository.js";
-import { convRoom, type Delivery } from "./delivery.js";
 import type { MessageWriter } from "./message-writer.js";
 import type { MessagesRepository } from "./messages.repository.js";
-import type { SendRequest } from "./seq.js";
-
-export interface Actor {
-  type: "visitor" | "agent";
-  id: string;
-  name: string;
-  role?: "admin" | "agent";
-  socketId?: string;
-  rooms?: Set<string>;
-}
-
-export function toConversation(r: ConversationRow, presence: Presence): Conversation {
-  return {
-    id: r.id,
-    status: r.status as Conversation["status"],
-    visitor: { id: r.visitor_id, name: r.visitor_name ?? "Visitor", presence },
-    agent: r.agent_id ? { id: r.agent_id, name: r.agent_name ?? "Agent" } : null,
-    lastSeq: Number(r.last_seq),
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
-}
+import { StaleConversation, type SendRequest } from "./seq.js";
 
 export interface ConversationsDeps {
   conversations: ConversationsRepository;
   messages: MessagesRepository;
   writer: MessageWriter;
-  delivery: Delivery;
-  presence: PresenceStore;
+  realtime: Pick<Realtime, "deliver" | "receipt" | "typing" | "conversationChanged" | "joinConversation">;
+  views: ConversationViews;
+  presence: Pick<PresenceStore, "presence">;
   filter: ContentFilter;
-  log: Logger;
-  /** Called after the first message of a new conversation is stored. */
-  onCreated: (conversationId: string) => Promise<void>;
+  /** A visitor's first message is stored: assign it (assignment does not call back). */
+  assignment: Pick<AssignmentService, "conversationCreated">;
 }
 
 export function createConversationsService(d: ConversationsDeps) {
-  async function view(r: ConversationRow): Promise<Conversation> {
-    return toConversation(r, await d.presence.presence({ type: "visitor", id: r.visitor_id }));
-  }
-  async function views(rows: ConversationRow[]): Promise<Conversation[]> {
-    const ps = await d.presence.presenceMany(rows.map((r) => ({ type: "visitor" as const, id: r.visitor_id })));
-    return rows.map((r, i) => toConversation(r, ps[i]));
-  }
-
   /** The conversation an actor may read; for a visitor without an id, the current one. */
   async function readable(actor: Actor, conversationId?: string): Promise<ConversationRow | null> {
     if (actor.type === "visitor") {
@@ -72,8 +46,8 @@ export function createConversationsService(d: ConversationsDeps) {
   async function visitorConversation(visitorId: string): Promise<string> {
     const { row, created } = await d.conversations.ensureActive(visitorId);
     if (created) {
-      d.delivery.joinConversation("visitor", visitorId, row.id);
-      d.delivery.conversationChanged(await view(row));
+      d.realtime.joinConversation("visitor", visitorId, row.id);
+      d.realtime.conversationChanged(await d.views.view(row));
     }
     return row.id;
   }
@@ -91,13 +65,12 @@ export function createConversationsService(d: ConversationsDeps) {
       body,
       attachmentId: p.attachmentId,
     });
-    let out = await d.writer.write(req());
-    if (!out.ok && out.code === "STALE") {
+    const out = await d.writer.write(req()).catch(async (err: unknown) => {
+      if (!(err instanceof StaleConversation)) throw err;
       // The visitor's conversation was resolved meanwhile: this message opens a new one.
       conversationId = await visitorConversation(actor.id);
-      out = await d.writer.write(req());
-    }
-    if (!out.ok) throw new AppError(out.code === "STALE" ? "CONFLICT" : (out.code as never), out.message);
+      return d.writer.write(req());
+    });
     return { message: out.message, duplicate: out.duplicate };
   }
 
@@ -106,8 +79,8 @@ export function createConversationsService(d: ConversationsDeps) {
     if (duplicate) return;
     // A new conversation is assigned first, so its agent is in the room when the
     // visitor's first message goes out.
-    if (m.seq === 1 && m.sender.type === "visitor") await d.onCreated(m.conversationId).catch(() => {});
-    d.delivery.deliver(m, exceptSocketId);
+    if (m.seq === 1 && m.sender.type === "visitor") await d.assignment.conversationCreated(m.conversationId).catch(() => {});
+    d.realtime.deliver(m, exceptSocketId);
   }
 
   async function sync(actor: Actor, p: { conversationId?: string; afterSeq: number; limit?: number }) {
@@ -128,25 +101,40 @@ export function createConversationsService(d: ConversationsDeps) {
     if (actor.type === "agent" && row.agent_id !== actor.id && actor.role !== "admin") throw forbidden("not your conversation");
     const seq = await d.conversations.markRead(row.id, actor.type, p.upToSeq);
     if (seq !== null) {
-      d.delivery.toConversation(row.id, "receipt", { conversationId: row.id, reader: { type: actor.type, id: actor.id }, upToSeq: seq });
+      d.realtime.receipt({ conversationId: row.id, reader: { type: actor.type, id: actor.id }, upToSeq: seq });
     }
     return {};
   }
 
-  /** Typing is volatile and frequent: authorised by room membership, no database. */
-  function typing(actor: Actor, p: { conversationId?: string; isTyping: boolean }) {
-    const cid = p.conversationId ?? [...(actor.rooms ?? [])].find((r) => r.startsWith("conversation:"))?.slice(13);
+  /** Typing is volatile and frequent: authorised by what the socket follows, no database. */
+  function typing(actor: Actor, following: string[], p: { conversationId?: string; isTyping: boolean }) {
+    const cid = p.conversationId ?? following[0];
     if (!cid) return {}; // a visitor with no conversation yet: nobody to tell
-    if (!actor.rooms?.has(convRoom(cid))) throw notFound("conversation not found");
-    d.delivery.toConversation(
-      cid,
-      "typing",
-      { conversationId: cid, from: { type: actor.type, id: actor.id, name: actor.name }, isTyping: p.isTyping },
-      { only: actor.type === "visitor" ? "agent" : "visitor", volatile: true },
-    );
+    if (!following.includes(cid)) throw notFound("conversation not found");
+    const from = { type: actor.type, id: actor.id, name: actor.name };
+    d.realtime.typing({ conversationId: cid, from, isTyping: p.isTyping }, actor.type === "visitor" ? "agent" : "visitor");
     return {};
   }
 
-  return { send, afterSend, sync, read, typing, view, views, readable, visitorConversation };
+  /** What `ready` carries (PROTOCOL.md): a visitor's active conversation, or an agent's
+   *  assigned ones; for a visitor also where its agent stands now, since agent presence
+   *  reaches visitors on changes only (online/away in the header, delivered ticks). */
+  async function opening(actor: Actor) {
+    if (actor.type === "agent") {
+      const rows = await d.conversations.forAgent(actor.id);
+      return { conversations: await d.views.views(rows), agentPresence: null };
+    }
+    const row = await d.conversations.activeForVisitor(actor.id);
+    if (!row) return { conversations: [], agentPresence: null };
+    const agent = row.agent_id ? { type: "agent" as const, id: row.agent_id } : null;
+    const agentPresence = agent && {
+      conversationId: row.id,
+      participant: agent,
+      presence: await d.presence.presence(agent),
+    };
+    return { conversations: [await d.views.view(row)], agentPresence };
+  }
+
+  return { send, afterSend, sync, read, typing, opening };
 }
 export type ConversationsService = ReturnType<typeof createConversationsService>;

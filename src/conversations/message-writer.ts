@@ -1,16 +1,25 @@
 // Group commit. Sends that arrive while a batch is being written wait in a bounded queue
 // and go to the database together in the next transaction, so throughput is set by
 // statements per batch rather than by Prisma's per-query cost. A lone send on an idle
-// server is written at once (no timer on the latency path).
+// server is written at once (no timer on the latency path). A send that is refused (by
+// the rules in seq.ts, or because the queue is full) rejects with its AppError: the one
+// error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { MessagesRepository, SendOutcome } from "./messages.repository.js";
 import type { SendRequest } from "./seq.js";
 
+export type Stored = Extract<SendOutcome, { ok: true }>;
+
 interface Pending {
   req: SendRequest;
-  resolve: (o: SendOutcome) => void;
+  resolve: (o: Stored) => void;
   reject: (e: unknown) => void;
+}
+
+function settle(p: Pending, o: SendOutcome) {
+  if (o.ok) p.resolve(o);
+  else p.reject(o.error);
 }
 
 export interface WriterOptions {
@@ -43,7 +52,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
       const outcomes = await repo.writeBatch(batch.map((p) => p.req));
       stats.batches++;
       stats.messages += batch.length;
-      outcomes.forEach((o, i) => batch[i].resolve(o));
+      outcomes.forEach((o, i) => settle(batch[i], o));
     } catch (err) {
       // One bad send (or a retry that raced its original on another node) must not fail
       // the others: write them one by one.
@@ -58,7 +67,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
 
   async function writeAlone(p: Pending, attempt = 0): Promise<void> {
     try {
-      p.resolve((await repo.writeBatch([p.req]))[0]);
+      settle(p, (await repo.writeBatch([p.req]))[0]);
     } catch (err) {
       // A unique violation means a racing copy committed first: the retry finds it.
       if (attempt < 2 && isUniqueViolation(err)) return writeAlone(p, attempt + 1);
@@ -69,7 +78,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   return {
     stats,
     queueLength: () => queue.length,
-    write(req: SendRequest): Promise<SendOutcome> {
+    write(req: SendRequest): Promise<Stored> {
       if (queue.length >= opts.maxQueue) {
         return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly"));
       }

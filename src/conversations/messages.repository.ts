@@ -10,12 +10,13 @@
 import { randomUUID } from "node:crypto";
 import type { Message } from "../events.js";
 import type { Database, TxQuery } from "../lib/db.js";
+import type { AppError } from "../lib/errors.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type MessageRow } from "./messages.mapper.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
 export type SendOutcome =
   | { ok: true; message: Message; duplicate: boolean }
-  | { ok: false; code: string; message: string };
+  | { ok: false; error: AppError };
 
 // Insert the new rows and advance last_seq in one statement (the CTE always runs).
 const WRITE_SQL = `WITH ins AS (
@@ -108,8 +109,8 @@ export function createMessagesRepository(db: Database) {
             return { ok: true, message: stored.get(d.key)!, duplicate: true };
           case "duplicate-in-batch":
             return { ok: true, message: created[d.index]!, duplicate: true };
-          default:
-            return { ok: false, code: d.code, message: d.message };
+          case "refused":
+            return { ok: false, error: d.error };
         }
       });
     });

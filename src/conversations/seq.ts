@@ -1,8 +1,9 @@
 // Pure rule of the write path: given the locked conversations, the messages already
 // stored for the batch's (sender, clientMsgId) keys and the batch itself, decide for each
 // send whether it is a duplicate, refused, or new, and give new ones the next seqs.
+// Refusals are the AppError that the sender's ack carries.
 // No I/O here, so the gapless/idempotent rules are testable on their own.
-import type { ErrorCode } from "../events.js";
+import { AppError, forbidden, notFound } from "../lib/errors.js";
 
 export interface SendRequest {
   conversationId: string;
@@ -24,30 +25,36 @@ export interface AttachmentInfo {
   ownerId: string;
 }
 
+/** The visitor's conversation was resolved meanwhile: the caller opens a new one and
+ *  writes again; should that fail too, the sender is answered CONFLICT. */
+export class StaleConversation extends AppError {
+  constructor() {
+    super("CONFLICT", "conversation resolved");
+  }
+}
+
 export type Decision =
   | { kind: "new"; seq: number }
   | { kind: "duplicate-stored"; key: string }
   | { kind: "duplicate-in-batch"; index: number }
-  | { kind: "error"; code: ErrorCode | "STALE"; message: string };
+  | { kind: "refused"; error: AppError };
 
 export const sendKey = (s: Pick<SendRequest, "sender" | "clientMsgId">) =>
   `${s.sender.type}\u0000${s.sender.id}\u0000${s.clientMsgId}`;
 
-function refuse(req: SendRequest, conv: LockedConversation | undefined, att: Map<string, AttachmentInfo>) {
-  if (!conv) return { code: "NOT_FOUND" as const, message: "conversation not found" };
+function refuse(req: SendRequest, conv: LockedConversation | undefined, att: Map<string, AttachmentInfo>): AppError | null {
+  if (!conv) return notFound("conversation not found");
   const s = req.sender;
   if (s.type === "visitor") {
-    if (conv.visitorId !== s.id) return { code: "NOT_FOUND" as const, message: "conversation not found" };
-    // The visitor's conversation was resolved meanwhile: the caller opens a new one.
-    if (conv.status === "resolved") return { code: "STALE" as const, message: "conversation resolved" };
+    if (conv.visitorId !== s.id) return notFound("conversation not found");
+    if (conv.status === "resolved") return new StaleConversation();
   } else if (s.type === "agent") {
-    if (conv.agentId !== s.id && !s.admin) return { code: "FORBIDDEN" as const, message: "not your conversation" };
-    if (conv.status === "resolved") return { code: "CONFLICT" as const, message: "conversation is resolved" };
+    if (conv.agentId !== s.id && !s.admin) return forbidden("not your conversation");
+    if (conv.status === "resolved") return new AppError("CONFLICT", "conversation is resolved");
   }
   if (req.attachmentId) {
     const a = att.get(req.attachmentId);
-    if (!a || a.ownerType !== s.type || a.ownerId !== s.id)
-      return { code: "NOT_FOUND" as const, message: "attachment not found" };
+    if (!a || a.ownerType !== s.type || a.ownerId !== s.id) return notFound("attachment not found");
   }
   return null;
 }
@@ -66,8 +73,8 @@ export function planBatch(
     const earlier = firstInBatch.get(key);
     if (earlier !== undefined) return { kind: "duplicate-in-batch", index: earlier };
     const conv = convs.get(req.conversationId);
-    const err = refuse(req, conv, attachments);
-    if (err) return { kind: "error", ...err };
+    const error = refuse(req, conv, attachments);
+    if (error) return { kind: "refused", error };
     const seq = (lastSeq.get(conv!.id) ?? conv!.lastSeq) + 1;
     lastSeq.set(conv!.id, seq);
     firstInBatch.set(key, i);

@@ -1,8 +1,18 @@
 // Liveness, readiness and Prometheus metrics.
 import { Router } from "express";
-import type { Deps } from "../services.js";
+import type { MessageWriter } from "../conversations/message-writer.js";
+import type { PresenceStore } from "../presence/presence.types.js";
+import type { Realtime } from "../realtime/realtime.js";
 
-export function healthRoutes(d: Deps) {
+export interface HealthDeps {
+  /** Each dependency's cheapest round trip (readiness): resolves when it answers. */
+  checks: Record<string, () => Promise<unknown>>;
+  writer: Pick<MessageWriter, "stats" | "queueLength">;
+  realtime: Pick<Realtime, "stats" | "socketCounts">;
+  presence: Pick<PresenceStore, "size">;
+}
+
+export function healthRoutes(d: HealthDeps) {
   const r = Router();
   r.get("/healthz", (_req, res) => void res.json({ ok: true }));
 
@@ -10,8 +20,9 @@ export function healthRoutes(d: Deps) {
     const checks: Record<string, boolean> = {};
     const timeout = <T>(p: Promise<T>) =>
       Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000).unref())]);
-    checks.database = await timeout(d.db.prisma.$queryRawUnsafe("SELECT 1")).then(() => true, () => false);
-    if (d.redis) checks.redis = await timeout(d.redis.cmd.ping()).then((p) => p === "PONG", () => false);
+    for (const [name, check] of Object.entries(d.checks)) {
+      checks[name] = await timeout(check()).then(() => true, () => false);
+    }
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ ok, checks });
   });
@@ -20,10 +31,11 @@ export function healthRoutes(d: Deps) {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const sizes = await d.presence.size();
+    const sockets = d.realtime.socketCounts();
     const lines = [
       "# TYPE holdfast_sockets gauge",
-      `holdfast_sockets{namespace="visitor"} ${d.delivery.visitors.sockets.size}`,
-      `holdfast_sockets{namespace="agent"} ${d.delivery.agents.sockets.size}`,
+      `holdfast_sockets{namespace="visitor"} ${sockets.visitor}`,
+      `holdfast_sockets{namespace="agent"} ${sockets.agent}`,
       "# TYPE holdfast_messages_written_total counter",
       `holdfast_messages_written_total ${d.writer.stats.messages}`,
       "# TYPE holdfast_write_batches_total counter",
@@ -33,9 +45,9 @@ export function healthRoutes(d: Deps) {
       "# TYPE holdfast_write_queue gauge",
       `holdfast_write_queue ${d.writer.queueLength()}`,
       "# TYPE holdfast_deliveries_total counter",
-      `holdfast_deliveries_total{result="emitted"} ${d.delivery.stats.emitted}`,
-      `holdfast_deliveries_total{result="retried"} ${d.delivery.stats.retried}`,
-      `holdfast_deliveries_total{result="gave_up"} ${d.delivery.stats.gaveUp}`,
+      `holdfast_deliveries_total{result="emitted"} ${d.realtime.stats.emitted}`,
+      `holdfast_deliveries_total{result="retried"} ${d.realtime.stats.retried}`,
+      `holdfast_deliveries_total{result="gave_up"} ${d.realtime.stats.gaveUp}`,
       "# TYPE holdfast_presence_entries gauge",
       ...Object.entries(sizes).map(([k, v]) => `holdfast_presence_entries{kind="${k}"} ${v}`),
       "# TYPE process_resident_memory_bytes gauge",

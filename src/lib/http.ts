@@ -2,9 +2,8 @@
 // (JSON for /api and other machine paths, an EJS page for browsers).
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { z } from "zod";
-import { AppError } from "./errors.js";
+import { AppError, formatZodError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { formatZodError } from "./socket.js";
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body ?? {});

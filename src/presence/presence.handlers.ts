@@ -1,7 +1,7 @@
 // Connection lifecycle as presence input: connect/disconnect with device details, any
 // event (counted by the handler wrapper), and Socket.IO's own transport pongs, which
 // keep a visitor whose tab is hidden (timers throttled to ~1/min) honestly online.
-import type { AppSocket } from "../lib/socket.js";
+import type { AppSocket } from "../realtime/types.js";
 import type { PresenceStore } from "./presence.types.js";
 
 export function trackConnection(socket: AppSocket, presence: PresenceStore) {

@@ -2,33 +2,41 @@
 // conversation (`presence` + `conversation`), agents' changes to their visitors; `left`
 // frees slots (visitor) or requeues conversations (agent). Runs on the one node that
 // observed the change (the store guarantees once per change cluster-wide).
-import type { Deps } from "../services.js";
-import { convRoom } from "../conversations/delivery.js";
-import type { PresenceChange } from "./presence.types.js";
+import type { AssignmentService } from "../assignment/assignment.service.js";
+import type { ConversationViews } from "../conversations/conversation.views.js";
+import type { ConversationsRepository } from "../conversations/conversations.repository.js";
+import type { Logger } from "../lib/logger.js";
+import type { Realtime } from "../realtime/realtime.js";
+import type { PresenceChange, PresenceStore } from "./presence.types.js";
 
-export function reactToPresence(d: Deps) {
-  const { presence, delivery, repos, log } = d;
-
+export function reactToPresence(d: {
+  presence: Pick<PresenceStore, "onChange">;
+  conversations: Pick<ConversationsRepository, "activeForVisitor" | "forAgent">;
+  views: Pick<ConversationViews, "view">;
+  assignment: Pick<AssignmentService, "visitorLeft" | "agentGone" | "assignWaiting">;
+  realtime: Pick<Realtime, "presence" | "conversationChanged">;
+  log: Logger;
+}) {
   async function handle(c: PresenceChange) {
     const { participant: p, presence: state, rttMs } = c;
     const payload = { participant: p, presence: state, ...(rttMs != null ? { rttMs } : {}) };
     if (p.type === "visitor") {
-      const row = await repos.conversations.activeForVisitor(p.id);
+      const row = await d.conversations.activeForVisitor(p.id);
       if (row) {
-        delivery.agents.to(convRoom(row.id)).emit("presence", { conversationId: row.id, ...payload });
-        delivery.conversationChanged(await d.conversations.view(row));
+        d.realtime.presence({ conversationId: row.id, ...payload }, "agent");
+        d.realtime.conversationChanged(await d.views.view(row));
       }
       if (state === "left") await d.assignment.visitorLeft(p.id);
     } else {
-      for (const row of await repos.conversations.forAgent(p.id)) {
-        delivery.visitors.to(convRoom(row.id)).emit("presence", { conversationId: row.id, ...payload });
+      for (const row of await d.conversations.forAgent(p.id)) {
+        d.realtime.presence({ conversationId: row.id, ...payload }, "visitor");
       }
       if (state === "left") await d.assignment.agentGone(p.id);
       else if (state === "online" && c.previous !== "unstable") void d.assignment.assignWaiting();
     }
   }
 
-  presence.onChange((c) => {
-    handle(c).catch((err) => log.error("presence reaction failed", { err, participant: c.participant }));
+  d.presence.onChange((c) => {
+    handle(c).catch((err) => d.log.error("presence reaction failed", { err, participant: c.participant }));
   });
 }

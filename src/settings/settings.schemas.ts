@@ -2,9 +2,7 @@
 // schemas validate the admin forms and whatever is read back from the database, so a
 // hand-edited row can never reach the widget or the filter malformed.
 import { z } from "zod";
-
-/** Plain origins only: they end up in CORS checks and a CSP header. */
-export const ORIGIN_RE = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+import { normaliseOrigin, ORIGIN_RE } from "../widget/origins.js";
 
 const lines = (max: number, each: z.ZodType<string, string>) =>
   z
@@ -25,7 +23,7 @@ export type WidgetSettings = z.infer<typeof WidgetSchema>;
 
 /** The admin form: origins arrive as one textarea, one origin per line. */
 export const WidgetFormSchema = WidgetSchema.extend({
-  allowedOrigins: lines(50, z.string().transform((o) => o.replace(/\/$/, "")).pipe(z.string().regex(ORIGIN_RE, "origins look like https://www.example.com"))),
+  allowedOrigins: lines(50, z.string().transform(normaliseOrigin).pipe(z.string().regex(ORIGIN_RE, "origins look like https://www.example.com"))),
 });
 
 export const ContentFilterSchema = z.strictObject({

@@ -1,6 +1,7 @@
 // Typed access to the admin-editable settings, with defaults for a fresh install.
 // getWidget() runs on every visitor page view, so it is cached briefly; a change made
-// on this node is seen at once, one made on another node within WIDGET_TTL_MS.
+// on this node is seen at once, one made on another node within WIDGET_TTL_MS. A save
+// tells the listeners at once (settings.sync.ts applies it to the running node).
 import type { SettingsRepository } from "./settings.repository.js";
 import { ContentFilterSchema, WidgetSchema, type WidgetSettings } from "./settings.schemas.js";
 import type { FilterSettings } from "../moderation/content-filter.js";
@@ -21,6 +22,7 @@ export const DEFAULT_FILTER: FilterSettings = { words: [], policy: "mask" };
 
 export function createSettingsService(repo: SettingsRepository) {
   let widgetCache: { value: WidgetSettings; at: number } | null = null;
+  const saved = { widget: [] as ((w: WidgetSettings) => void)[], filter: [] as ((f: FilterSettings) => void)[] };
 
   async function readWidget(): Promise<WidgetSettings> {
     // A stored value from an older version may lack newer fields: defaults fill them.
@@ -39,6 +41,7 @@ export function createSettingsService(repo: SettingsRepository) {
       const value = WidgetSchema.parse(w);
       await repo.set(WIDGET_KEY, value);
       widgetCache = { value, at: Date.now() };
+      for (const l of saved.widget) l(value);
       return value;
     },
     async getContentFilter(): Promise<FilterSettings> {
@@ -48,8 +51,11 @@ export function createSettingsService(repo: SettingsRepository) {
     async setContentFilter(f: FilterSettings): Promise<FilterSettings> {
       const value = ContentFilterSchema.parse(f);
       await repo.set(FILTER_KEY, value);
+      for (const l of saved.filter) l(value);
       return value;
     },
+    onWidgetSaved: (l: (w: WidgetSettings) => void) => void saved.widget.push(l),
+    onFilterSaved: (l: (f: FilterSettings) => void) => void saved.filter.push(l),
   };
 }
 export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -1,10 +1,11 @@
-// Applies stored settings to the running node: the content filter (Deps.filter) and the
-// widget's extra allowed origins. Loaded at start and after every admin change on this
-// node. Across nodes (REDIS_URL set) every node simply re-reads the two rows every
-// 30 s: one indexed read per node, and nothing is lost if a node missed a pub/sub
-// message. A change therefore reaches the other nodes within 30 s.
+// Applies stored settings to the running node: the content filter and the admin's
+// allowed origins. Loaded at start, and on every save made on this node. Across nodes
+// (REDIS_URL set) every node simply re-reads the two rows every 30 s: one indexed read
+// per node, and nothing is lost if a node missed a pub/sub message. A change therefore
+// reaches the other nodes within 30 s.
 import type { Logger } from "../lib/logger.js";
-import type { ContentFilter } from "../moderation/content-filter.js";
+import type { ContentFilter, FilterSettings } from "../moderation/content-filter.js";
+import type { Origins } from "../widget/origins.js";
 import type { SettingsService } from "./settings.service.js";
 
 export const CLUSTER_REFRESH_MS = 30_000;
@@ -12,26 +13,24 @@ export const CLUSTER_REFRESH_MS = 30_000;
 export function startSettingsSync(d: {
   settings: SettingsService;
   filter: ContentFilter;
-  /** The live array that the socket CORS and origin checks read (config.allowedOrigins). */
-  allowedOrigins: string[];
+  origins: Origins;
   clustered: boolean;
   log: Logger;
 }) {
-  // ALLOWED_ORIGINS from the environment always stays allowed; the admin's list adds to it.
-  const fromEnv = [...d.allowedOrigins];
   let lastFilter = "";
+  // The matcher is rebuilt only when the list really changed (a refresh is every 30 s).
+  const applyFilter = (f: FilterSettings) => {
+    const key = JSON.stringify(f);
+    if (key === lastFilter) return;
+    d.filter.update(f);
+    lastFilter = key;
+  };
+  d.settings.onFilterSaved(applyFilter);
+  d.settings.onWidgetSaved((w) => d.origins.setAdminOrigins(w.allowedOrigins));
 
   async function refresh() {
-    const filter = await d.settings.getContentFilter();
-    const key = JSON.stringify(filter);
-    if (key !== lastFilter) {
-      d.filter.update(filter);
-      lastFilter = key;
-    }
-    const widget = await d.settings.getWidget();
-    const merged = [...new Set([...fromEnv, ...widget.allowedOrigins])];
-    // In place: the Socket.IO CORS callback and the visitor handshake hold this array.
-    d.allowedOrigins.splice(0, d.allowedOrigins.length, ...merged);
+    applyFilter(await d.settings.getContentFilter());
+    d.origins.setAdminOrigins((await d.settings.getWidget()).allowedOrigins);
   }
 
   const timer = d.clustered

@@ -1,8 +1,7 @@
 // The visitor's entry points: the chat page (`GET /`, and `/?embed=1` inside the
 // widget's iframe), the one-tag loader (`GET /widget.js`) and its settings
-// (`GET /api/widget/settings`). ALLOWED_ORIGINS, plus any origins the admin lists in
-// the widget settings, decide who may embed: CSP frame-ancestors on the embed page, CORS
-// on the settings. The loader itself is public (a script tag needs no permission), but
+// (`GET /api/widget/settings`). The allowed origins (origins.ts) decide who may embed:
+// CSP frame-ancestors on the embed page, CORS on the settings. The loader itself is public (a script tag needs no permission), but
 // on a site that is not allowed it shows nothing. Page and settings also say whether an
 // agent is available, so a visitor sees the leave-a-message state before writing.
 import { existsSync } from "node:fs";
@@ -11,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import ejs from "ejs";
 import express, { type Request, type Response } from "express";
 import { memoAvailability, type AvailabilitySource } from "./availability.js";
+import type { Origins } from "./origins.js";
 
 export interface WidgetSettings {
   title: string;
@@ -18,13 +18,11 @@ export interface WidgetSettings {
   greeting: string;
   position: "right" | "left";
   offlineMessage: string;
-  /** Origins the admin allowed in the widget settings, on top of ALLOWED_ORIGINS. */
-  allowedOrigins?: string[];
 }
 
 export interface WidgetDeps {
   settings: { getWidget(): Promise<WidgetSettings> };
-  allowedOrigins: string[];
+  origins: Pick<Origins, "allowed" | "list">;
   /** The presence store: an online, not-away agent exists. */
   presence: AvailabilitySource;
 }
@@ -32,10 +30,6 @@ export interface WidgetDeps {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const VIEW = path.join(root, "views", "visitor.ejs");
 const BUNDLE = path.join(root, "public", "build", "widget.js");
-
-// Only plain origins may enter a CSP header: a configured value with a `;` or a space
-// would otherwise inject directives.
-const ORIGIN_RE = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
 /** The page's policy: no inline script or style at all; sockets and uploads same-origin. */
 function csp(frameAncestors: string[]): string {
@@ -56,9 +50,6 @@ function csp(frameAncestors: string[]): string {
 
 export function widgetRoutes(deps: WidgetDeps): express.Router {
   const router = express.Router();
-  const clean = (list: readonly string[] | undefined) => (list ?? []).map((o) => o.trim().replace(/\/$/, "")).filter((o) => ORIGIN_RE.test(o));
-  const fromEnv = clean(deps.allowedOrigins);
-  const allowedNow = (s: WidgetSettings) => [...new Set([...fromEnv, ...clean(s.allowedOrigins)])];
   const available = memoAvailability(deps.presence);
 
   router.get("/", async (req: Request, res: Response, next) => {
@@ -67,7 +58,7 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
       const [settings, open] = await Promise.all([deps.settings.getWidget(), available()]);
       const widget = { ...settings, ...(open === null ? {} : { available: open }) };
       const html = await ejs.renderFile(VIEW, { widget, embed }, { async: false });
-      res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...allowedNow(settings)] : ["'self'"]));
+      res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...deps.origins.list()] : ["'self'"]));
       // frame-ancestors governs framing; an X-Frame-Options from a global middleware
       // (helmet) would refuse every allowed embedder.
       res.removeHeader("X-Frame-Options");
@@ -94,30 +85,26 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
     res.sendFile(`${BUNDLE}.map`);
   });
 
-  const cors = (req: Request, res: Response, s: WidgetSettings) => {
+  const cors = (req: Request, res: Response) => {
     res.vary("Origin");
     const origin = req.headers.origin;
-    if (origin && allowedNow(s).includes(origin)) {
+    if (origin && deps.origins.allowed(origin)) {
       res.setHeader("Access-Control-Allow-Origin", origin);
       res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
     }
   };
 
-  router.options("/api/widget/settings", async (req, res, next) => {
-    try {
-      cors(req, res, await deps.settings.getWidget());
-      res.setHeader("Access-Control-Allow-Methods", "GET");
-      res.setHeader("Access-Control-Max-Age", "600");
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
+  router.options("/api/widget/settings", (req, res) => {
+    cors(req, res);
+    res.setHeader("Access-Control-Allow-Methods", "GET");
+    res.setHeader("Access-Control-Max-Age", "600");
+    res.status(204).end();
   });
 
   router.get("/api/widget/settings", async (req, res, next) => {
     try {
       const [s, open] = await Promise.all([deps.settings.getWidget(), available()]);
-      cors(req, res, s);
+      cors(req, res);
       // Short: `available` changes when agents come and go (pages poll with no-cache and
       // get a 304 while nothing changed).
       res.setHeader("Cache-Control", "public, max-age=5");

@@ -5,15 +5,11 @@ import assert from "node:assert/strict";
 import { agentToken, call, connectAgent, connectVisitor, createAgent, until, visitorSession } from "../helpers/clients.js";
 import { ADMIN } from "../helpers/server.js";
 import { httpLogin } from "../console/helpers.js";
-import { adminSession, type AdminSession } from "./helpers.js";
+import { adminSuite } from "./helpers.js";
 
 describe("admin forms: agents", function () {
-  let s: AdminSession;
-  const deps = () => s.srv.application.deps;
-  const post = (path: string, body: object) => s.post(path, body);
-  const refused: AdminSession["refused"] = (...args) => s.refused(...args);
-  before(async () => (s = await adminSession()));
-  after(async () => s?.srv.stop());
+  const s = adminSuite();
+  const { deps, post, refused } = s;
 
   it("agents: create, with every validation error refused", async () => {
     const agents = () => deps().repos.accounts.listAgents();

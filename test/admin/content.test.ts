@@ -3,16 +3,12 @@
 // (the word list filters messages, widget origins reach the socket checks, transcripts
 // export as JSON and text).
 import assert from "node:assert/strict";
-import { call, connectVisitor, visitorSession } from "../helpers/clients.js";
-import { adminSession, type AdminSession } from "./helpers.js";
+import { call, connectVisitor, expectOk, visitorSession } from "../helpers/clients.js";
+import { adminSuite } from "./helpers.js";
 
 describe("admin forms: content and conversations", function () {
-  let s: AdminSession;
-  const deps = () => s.srv.application.deps;
-  const post = (path: string, body: object) => s.post(path, body);
-  const refused: AdminSession["refused"] = (...args) => s.refused(...args);
-  before(async () => (s = await adminSession()));
-  after(async () => s?.srv.stop());
+  const s = adminSuite();
+  const { deps, post, refused } = s;
 
   it("canned responses: create, edit, delete, with validation and conflicts", async () => {
     const list = () => deps().repos.canned.list();
@@ -52,7 +48,7 @@ describe("admin forms: content and conversations", function () {
     assert.deepEqual(deps().filter.settings(), { words: ["darn", "heck"], policy: "mask" });
     const v = await visitorSession(s.srv.url, "Potty Mouth");
     const visitor = await connectVisitor(s.srv.url, v.token);
-    const masked = await call(visitor.socket, "message:send", { clientMsgId: "f1", type: "text", body: "well DARN it" });
+    const masked = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "f1", type: "text", body: "well DARN it" }));
     assert.equal(masked.message.body, "well **** it");
     assert.equal((await post("/admin/filter", { words: "darn", policy: "block" })).status, 303);
     const blocked = await call(visitor.socket, "message:send", { clientMsgId: "f2", type: "text", body: "darn" });
@@ -82,7 +78,7 @@ describe("admin forms: content and conversations", function () {
     assert.equal((await post("/admin/widget", ok)).status, 303);
     const w = await deps().settings.getWidget();
     assert.deepEqual(w, { ...ok, allowedOrigins: ["https://www.acme.test", "https://shop.acme.test"] });
-    assert.ok(deps().config.allowedOrigins.includes("https://shop.acme.test"), "origins apply to the socket CORS check");
+    assert.ok(deps().origins.allowed("https://shop.acme.test"), "origins apply to the socket CORS check");
     const page = await s.admin.get("/admin/widget");
     assert.ok(page.text.includes(`&lt;script src="${s.srv.url}/widget.js" async&gt;&lt;/script&gt;`), "the embed snippet");
     assert.match(page.text, /value="Acme help"/);

@@ -1,9 +1,11 @@
 // Shared by the admin form suites: an admin logged in through the real form, and the
-// check that a refused form answers the page with the error and changes nothing.
+// check that a refused form answers the page with the error and changes nothing; one
+// such session per describe() (adminSuite).
 import assert from "node:assert/strict";
 import type { Agent as SuperAgent } from "supertest";
 import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
 import { httpLogin } from "../console/helpers.js";
+import { perSuite } from "../helpers/suite.js";
 
 export interface AdminSession {
   srv: TestServer;
@@ -31,5 +33,24 @@ export async function adminSession(): Promise<AdminSession> {
       assert.match(res.text, message, `${path} ${JSON.stringify(body)}`);
       assert.equal(JSON.stringify(await snapshot()), before, `${path} changed something on bad input`);
     },
+  };
+}
+
+export interface AdminSuite extends AdminSession {
+  /** The server's services, for checking what a form changed. */
+  deps(): TestServer["application"]["services"];
+}
+
+/** The admin session of the enclosing describe(): a server and a login in before(), the
+ *  server stopped in after(). Its fields and methods work from before() on. */
+export function adminSuite(): AdminSuite {
+  const session = perSuite("admin session", adminSession, (s) => s.srv.stop());
+  return {
+    get srv() { return session().srv; },
+    get admin() { return session().admin; },
+    get csrf() { return session().csrf; },
+    post: (path, body) => session().post(path, body),
+    refused: (...args) => session().refused(...args),
+    deps: () => session().srv.application.services,
   };
 }

@@ -4,9 +4,9 @@
 // database as the referee of who owns what.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Conversation, Message, PresencePayload } from "../../src/events.js";
+import type { Ack, Conversation, Message, PresencePayload } from "../../src/events.js";
 import { agentToken, call, connectAgent, connectVisitor, createAgent, until, visitorSession, type Participant } from "../helpers/clients.js";
-import { connectRedis, REDIS_URL, startServer, testDatabases, type DbKind, type TestServer } from "../helpers/server.js";
+import { connectRedis, REDIS_URL, serverPerSuite, startServer, testDatabases, type DbKind, type TestServer } from "../helpers/server.js";
 
 export type StateKind = "memory" | "redis";
 export interface Variant { db: DbKind; state: StateKind; name: string }
@@ -27,6 +27,14 @@ export async function requireState(ctx: Mocha.Context, state: StateKind): Promis
 
 export function serverFor(v: Variant, env: Record<string, string> = {}, store?: TestServer["store"]) {
   return startServer({ db: v.db, store, env: { ...env, ...(v.state === "redis" ? { REDIS_URL } : {}) } });
+}
+
+/** One server on variant `v` for the enclosing describe(), after requireState in before(). */
+export function suiteServer(v: Variant, env: Record<string, string> = {}): TestServer {
+  return serverPerSuite(async (ctx) => {
+    await requireState(ctx, v.state);
+    return serverFor(v, env);
+  });
 }
 
 /** A participant that heartbeats every heartbeatIntervalMs (as the product's clients do)
@@ -84,7 +92,7 @@ export async function say(v: Participant, body = "Hello, anyone there?"): Promis
   return r.message;
 }
 
-export const repos = (srv: TestServer) => srv.application.deps.repos;
+export const repos = (srv: TestServer) => srv.application.services.repos;
 export const row = async (srv: TestServer, cid: string) => (await repos(srv).conversations.byId(cid))!;
 export const transcript = (srv: TestServer, cid: string) => repos(srv).messages.messagesAfter(cid, 0, 500);
 
@@ -101,4 +109,4 @@ export function assertGapless(messages: Message[]) {
   assert.deepEqual(messages.map((m) => m.seq), messages.map((_, i) => i + 1), "seqs are 1..n");
 }
 export const systemTexts = (messages: Message[]) => messages.filter((m) => m.sender.type === "system").map((m) => m.body);
-export const errorCode = (ack: { ok: boolean; error?: { code: string } }) => (ack.ok ? "ok" : ack.error!.code);
+export const errorCode = (ack: Ack) => (ack.ok ? "ok" : ack.error.code);

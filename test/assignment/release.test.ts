@@ -4,8 +4,7 @@
 // `waiting` and handed to another available agent.
 import assert from "node:assert/strict";
 import { call, until } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
-import { assertGapless, newAgent, newVisitor, requireState, retire, row, say, serverFor, settled, systemTexts, transcript, variants } from "./harness.js";
+import { assertGapless, newAgent, newVisitor, retire, row, say, settled, suiteServer, systemTexts, transcript, variants } from "./harness.js";
 
 const OFFLINE_AFTER_MS = 1500;
 const RELEASE_AFTER_MS = 3000;
@@ -20,12 +19,7 @@ const SLACK_MS = 1500;
 for (const v of variants(["pglite"])) {
   describe(`release after absence [${v.name}]`, function () {
     this.timeout(30_000);
-    let srv: TestServer;
-    before(async function () {
-      await requireState(this, v.state);
-      srv = await serverFor(v, ENV);
-    });
-    after(async () => srv?.stop());
+    const srv = suiteServer(v, ENV);
 
     it("a visitor who left frees the slot: resolved with a message, the next waiting one goes to that agent", async () => {
       const abe = await newAgent(srv, "Abe", 1);

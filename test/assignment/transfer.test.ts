@@ -4,22 +4,13 @@
 // FORBIDDEN, and neither writes anything.
 import assert from "node:assert/strict";
 import type { Message } from "../../src/events.js";
-import { call, sleep, until } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
-import {
-  assertGapless, errorCode, newAgent, newVisitor, requireState, retire, row, say, serverFor, settled, systemTexts, transcript,
-  variants,
-} from "./harness.js";
+import { call, callRaw, sleep, until } from "../helpers/clients.js";
+import { assertGapless, errorCode, newAgent, newVisitor, retire, row, say, settled, suiteServer, systemTexts, transcript, variants } from "./harness.js";
 
 for (const v of variants()) {
   describe(`transfer and resolve [${v.name}]`, function () {
     this.timeout(30_000);
-    let srv: TestServer;
-    before(async function () {
-      await requireState(this, v.state);
-      srv = await serverFor(v);
-    });
-    after(async () => srv?.stop());
+    const srv = suiteServer(v);
 
     it("transfers with acks, seqs and events, refuses junk and non-owners, then resolves", async () => {
       const abe = await newAgent(srv, "Abe");
@@ -32,7 +23,7 @@ for (const v of variants()) {
       const seqBefore = Number(before.last_seq); // the visitor's message and "Abe joined"
       assert.equal(seqBefore, 2);
 
-      // Junk and strangers change nothing.
+      // Junk and strangers change nothing (junk payloads: sent with callRaw, untyped).
       const bad: [typeof abe, string, unknown, string][] = [
         [abe, "conversation:transfer", { conversationId: cid }, "VALIDATION"],
         [abe, "conversation:transfer", { conversationId: cid, toAgentId: 7 }, "VALIDATION"],
@@ -46,7 +37,7 @@ for (const v of variants()) {
         [bea, "conversation:resolve", { conversationId: cid }, "FORBIDDEN"],
       ];
       for (const [who, event, payload, code] of bad) {
-        assert.equal(errorCode(await call(who.socket, event, payload)), code, `${event} ${JSON.stringify(payload)}`);
+        assert.equal(errorCode(await callRaw(who.socket, event, payload)), code, `${event} ${JSON.stringify(payload)}`);
       }
       const still = await row(srv, cid);
       assert.deepEqual([still.status, still.agent_id, Number(still.last_seq)], ["open", abe.id, seqBefore], "nothing changed");
@@ -55,7 +46,7 @@ for (const v of variants()) {
       const abeSeen = abe.conversations.length;
       const t = await call(abe.socket, "conversation:transfer", { conversationId: cid, toAgentId: bea.id });
       assert.equal(t.ok, true, JSON.stringify(t));
-      assert.deepEqual([t.conversation.id, t.conversation.status, t.conversation.agent.id], [cid, "open", bea.id]);
+      assert.deepEqual([t.conversation.id, t.conversation.status, t.conversation.agent?.id], [cid, "open", bea.id]);
       assert.equal(t.conversation.lastSeq, seqBefore + 1, "the transfer message took the next seq");
       const sysAt = (m: Message[], seq: number) => m.find((x) => x.seq === seq && x.sender.type === "system");
       await until(() => !!sysAt(visitor.received, seqBefore + 1), 3000, "visitor gets the transfer message");

@@ -13,21 +13,22 @@ import { launch, newPage, shot, startServer } from "./browser.js";
 
 const OFFLINE = "Our team is off until 9:00 CET. Leave a message and we will reply here by email.";
 
-/** The page's header, notice and composer as a visitor reads them. */
-const looks = (p: Page | Frame) =>
+/** The page's header, notice and composer as a visitor reads them (notice: null when hidden). */
+interface Looks { subtitle: string; notice: string | null; placeholder: string }
+const looks = (p: Page | Frame): Promise<Looks> =>
   p.evaluate(() => ({
     subtitle: document.querySelector(".hf-subtitle")?.textContent ?? "",
     notice: (document.querySelector(".hf-notice") as HTMLElement | null)?.hidden === false ? document.querySelector(".hf-notice")!.textContent : null,
     placeholder: document.querySelector<HTMLTextAreaElement>(".hf-textarea")?.placeholder ?? "",
   }));
-const AWAY = { subtitle: "We're away right now", notice: OFFLINE, placeholder: "Leave a message…" };
-const NORMAL = { subtitle: "We usually reply in a few minutes", notice: null, placeholder: "Write a message…" };
+const AWAY: Looks = { subtitle: "We're away right now", notice: OFFLINE, placeholder: "Leave a message…" };
+const NORMAL: Looks = { subtitle: "We usually reply in a few minutes", notice: null, placeholder: "Write a message…" };
 
 const availableNow = async (base: string) => (await (await fetch(`${base}/api/widget/settings`)).json()).available;
 
 /** Once the server says so, the page still shows the old state (nothing but its timer
  * can tell it: no socket, no reload), and at most 40 s of its clock later the new one. */
-async function flipsTo(base: string, page: Page, frame: Page | Frame, want: typeof AWAY) {
+async function flipsTo(base: string, page: Page, frame: Page | Frame, want: Looks) {
   await until(async () => (await availableNow(base)) === (want === NORMAL), 8000, "the server's answer");
   assert.deepEqual(await looks(frame), want === NORMAL ? AWAY : NORMAL);
   await page.clock.runFor(40_000);
@@ -51,7 +52,7 @@ describe("agent availability before the first message (Chromium)", function () {
     await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
     hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
     srv = await startServer({ env: { ALLOWED_ORIGINS: hostUrl } });
-    const settings = srv.application.deps.settings;
+    const settings = srv.application.services.settings;
     await settings.setWidget({ ...(await settings.getWidget()), offlineMessage: OFFLINE });
   });
   afterEach(() => {
@@ -89,7 +90,7 @@ describe("agent availability before the first message (Chromium)", function () {
     await until(async () => (await availableNow(srv.url)) === false, 8000, "available: false while the only agent is away");
 
     // A burst of page loads costs one presence read per node per couple of seconds.
-    const presence = srv.application.deps.presence;
+    const presence = srv.application.services.presence;
     const real = presence.availableAgents;
     let reads = 0;
     presence.availableAgents = () => (reads++, real.call(presence));

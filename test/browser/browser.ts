@@ -96,12 +96,12 @@ export async function agentOnline(base: string): Promise<Agent> {
     async transcript(conversationId: string) {
       const res = await call(p.socket, "sync", { conversationId, afterSeq: 0, limit: 500 });
       if (!res.ok) throw new Error(`sync: ${JSON.stringify(res)}`);
-      return res.messages as Message[];
+      return res.messages;
     },
     async send(conversationId: string, body: string) {
       const res = await call(p.socket, "message:send", { conversationId, clientMsgId: `agent-${Date.now()}-${n++}`, type: "text", body });
       if (!res.ok) throw new Error(`agent send: ${JSON.stringify(res)}`);
-      return res.message as Message;
+      return res.message;
     },
     /** The next conversation assigned to this agent that no earlier call returned. */
     async waitConversation(timeoutMs = 10_000) {
@@ -148,9 +148,37 @@ export const visitorBodies = (ms: Message[]) => ms.filter((m) => m.sender.type =
 /** A real server whose widget settings carry a brand, as an admin would set them. */
 export async function startServer(opts: Parameters<typeof startRealServer>[0] = {}): Promise<TestServer> {
   const srv = await startRealServer(opts);
-  const settings = srv.application.deps.settings;
+  const settings = srv.application.services.settings;
   await settings.setWidget({ ...(await settings.getWidget()), title: "Acme Support" });
   return srv;
+}
+
+/** What the suites of the visitor page share: one Chromium, one server (startServer above,
+ *  `opts` passed on) and the admin agent online on it, for the enclosing describe(): opened
+ *  in before(), closed in after(). Read its fields from the tests and hooks on. */
+export function chatSuite(opts: Parameters<typeof startServer>[0] = {}): { readonly browser: Browser; readonly srv: TestServer; readonly agent: Agent } {
+  let browser: Browser | undefined;
+  let srv: TestServer | undefined;
+  let agent: Agent | undefined;
+  before(async () => {
+    browser = await launch();
+    srv = await startServer(opts);
+    agent = await agentOnline(srv.url);
+  });
+  after(async () => {
+    agent?.close();
+    await browser?.close();
+    await srv?.stop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the suite's ${what} is used before its before() hook ran`);
+    return value;
+  };
+  return {
+    get browser() { return ready(browser, "browser"); },
+    get srv() { return ready(srv, "server"); },
+    get agent() { return ready(agent, "agent"); },
+  };
 }
 
 /** In one task of the page: if it is waiting out its backoff, fire `trigger` and say
@@ -163,6 +191,7 @@ export function triggerWhileWaiting(page: Page, trigger: "online" | "visible" | 
     if (how === "online") window.dispatchEvent(new Event("online"));
     else if (how === "visible") document.dispatchEvent(new Event("visibilitychange"));
     else document.querySelector<HTMLButtonElement>(".hf-banner-btn")!.click();
-    return app.dataset.status === "connecting" ? "attempting" : `still ${app.dataset.status}`;
+    // Widened: the event just dispatched may have changed it (TypeScript still says "reconnecting").
+    return (app.dataset.status as string | undefined) === "connecting" ? "attempting" : `still ${app.dataset.status}`;
   }, trigger);
 }

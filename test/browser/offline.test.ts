@@ -2,10 +2,9 @@
 // arrive exactly once, in order, when the browser is back; a reload with unsent
 // messages loses nothing, nor does a second tab; a reload racing an ack creates no duplicate.
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { until } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
-import { agentOnline, launch, myRows, newPage, sendFromPage, shot, socketGate, startServer, triggerWhileWaiting, visitorBodies, waitStates, type Agent } from "./browser.js";
+import { chatSuite, myRows, newPage, sendFromPage, shot, socketGate, triggerWhileWaiting, visitorBodies, waitStates } from "./browser.js";
 
 const DONE = ["sent", "delivered", "read"];
 
@@ -35,39 +34,26 @@ function watchBanner(page: Page) {
 
 describe("visitor page on a bad network (Chromium)", function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let srv: TestServer;
-  let agent: Agent;
-
-  before(async () => {
-    browser = await launch();
-    srv = await startServer();
-    agent = await agentOnline(srv.url);
-  });
-  after(async () => {
-    agent?.close();
-    await browser?.close();
-    await srv?.stop();
-  });
+  const chat = chatSuite();
 
   it("holds three messages typed offline and delivers each exactly once, in order", async () => {
-    const { context, page, errors } = await newPage(browser);
-    await page.goto(srv.url);
+    const { context, page, errors } = await newPage(chat.browser);
+    await page.goto(chat.srv.url);
     await sendFromPage(page, "first");
     await waitStates(page, ["first"], DONE);
-    const conv = await agent.waitConversation();
+    const conv = await chat.agent.waitConversation();
 
     await context.setOffline(true);
     await page.locator("#hf-app[data-status=offline]").waitFor();
     for (const text of ["one", "two", "three"]) await sendFromPage(page, text);
-    await agent.send(conv.id, "while you were away"); // reaches the page only through `sync`
+    await chat.agent.send(conv.id, "while you were away"); // reaches the page only through `sync`
     assert.deepEqual((await myRows(page)).slice(1), ["one", "two", "three"].map((text) => ({ text, state: "pending" })));
     await page.locator(".hf-banner[data-state=offline]").waitFor();
     await shot(page, "page-offline");
 
     await context.setOffline(false); // `online` fires: the page reconnects at once
     await waitStates(page, ["one", "two", "three"], DONE);
-    const transcript = await agent.transcript(conv.id);
+    const transcript = await chat.agent.transcript(conv.id);
     assert.deepEqual(visitorBodies(transcript), ["first", "one", "two", "three"]);
     const away = page.locator(".hf-row--theirs .hf-bubble", { hasText: "while you were away" });
     await away.waitFor();
@@ -77,24 +63,24 @@ describe("visitor page on a bad network (Chromium)", function () {
     const pageOrder = await page.$$eval(".hf-list .hf-bubble, .hf-list .hf-system", (els) => els.map((e) => e.textContent));
     const serverOrder = transcript.map((m) => m.body);
     assert.deepEqual(pageOrder, serverOrder);
-    await until(() => agent.received.filter((m) => m.body === "three").length > 0, 5000, "live delivery to the agent");
-    const live = agent.received.filter((m) => ["one", "two", "three"].includes(m.body)).map((m) => m.body);
+    await until(() => chat.agent.received.filter((m) => m.body === "three").length > 0, 5000, "live delivery to the agent");
+    const live = chat.agent.received.filter((m) => ["one", "two", "three"].includes(m.body)).map((m) => m.body);
     assert.deepEqual(live, ["one", "two", "three"], "each delivered to the agent once, in order");
 
     // The handshake told the server about the reconnect and the last seq held.
-    const auths = [...srv.application.io.of("/visitor").sockets.values()].map((s) => s.handshake.auth as Record<string, unknown>);
+    const auths = [...chat.srv.application.io.of("/visitor").sockets.values()].map((s) => s.handshake.auth as Record<string, unknown>);
     assert.ok(auths.some((a) => Number(a.reconnects) >= 1 && Number(a.lastSeq) >= 1), JSON.stringify(auths));
     assert.deepEqual(errors, []);
     await context.close();
   });
 
   it("keeps unsent messages across a reload and sends them when the server is reachable", async () => {
-    const { context, page, errors } = await newPage(browser);
+    const { context, page, errors } = await newPage(chat.browser);
     const gate = await socketGate(page);
-    await page.goto(srv.url);
+    await page.goto(chat.srv.url);
     await sendFromPage(page, "before reload");
     await waitStates(page, ["before reload"], DONE);
-    const conv = await agent.waitConversation();
+    const conv = await chat.agent.waitConversation();
 
     await context.setOffline(true);
     await page.locator("#hf-app[data-status=offline]").waitFor();
@@ -129,20 +115,20 @@ describe("visitor page on a bad network (Chromium)", function () {
     assert.equal(clicked, "attempting");
     gate.set("open");
     await waitStates(page, ["typed offline 1", "typed offline 2"], DONE);
-    assert.deepEqual(visitorBodies(await agent.transcript(conv.id)), ["before reload", "typed offline 1", "typed offline 2"]);
+    assert.deepEqual(visitorBodies(await chat.agent.transcript(conv.id)), ["before reload", "typed offline 1", "typed offline 2"]);
     assert.deepEqual(errors, []);
     await context.close();
   });
 
   it("shares one outbox between two tabs: what either typed survives the other", async () => {
-    const { context, page: a, errors } = await newPage(browser);
-    await a.goto(srv.url);
+    const { context, page: a, errors } = await newPage(chat.browser);
+    await a.goto(chat.srv.url);
     await sendFromPage(a, "hello from two tabs");
     await waitStates(a, ["hello from two tabs"], DONE);
-    const conv = await agent.waitConversation();
+    const conv = await chat.agent.waitConversation();
     const b = await context.newPage();
     const gate = await socketGate(b);
-    await b.goto(srv.url);
+    await b.goto(chat.srv.url);
     await b.locator("#hf-app[data-status=connected]").waitFor();
 
     await context.setOffline(true);
@@ -159,22 +145,22 @@ describe("visitor page on a bad network (Chromium)", function () {
 
     gate.set("open");
     await waitStates(b, ["typed in tab A", "typed in tab B"], DONE, 40_000);
-    assert.deepEqual(visitorBodies(await agent.transcript(conv.id)), ["hello from two tabs", "typed in tab A", "typed in tab B"]);
+    assert.deepEqual(visitorBodies(await chat.agent.transcript(conv.id)), ["hello from two tabs", "typed in tab A", "typed in tab B"]);
     assert.deepEqual(errors, []);
     await context.close();
   });
 
   it("creates no duplicate when the page reloads while a send is in flight", async () => {
-    const { context, page } = await newPage(browser);
-    await page.goto(srv.url);
+    const { context, page } = await newPage(chat.browser);
+    await page.goto(chat.srv.url);
     await sendFromPage(page, "hello");
     await waitStates(page, ["hello"], DONE);
-    const conv = await agent.waitConversation();
+    const conv = await chat.agent.waitConversation();
     await sendFromPage(page, "racing the reload");
     await page.reload(); // the ack may or may not have arrived; the outbox resends by clientMsgId
     await waitStates(page, ["racing the reload"], DONE);
     await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(visitorBodies(await agent.transcript(conv.id)), ["hello", "racing the reload"]);
+    assert.deepEqual(visitorBodies(await chat.agent.transcript(conv.id)), ["hello", "racing the reload"]);
     assert.equal((await myRows(page)).filter((r) => r.text === "racing the reload").length, 1);
     await context.close();
   });

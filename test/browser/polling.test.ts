@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import type { TestServer } from "../helpers/server.js";
-import { agentOnline, launch, newPage, sendFromPage, startServer, waitStates, type Agent } from "./browser.js";
+import type { Page } from "playwright-core";
+import { chatSuite, newPage, sendFromPage, waitStates } from "./browser.js";
 
 /** An HTTP reverse proxy in front of the server that refuses every WebSocket upgrade. */
 async function noWebSocketProxy(target: number) {
@@ -31,38 +30,25 @@ async function noWebSocketProxy(target: number) {
 
 describe("WebSocket blocked (Chromium)", function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let srv: TestServer;
-  let agent: Agent;
-
-  before(async () => {
-    browser = await launch();
-    srv = await startServer();
-    agent = await agentOnline(srv.url);
-  });
-  after(async () => {
-    agent?.close();
-    await browser?.close();
-    await srv?.stop();
-  });
+  const chat = chatSuite();
 
   /** Transports of the server-side sockets of one visitor. */
   const transportsOf = (visitorId: string) =>
-    [...srv.application.io.of("/visitor").sockets.values()].filter((s) => s.data.id === visitorId).map((s) => s.conn.transport.name);
+    [...chat.srv.application.io.of("/visitor").sockets.values()].filter((s) => s.data.id === visitorId).map((s) => s.conn.transport.name);
 
   async function chatRoundTrip(page: Page, text: string) {
     await sendFromPage(page, text);
     await waitStates(page, [text], ["sent", "delivered", "read"]);
-    const conv = await agent.waitConversation();
-    await agent.send(conv.id, `reply to ${text}`);
+    const conv = await chat.agent.waitConversation();
+    await chat.agent.send(conv.id, `reply to ${text}`);
     await page.locator(".hf-row--theirs .hf-bubble", { hasText: `reply to ${text}` }).waitFor();
     return conv;
   }
 
   it("falls back to long-polling behind a proxy that refuses WebSocket upgrades", async () => {
-    const proxy = await noWebSocketProxy(srv.port);
+    const proxy = await noWebSocketProxy(chat.srv.port);
     try {
-      const { context, page, errors } = await newPage(browser);
+      const { context, page, errors } = await newPage(chat.browser);
       await page.goto(proxy.url);
       const conv = await chatRoundTrip(page, "hello through the proxy");
       assert.ok(proxy.upgrades() >= 1, "the page did try WebSocket first");
@@ -75,13 +61,13 @@ describe("WebSocket blocked (Chromium)", function () {
   });
 
   it("falls back to long-polling when the WebSocket closes before the handshake", async () => {
-    const { context, page, errors } = await newPage(browser);
+    const { context, page, errors } = await newPage(chat.browser);
     let attempts = 0;
     await page.routeWebSocket(/transport=websocket/, (ws) => {
       attempts++;
       ws.close({ code: 1006 });
     });
-    await page.goto(srv.url);
+    await page.goto(chat.srv.url);
     const conv = await chatRoundTrip(page, "hello over polling");
     assert.ok(attempts >= 1);
     assert.deepEqual(transportsOf(conv.visitor.id), ["polling"]);

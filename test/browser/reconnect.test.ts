@@ -3,28 +3,14 @@
 // online, the tab visible again or "Retry now" is clicked, the handshake that tells the
 // server about it, the heartbeat behind the link indicator, and the agent's presence.
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { backoffDelay } from "../../src/client/util.js";
+import type { Page } from "playwright-core";
+import { backoffDelay } from "../../src/client/runtime/util.js";
 import { until } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
-import { agentOnline, launch, myRows, newPage, sendFromPage, socketGate, startServer, triggerWhileWaiting, waitStates, type Agent } from "./browser.js";
+import { chatSuite, myRows, newPage, sendFromPage, socketGate, triggerWhileWaiting, waitStates } from "./browser.js";
 
 describe("the visitor page's connection (Chromium)", function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let srv: TestServer;
-  let agent: Agent;
-
-  before(async () => {
-    browser = await launch();
-    srv = await startServer({ env: { HEARTBEAT_INTERVAL_MS: "1000" } });
-    agent = await agentOnline(srv.url);
-  });
-  after(async () => {
-    agent?.close();
-    await browser?.close();
-    await srv?.stop();
-  });
+  const chat = chatSuite({ env: { HEARTBEAT_INTERVAL_MS: "1000" } });
 
   it("backs off exponentially with full jitter, capped at 30 s", () => {
     for (const [attempt, ceiling] of [[0, 1000], [1, 2000], [3, 8000], [4, 16_000], [5, 30_000], [40, 30_000]]) {
@@ -40,11 +26,11 @@ describe("the visitor page's connection (Chromium)", function () {
   });
 
   it("shows the agent's presence and the link, and retries at once when told the way is clear", async () => {
-    const { context, page, errors } = await newPage(browser);
+    const { context, page, errors } = await newPage(chat.browser);
     const gate = await socketGate(page);
-    await page.goto(srv.url);
+    await page.goto(chat.srv.url);
     await sendFromPage(page, "hello");
-    const conv = await agent.waitConversation();
+    const conv = await chat.agent.waitConversation();
     // The agent is online: the header says so, and the message has reached them.
     await page.locator(".hf-dot[data-presence=online]").waitFor();
     assert.equal(await page.locator(".hf-subtitle").innerText(), "Admin is online");
@@ -52,13 +38,13 @@ describe("the visitor page's connection (Chromium)", function () {
 
     // `hb` every heartbeatIntervalMs (1 s here), each carrying the last RTT measured.
     const visitor = { type: "visitor" as const, id: conv.visitor.id };
-    await until(async () => (await srv.application.deps.presence.health(visitor)).rttHistory.length >= 3, 10_000, "three RTTs at the server");
+    await until(async () => (await chat.srv.application.services.presence.health(visitor)).rttHistory.length >= 3, 10_000, "three RTTs at the server");
     await page.locator(".hf-link[data-quality=good]").waitFor();
     assert.match((await page.locator(".hf-link").getAttribute("title")) ?? "", /^Connection: good \(\d+ ms\)$/);
 
     // The server goes away: the page waits out its backoff, the link shows "not connected".
     gate.set("refuse");
-    for (const s of srv.application.io.of("/visitor").sockets.values()) if (s.data.id === conv.visitor.id) s.disconnect(true);
+    for (const s of chat.srv.application.io.of("/visitor").sockets.values()) if (s.data.id === conv.visitor.id) s.disconnect(true);
     await page.locator(".hf-banner[data-state=waiting] .hf-banner-btn").waitFor();
     assert.equal(await page.locator(".hf-link").getAttribute("data-quality"), "none");
 
@@ -83,8 +69,8 @@ describe("the visitor page's connection (Chromium)", function () {
     await page.locator("#hf-app[data-status=connected]").waitFor({ timeout: 20_000 });
     await page.locator(".hf-banner[data-state=back]").waitFor(); // "Connected", briefly
     await page.locator(".hf-banner").waitFor({ state: "hidden" });
-    const auth = [...srv.application.io.of("/visitor").sockets.values()].find((s) => s.data.id === conv.visitor.id)!.handshake.auth;
-    const lastSeq = (await agent.transcript(conv.id)).at(-1)!.seq;
+    const auth = [...chat.srv.application.io.of("/visitor").sockets.values()].find((s) => s.data.id === conv.visitor.id)!.handshake.auth;
+    const lastSeq = (await chat.agent.transcript(conv.id)).at(-1)!.seq;
     assert.deepEqual({ reconnects: auth.reconnects, lastSeq: auth.lastSeq }, { reconnects: 1, lastSeq });
 
     // A reloaded page learns the agent's presence at once, not at their next change.

@@ -3,6 +3,7 @@
 // text; with nobody online the page says "leave a message" and still takes messages.
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
+import type { Conversation } from "../../src/events.js";
 import { api, call, until } from "../helpers/clients.js";
 import type { TestServer } from "../helpers/server.js";
 import { agentOnline, launch, myRows, newPage, sendFromPage, shot, startServer, visitorBodies, waitStates, type Agent } from "./browser.js";
@@ -42,7 +43,7 @@ describe("visitor page (Chromium)", function () {
 
     // An agent arrives later and takes the conversation: the message is there for them.
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem("holdfast.visitor.token") ?? "null"));
-    const { body } = await api(srv.url, "GET", "/api/visitor/conversation", undefined, token);
+    const { body } = await api<{ conversation: Conversation }>(srv.url, "GET", "/api/visitor/conversation", undefined, token);
     agent = await agentOnline(srv.url);
     const claimed = await call(agent.socket, "conversation:claim", { conversationId: body.conversation.id });
     assert.ok(claimed.ok, JSON.stringify(claimed));
@@ -169,7 +170,7 @@ describe("visitor page (Chromium)", function () {
 
   it("marks a refused message failed, with retry and remove", async () => {
     agent ??= await agentOnline(srv.url);
-    srv.application.deps.filter.update({ words: ["forbiddenword"], policy: "block" });
+    srv.application.services.filter.update({ words: ["forbiddenword"], policy: "block" });
     const { context, page, errors } = await newPage(browser);
     try {
       await page.goto(srv.url);
@@ -189,7 +190,7 @@ describe("visitor page (Chromium)", function () {
       assert.equal(await page.evaluate(() => localStorage.getItem("holdfast.visitor.outbox")), null);
       assert.deepEqual(errors, []);
     } finally {
-      srv.application.deps.filter.update({ words: [], policy: "mask" });
+      srv.application.services.filter.update({ words: [], policy: "mask" });
       await context.close();
     }
   });

@@ -115,7 +115,7 @@ describe("embeddable widget (Chromium)", function () {
       assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'self'(;|$)/);
 
       // The admin allows the site in the widget settings: no restart needed.
-      const settings = other.application.deps.settings;
+      const settings = other.application.services.settings;
       await settings.setWidget({ ...(await settings.getWidget()), allowedOrigins: [host.url] });
       await page.reload();
       await launcher(page).waitFor({ state: "visible" });

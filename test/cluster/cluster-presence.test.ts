@@ -2,7 +2,8 @@
 // on either node counts for the participant everywhere, and a claim race between agents
 // on different nodes has exactly one winner.
 import assert from "node:assert/strict";
-import { agentToken, call, connectAgent, connectVisitor, createAgent, sleep, until, visitorSession, type ClientSocket } from "../helpers/clients.js";
+import type { AckError } from "../../src/events.js";
+import { agentToken, call, connectAgent, connectVisitor, createAgent, expectOk, isOk, sleep, until, visitorSession, type ClientSocket } from "../helpers/clients.js";
 import { describeCluster, range, sql, startCluster, syncAll, type Cluster } from "./helpers.js";
 
 const OFFLINE_AFTER_MS = 2000;
@@ -83,7 +84,7 @@ describeCluster("cluster: presence and claims across nodes", function () {
         assert.equal(r.ok, true, JSON.stringify(r));
         // The "no agent available" notice is the last step of creating a conversation.
         await until(async () => (await syncAll(socket)).length === 2, 10_000, "no-agent notice");
-        return { socket, cid: r.message.conversationId as string };
+        return { socket, cid: r.message.conversationId };
       }),
     );
 
@@ -94,14 +95,14 @@ describeCluster("cluster: presence and claims across nodes", function () {
       ]);
       const results = [ra, rb];
       assert.equal(results.filter((r) => r.ok).length, 1, `one winner: ${JSON.stringify(results)}`);
-      const loser = results.find((r) => !r.ok);
+      const loser = results.find((r): r is AckError => !r.ok)!; // one of the two, as just asserted
       assert.equal(loser.error.code, "CONFLICT");
       const [winner, winnerSocket, loserSocket] = ra.ok ? [p, onA, onB] : [q, onB, onA];
-      assert.equal(results.find((r) => r.ok).conversation.agent.id, winner.agentId);
-      const [row] = await sql(c.store, "SELECT status, agent_id FROM conversation WHERE id = $1", [cid]);
+      assert.equal(results.find(isOk)!.conversation.agent?.id, winner.agentId);
+      const [row] = await sql<{ status: string; agent_id: string | null }>(c.store, "SELECT status, agent_id FROM conversation WHERE id = $1", [cid]);
       assert.deepEqual(row, { status: "open", agent_id: winner.agentId });
       // The winner follows the conversation on its node; the loser does not.
-      const next = await call(socket, "message:send", { clientMsgId: "after-claim", type: "text", body: "thanks" });
+      const next = expectOk(await call(socket, "message:send", { clientMsgId: "after-claim", type: "text", body: "thanks" }));
       await until(() => winnerSocket.received.some((m) => m.id === next.message.id), 5000, "the winner gets the visitor's next message");
       const joined = (await syncAll(socket)).filter((m) => m.type === "system" && m.body.includes("joined"));
       assert.equal(joined.length, 1, "one 'joined' system message");

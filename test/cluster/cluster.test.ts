@@ -3,8 +3,8 @@
 // racing on two nodes open one conversation. Presence and claims: cluster-presence.test.ts;
 // two OS processes writing at once: cluster-process.test.ts.
 import assert from "node:assert/strict";
-import type { Message } from "../../src/events.js";
-import { agentToken, call, connectAgent, connectVisitor, createAgent, until, visitorSession, type Participant } from "../helpers/clients.js";
+import type { Message, ReceiptPayload, TypingPayload } from "../../src/events.js";
+import { agentToken, call, connectAgent, connectVisitor, createAgent, expectOk, until, visitorSession, type Participant } from "../helpers/clients.js";
 import { describeCluster, range, receivesExactly, sql, startCluster, syncAll, type Cluster } from "./helpers.js";
 
 describeCluster("cluster: two nodes, one database, one Redis", function () {
@@ -37,7 +37,7 @@ describeCluster("cluster: two nodes, one database, one Redis", function () {
       const r = await call(d.socket, "message:send", { conversationId: cid, clientMsgId, type: "text", body });
       assert.equal(r.ok, true, JSON.stringify(r));
       sent.get(d)!.push(r.message.id);
-      return r.message as Message;
+      return r.message;
     };
     // Both directions, from each of the four devices, one after another and then at once.
     await send(agentB, "a-1", "reply from B");
@@ -56,7 +56,7 @@ describeCluster("cluster: two nodes, one database, one Redis", function () {
     // Read receipts: written on one node, seen by the other side's devices on both.
     const lastSeq = all.at(-1)!.seq;
     const receipts = (d: Participant) => {
-      const got: any[] = [];
+      const got: ReceiptPayload[] = [];
       d.socket.on("receipt", (r) => got.push(r));
       return got;
     };
@@ -69,7 +69,7 @@ describeCluster("cluster: two nodes, one database, one Redis", function () {
 
     // Typing goes only to the other side, on every node.
     const typing = (d: Participant) => {
-      const got: any[] = [];
+      const got: TypingPayload[] = [];
       d.socket.on("typing", (t) => got.push(t));
       return got;
     };
@@ -98,10 +98,11 @@ describeCluster("cluster: two nodes, one database, one Redis", function () {
         return { v, tabA, tabB, ra, rb };
       }),
     );
-    await Promise.all(runs.map(async ({ v, tabA, tabB, ra, rb }) => {
-      assert.equal(ra.ok && rb.ok, true, JSON.stringify([ra, rb]));
+    await Promise.all(runs.map(async ({ v, tabA, tabB, ra: ackA, rb: ackB }) => {
+      assert.equal(ackA.ok && ackB.ok, true, JSON.stringify([ackA, ackB]));
+      const [ra, rb] = [expectOk(ackA), expectOk(ackB)]; // both ok, as just asserted
       assert.equal(ra.message.conversationId, rb.message.conversationId, "both tabs landed in one conversation");
-      const rows = await sql(c.store, "SELECT id FROM conversation WHERE visitor_id = $1", [v.visitorId]);
+      const rows = await sql<{ id: string }>(c.store, "SELECT id FROM conversation WHERE visitor_id = $1", [v.visitorId]);
       assert.equal(rows.length, 1, "exactly one conversation stored");
       // Two visitor messages and one "no agent available" notice (written after the
       // first ack, by the node that stored seq 1), seqs 1..3.

@@ -68,12 +68,13 @@ export async function startCluster(opts: { bProcess?: boolean; env?: Record<stri
   };
 }
 
-/** One SQL query straight against the cluster's database (the stored truth). */
-export async function sql<T = any>(store: Store, text: string, params: unknown[] = []): Promise<T[]> {
+/** One SQL query straight against the cluster's database (the stored truth); `T` is the
+ *  shape of a row as the query selects it. */
+export async function sql<T extends object>(store: Store, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: store.env.DATABASE_URL });
   await c.connect();
   try {
-    return (await c.query(text, params)).rows;
+    return (await c.query<T>(text, params)).rows;
   } finally {
     await c.end();
   }

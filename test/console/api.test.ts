@@ -4,9 +4,17 @@
 // the admin's health dashboard.
 import assert from "node:assert/strict";
 import request from "supertest";
-import { agentToken, api, call, connectAgent, connectVisitor, createAgent, until } from "../helpers/clients.js";
+import type { Conversation } from "../../src/events.js";
+import { agentToken, api, call, connectAgent, connectVisitor, createAgent, until, type VisitorSessionBody } from "../helpers/clients.js";
 import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
 import { httpLogin } from "./helpers.js";
+
+/** A row of GET /api/console/conversations, and the visitor panel of GET /api/visitors/:id. */
+type ConsoleList = { conversations: (Conversation & { unread: number })[] };
+type VisitorPanel = {
+  visitor: { name: string; email: string; pageUrl: string; referrer: string; language: string; timezone: string; userAgent: string; firstSeenAt: string; lastSeenAt: string };
+  health: { rttMs: number | null; rttHistory: number[]; transport: string | null; devices: unknown[]; presence: string };
+};
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082", "hex");
 
@@ -29,15 +37,15 @@ describe("console JSON endpoints", function () {
     const annSocket = await connectAgent(srv.url, ann.token);
     closers.push(annSocket.close);
     const meta = { pageUrl: "https://shop.test/cart", referrer: "https://news.test/", language: "fr-FR", timezone: "Europe/Paris" };
-    const v = (await api(srv.url, "POST", "/api/visitor/session", { name: "Vic Visitor", email: "vic@test.local", meta })).body;
+    const v = (await api<VisitorSessionBody>(srv.url, "POST", "/api/visitor/session", { name: "Vic Visitor", email: "vic@test.local", meta })).body;
     visitorId = v.visitorId;
     const visitor = await connectVisitor(srv.url, v.token, { transports: ["polling"] });
     closers.push(visitor.close);
     await call(visitor.socket, "hb", { t: Date.now(), rtt: 1200 });
     await call(visitor.socket, "message:send", { clientMsgId: "a1", type: "text", body: "first" });
     await call(visitor.socket, "message:send", { clientMsgId: "a2", type: "text", body: "second" });
-    conversationId = (await srv.application.deps.repos.conversations.activeForVisitor(visitorId))!.id;
-    await until(async () => (await srv.application.deps.repos.conversations.byId(conversationId))?.agent_id === ann.agentId, 5000, "assignment");
+    conversationId = (await srv.application.services.repos.conversations.activeForVisitor(visitorId))!.id;
+    await until(async () => (await srv.application.services.repos.conversations.byId(conversationId))?.agent_id === ann.agentId, 5000, "assignment");
   });
   after(async () => {
     closers.forEach((c) => c());
@@ -53,7 +61,7 @@ describe("console JSON endpoints", function () {
   });
 
   it("lists conversations by scope with unread counts; `all` is for admins", async () => {
-    const mine = await api(srv.url, "GET", "/api/console/conversations?scope=mine", undefined, ann.token);
+    const mine = await api<ConsoleList>(srv.url, "GET", "/api/console/conversations?scope=mine", undefined, ann.token);
     assert.equal(mine.status, 200);
     assert.equal(mine.body.conversations.length, 1);
     const c = mine.body.conversations[0];
@@ -63,7 +71,7 @@ describe("console JSON endpoints", function () {
     const ws = await connectAgent(srv.url, ann.token);
     await call(ws.socket, "message:read", { conversationId, upToSeq: c.lastSeq });
     ws.close();
-    const after = await api(srv.url, "GET", "/api/console/conversations?scope=mine", undefined, ann.token);
+    const after = await api<ConsoleList>(srv.url, "GET", "/api/console/conversations?scope=mine", undefined, ann.token);
     assert.equal(after.body.conversations[0].unread, 0);
     assert.equal((await api(srv.url, "GET", "/api/console/conversations?scope=all", undefined, ann.token)).status, 403);
     const all = await admin.agent.get("/api/console/conversations?scope=all");
@@ -73,7 +81,7 @@ describe("console JSON endpoints", function () {
   });
 
   it("shows the visitor panel only to agents who may see the conversation", async () => {
-    const res = await api(srv.url, "GET", `/api/visitors/${visitorId}`, undefined, ann.token);
+    const res = await api<VisitorPanel>(srv.url, "GET", `/api/visitors/${visitorId}`, undefined, ann.token);
     assert.equal(res.status, 200);
     const v = res.body.visitor;
     assert.equal(v.name, "Vic Visitor");

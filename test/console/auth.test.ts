@@ -106,7 +106,7 @@ describe("console accounts: login, sessions, CSRF, roles", function () {
     let two: TestServer | undefined;
     try {
       const { cookie } = await cookieLogin(one.url, ADMIN.email, ADMIN.password);
-      const rows = await one.application.deps.db.prisma.session.findMany();
+      const rows = await one.application.services.db.prisma.session.findMany();
       assert.ok(rows.some((r) => (r.sess as { agentId?: string }).agentId), "a session row with the agent id");
       await one.stop();
       one = undefined;
@@ -143,7 +143,7 @@ describe("console accounts: login, sessions, CSRF, roles", function () {
 
   it("enforces roles on every admin page, action and JSON endpoint", async () => {
     const { agent, csrf } = await httpLogin(srv.url, agentEmail, "password-123");
-    const before = (await srv.application.deps.repos.accounts.listAgents()).length;
+    const before = (await srv.application.services.repos.accounts.listAgents()).length;
     for (const path of ["/admin", "/admin/agents", "/admin/canned", "/admin/filter", "/admin/widget", "/admin/conversations", "/admin/health"]) {
       const r = await agent.get(path);
       assert.equal(r.status, 403, path);
@@ -156,7 +156,7 @@ describe("console accounts: login, sessions, CSRF, roles", function () {
       ["/admin/widget", { title: "t", color: "#000000", greeting: "", offlineMessage: "", position: "left", allowedOrigins: "" }],
     ];
     for (const [path, body] of posts) assert.equal((await agent.post(path).type("form").send({ _csrf: csrf, ...body })).status, 403, path);
-    assert.equal((await srv.application.deps.repos.accounts.listAgents()).length, before);
+    assert.equal((await srv.application.services.repos.accounts.listAgents()).length, before);
     assert.equal((await agent.get("/api/admin/health")).status, 403);
     assert.equal((await agent.get("/api/console/conversations?scope=all")).status, 403);
     assert.equal((await agent.get("/api/console/conversations?scope=mine")).status, 200);

@@ -5,7 +5,7 @@
 // markup show as text in the console and the transcript. Screenshots go to test-artifacts/.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { api, call, connectVisitor, until, type Participant } from "../helpers/clients.js";
+import { api, call, connectVisitor, until, type Participant, type VisitorSessionBody } from "../helpers/clients.js";
 import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
 import { buildConsoleBundles, consoleReady, launch, loginPage, newPage, shot } from "./helpers.js";
 
@@ -75,7 +75,7 @@ describe("agent console and admin in Chromium", function () {
 
     // ---- a visitor with a hostile name writes; Alice is the only online agent ----
     const meta = { pageUrl: "https://shop.example.com/orders/1234?ref=mail", referrer: "https://www.google.com/", language: "de-DE", timezone: "Europe/Berlin" };
-    const v = (await api(srv.url, "POST", "/api/visitor/session", { name: XSS_NAME, email: "buyer@example.com", meta })).body;
+    const v = (await api<VisitorSessionBody>(srv.url, "POST", "/api/visitor/session", { name: XSS_NAME, email: "buyer@example.com", meta })).body;
     visitor = await connectVisitor(srv.url, v.token);
     for (const rtt of [120, 180, 950, 240, 160]) await call(visitor.socket, "hb", { t: Date.now(), rtt });
     const sent = await call(visitor.socket, "message:send", { clientMsgId: "v-1", type: "text", body: XSS_MSG });

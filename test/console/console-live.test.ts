@@ -50,7 +50,7 @@ describe("agent console, live behaviour in Chromium", function () {
     await call(visitor.socket, "message:send", { clientMsgId: `${name}-0`, type: "text", body });
     return Object.assign(visitor, { visitorId: v.visitorId });
   }
-  const convOf = async (visitorId: string) => (await srv.application.deps.repos.conversations.activeForVisitor(visitorId))!;
+  const convOf = async (visitorId: string) => (await srv.application.services.repos.conversations.activeForVisitor(visitorId))!;
 
   before(async () => {
     buildConsoleBundles();
@@ -145,7 +145,7 @@ describe("agent console, live behaviour in Chromium", function () {
   it("claims a waiting conversation by replying to it, and sends an image", async () => {
     const page = await open();
     await page.selectOption("#my-status", "away");
-    await until(async () => (await srv.application.deps.presence.agentStatus(agent.agentId)) === "away", 5000, "away");
+    await until(async () => (await srv.application.services.presence.agentStatus(agent.agentId)) === "away", 5000, "away");
     const visitor = await visitorWith("Waiting Will", "anyone?");
     const conv = await convOf(visitor.visitorId);
     assert.equal(conv.status, "waiting");
@@ -159,7 +159,7 @@ describe("agent console, live behaviour in Chromium", function () {
     await page.locator("#text").fill("I can help!");
     await page.locator("#text").press("Enter");
     await until(() => visitor.received.some((m) => m.body === "I can help!"), 10_000, "the reply");
-    assert.equal((await srv.application.deps.repos.conversations.byId(conv.id))!.agent_id, agent.agentId);
+    assert.equal((await srv.application.services.repos.conversations.byId(conv.id))!.agent_id, agent.agentId);
     await page.locator("#chat-status", { hasText: "open" }).waitFor();
 
     await page.setInputFiles("#file", { name: "screenshot.png", mimeType: "image/png", buffer: PNG });

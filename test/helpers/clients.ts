@@ -1,18 +1,27 @@
 // Real socket.io-client participants for tests, typed with the shared events file.
+import assert from "node:assert/strict";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, Message, ReadyPayload, ServerToClientEvents } from "../../src/events.js";
+import type { Ack, AckError, ClientToServerEvents, HandshakeErrorData, Message, ReadyPayload, ServerToClientEvents } from "../../src/events.js";
 import { ADMIN } from "./server.js";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown, token?: string) {
+/** The body of a refused JSON API call: the same `error` as a refused ack. */
+export type ApiErrorBody = Pick<AckError, "error">;
+/** The bodies of POST /api/visitor/session and POST /api/agent/token. */
+export type VisitorSessionBody = { visitorId: string; token: string };
+export type AgentTokenBody = { agentId: string; token: string };
+
+/** An HTTP call to the JSON API; `body` is the parsed answer (null when not JSON), typed as
+ *  the caller expects it to be: say which fields you read. */
+export async function api<T = unknown>(base: string, method: string, path: string, body?: unknown, token?: string) {
   const res = await fetch(base + path, {
     method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let json: any = null;
+  let json: unknown = null;
   try {
     json = JSON.parse(text);
   } catch {
@@ -22,13 +31,13 @@ export async function api<T = any>(base: string, method: string, path: string, b
 }
 
 export async function visitorSession(base: string, name = "Vera Visitor") {
-  const r = await api<{ visitorId: string; token: string }>(base, "POST", "/api/visitor/session", { name });
+  const r = await api<VisitorSessionBody>(base, "POST", "/api/visitor/session", { name });
   if (r.status !== 201) throw new Error(`visitor session: ${r.status} ${r.text}`);
   return r.body;
 }
 
 export async function agentToken(base: string, email = ADMIN.email, password = ADMIN.password) {
-  const r = await api<{ agentId: string; token: string }>(base, "POST", "/api/agent/token", { email, password });
+  const r = await api<AgentTokenBody>(base, "POST", "/api/agent/token", { email, password });
   if (r.status !== 200) throw new Error(`agent token: ${r.status} ${r.text}`);
   return r.body;
 }
@@ -47,6 +56,9 @@ export interface Participant {
   received: Message[];
   close(): void;
 }
+
+/** What `connect` rejects with when the handshake is refused: `data` carries the contract's code. */
+export type ConnectError = Error & { data?: HandshakeErrorData };
 
 export async function connect(
   base: string,
@@ -68,7 +80,7 @@ export async function connect(
   });
   const ready = await new Promise<ReadyPayload>((resolve, reject) => {
     socket.once("ready", resolve);
-    socket.once("connect_error", (err: Error & { data?: unknown }) => reject(Object.assign(err, { data: err.data })));
+    socket.once("connect_error", (err: ConnectError) => reject(Object.assign(err, { data: err.data })));
   });
   return { socket, ready, received, close: () => socket.disconnect() };
 }
@@ -78,9 +90,45 @@ export const connectVisitor = (base: string, token: string, opts?: Parameters<ty
 export const connectAgent = (base: string, token: string, opts?: Parameters<typeof connect>[3]) =>
   connect(base, "/agent", { token }, opts);
 
-/** Emits with an ack and resolves with the answer. */
-export function call<T = any>(socket: ClientSocket, event: string, payload?: unknown, timeoutMs = 10_000): Promise<T> {
-  return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+type ClientEvent = keyof ClientToServerEvents;
+/** The payload of a client-to-server event: the first parameter of its handler. */
+export type PayloadOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+/** The answer to a client-to-server event: `Ack<T>` of its ack callback, `{ ok: true } & T | AckError`. */
+export type AckOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** Emits a contract event with its ack and resolves with the answer (rejects after `timeoutMs`). */
+export function call<E extends ClientEvent>(socket: ClientSocket, event: E, payload: PayloadOf<E>, timeoutMs = 10_000): Promise<AckOf<E>> {
+  // The answer is the server's, typed by the contract: socket.io's own emitWithAck types
+  // cannot follow a generic event name through timeout()'s decorated acks.
+  return emitWithAck(socket, event, payload, timeoutMs) as Promise<AckOf<E>>;
+}
+
+/** Escape hatch for tests that send what the contract forbids (payloads of the wrong
+ *  shape, missing payloads, events a namespace does not know): neither the event nor the
+ *  payload is checked. Everything else goes through the typed `call`. */
+export function callRaw(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Ack> {
+  return emitWithAck(socket, event, payload, timeoutMs) as Promise<Ack>;
+}
+
+function emitWithAck(socket: ClientSocket, event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+  const untyped: Socket = socket.timeout(timeoutMs);
+  return untyped.emitWithAck(event, payload);
+}
+
+/** Escape hatch next to `callRaw`: an emit the contract forbids (no ack, an unknown event,
+ *  extra arguments, a payload of the wrong shape), exactly as given. */
+export function emitRaw(socket: ClientSocket, event: string, ...args: unknown[]): void {
+  const untyped: Socket = socket;
+  untyped.emit(event, ...args);
+}
+
+/** Whether an ack is `ok`, as a type guard (for `filter`, `find`, `every`). */
+export const isOk = <A extends Ack>(ack: A): ack is Extract<A, { ok: true }> => ack.ok;
+
+/** Asserts that an ack is `ok` and returns it narrowed, so that its fields can be read. */
+export function expectOk<A extends Ack>(ack: A, what = "ack"): Extract<A, { ok: true }> {
+  if (!isOk(ack)) throw new assert.AssertionError({ message: `${what} failed: ${JSON.stringify(ack)}`, actual: ack, expected: { ok: true }, operator: "expectOk" });
+  return ack;
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = "condition") {

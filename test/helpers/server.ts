@@ -12,8 +12,9 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { createApplication, type Application } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { openInfra } from "../../src/deps.js";
+import { openInfrastructure } from "../../src/infrastructure.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { perSuite } from "./suite.js";
 
 export type DbKind = "pglite" | "postgres";
 export const PG_ADMIN_URL = process.env.HOLDFAST_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -93,7 +94,7 @@ const baseEnv = (extra: Record<string, string>) => ({
 export async function startServer(opts: { db?: DbKind; env?: Record<string, string>; store?: Store } = {}): Promise<TestServer> {
   const store = opts.store ?? (await freshStore(opts.db ?? "pglite"));
   const config = loadConfig({ ...baseEnv(store.env), ...opts.env, PORT: "0" });
-  const infra = await openInfra(config, createLogger(config.logLevel));
+  const infra = await openInfrastructure(config, createLogger(config.logLevel));
   const http: Server = createServer();
   const application = await createApplication(http, infra);
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
@@ -109,6 +110,20 @@ export async function startServer(opts: { db?: DbKind; env?: Record<string, stri
       await application.close();
       if (!opts.store) await store.drop();
     },
+  };
+}
+
+/** The server of the enclosing describe(): `start` runs in before() (with the hook's context,
+ *  so that it may skip the suite), the server stops in after(). The answer stands for that
+ *  server from before() on. */
+export function serverPerSuite(start: (ctx: Mocha.Context) => Promise<TestServer>): TestServer {
+  const srv = perSuite("server", start, (s) => s.stop());
+  return {
+    get url() { return srv().url; },
+    get port() { return srv().port; },
+    get application() { return srv().application; },
+    get store() { return srv().store; },
+    stop: () => srv().stop(),
   };
 }
 

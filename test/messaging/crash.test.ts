@@ -1,7 +1,7 @@
 // kill -9 of the server after acked sends: every acked message is there after a restart
 // on the same data, with its seq. Runs the built server (dist/) as a child process.
 import assert from "node:assert/strict";
-import { call, connectVisitor, visitorSession } from "../helpers/clients.js";
+import { call, connectVisitor, expectOk, visitorSession } from "../helpers/clients.js";
 import { freshStore, startProcess, testDatabases } from "../helpers/server.js";
 
 for (const db of testDatabases()) {
@@ -31,10 +31,10 @@ for (const db of testDatabases()) {
         const second = await startProcess(store);
         try {
           const back = await connectVisitor(second.url, v.token);
-          const page = await call(back.socket, "sync", { afterSeq: 0, limit: 500 });
-          const stored = new Map<string, number>(page.messages.map((m: any) => [m.id, m.seq]));
+          const page = expectOk(await call(back.socket, "sync", { afterSeq: 0, limit: 500 }));
+          const stored = new Map<string, number>(page.messages.map((m) => [m.id, m.seq]));
           for (const [id, seq] of acked) assert.equal(stored.get(id), seq, `acked message ${id} lost or moved`);
-          const seqs = page.messages.map((m: any) => m.seq);
+          const seqs = page.messages.map((m) => m.seq);
           assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
           back.close();
         } finally {

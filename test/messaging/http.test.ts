@@ -1,6 +1,9 @@
 // The HTTP surface of the contract: sessions, tokens, agents, transcript fallback, health.
 import assert from "node:assert/strict";
-import { agentToken, api, call, connectVisitor, visitorSession } from "../helpers/clients.js";
+import type { Conversation, Message } from "../../src/events.js";
+import {
+  agentToken, api, call, connectVisitor, visitorSession, type AgentTokenBody, type ApiErrorBody, type VisitorSessionBody,
+} from "../helpers/clients.js";
 import { ADMIN, startServer, testDatabases, type TestServer } from "../helpers/server.js";
 
 for (const db of testDatabases()) {
@@ -10,13 +13,13 @@ for (const db of testDatabases()) {
     after(async () => srv?.stop());
 
     it("creates visitor sessions and refuses junk bodies", async () => {
-      const ok = await api(srv.url, "POST", "/api/visitor/session", { name: "Ann", email: "ann@example.com" });
+      const ok = await api<VisitorSessionBody>(srv.url, "POST", "/api/visitor/session", { name: "Ann", email: "ann@example.com" });
       assert.equal(ok.status, 201);
       assert.equal(typeof ok.body.visitorId, "string");
       assert.equal(typeof ok.body.token, "string");
       assert.equal((await api(srv.url, "POST", "/api/visitor/session", {})).status, 201);
       for (const bad of [{ email: "not-an-email" }, { name: 5 }, { name: "x".repeat(101) }, { extra: 1 }, "[1,2", "[]"]) {
-        const r = await api(srv.url, "POST", "/api/visitor/session", bad);
+        const r = await api<ApiErrorBody>(srv.url, "POST", "/api/visitor/session", bad);
         assert.equal(r.status, 400, JSON.stringify(bad));
         assert.equal(r.body.error.code, "VALIDATION");
         assert.equal(typeof r.body.error.message, "string");
@@ -24,16 +27,16 @@ for (const db of testDatabases()) {
     });
 
     it("issues agent tokens, 401 on bad credentials, rate limited", async () => {
-      const ok = await api(srv.url, "POST", "/api/agent/token", ADMIN);
+      const ok = await api<AgentTokenBody>(srv.url, "POST", "/api/agent/token", ADMIN);
       assert.equal(ok.status, 200);
       assert.ok(ok.body.agentId && ok.body.token);
-      const bad = await api(srv.url, "POST", "/api/agent/token", { email: ADMIN.email, password: "wrong" });
+      const bad = await api<ApiErrorBody>(srv.url, "POST", "/api/agent/token", { email: ADMIN.email, password: "wrong" });
       assert.equal(bad.status, 401);
       assert.equal(bad.body.error.code, "AUTH_INVALID");
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await api(srv.url, "POST", "/api/agent/token", { email: "victim@x.y", password: "guess" + i })).status);
       assert.ok(statuses.includes(429), `no 429 in ${statuses}`);
-      const limited = await api(srv.url, "POST", "/api/agent/token", { email: "victim@x.y", password: "again" });
+      const limited = await api<ApiErrorBody>(srv.url, "POST", "/api/agent/token", { email: "victim@x.y", password: "again" });
       assert.equal(limited.body.error.code, "RATE_LIMITED");
     });
 
@@ -41,7 +44,7 @@ for (const db of testDatabases()) {
       const admin = await agentToken(srv.url);
       const body = { email: "new.agent@test.local", name: "New Agent", password: "password-123", role: "agent", maxConcurrent: 3 };
       assert.equal((await api(srv.url, "POST", "/api/agents", body)).status, 401);
-      const created = await api(srv.url, "POST", "/api/agents", body, admin.token);
+      const created = await api<{ agent: { id: string; email: string; name: string; role: string; maxConcurrent: number } }>(srv.url, "POST", "/api/agents", body, admin.token);
       assert.equal(created.status, 201);
       assert.deepEqual(Object.keys(created.body.agent).sort(), ["email", "id", "maxConcurrent", "name", "role"]);
       assert.equal(created.body.agent.maxConcurrent, 3);
@@ -60,7 +63,7 @@ for (const db of testDatabases()) {
       assert.deepEqual(empty.body, { conversation: null, messages: [] });
       const visitor = await connectVisitor(srv.url, v.token);
       await call(visitor.socket, "message:send", { clientMsgId: "h1", type: "text", body: "over http" });
-      const r = await api(srv.url, "GET", "/api/visitor/conversation", undefined, v.token);
+      const r = await api<{ conversation: Conversation; messages: Message[] }>(srv.url, "GET", "/api/visitor/conversation", undefined, v.token);
       assert.equal(r.status, 200);
       assert.equal(r.body.conversation.visitor.id, v.visitorId);
       assert.ok(["waiting", "open"].includes(r.body.conversation.status));
@@ -71,12 +74,12 @@ for (const db of testDatabases()) {
 
     it("answers health, readiness, metrics, and JSON 404s", async () => {
       assert.equal((await api(srv.url, "GET", "/healthz")).status, 200);
-      const ready = await api(srv.url, "GET", "/readyz");
+      const ready = await api<{ checks: { database: boolean } }>(srv.url, "GET", "/readyz");
       assert.equal(ready.status, 200);
       assert.equal(ready.body.checks.database, true);
       const metrics = await fetch(`${srv.url}/metrics`);
       assert.match(await metrics.text(), /holdfast_messages_written_total \d+/);
-      const missing = await api(srv.url, "GET", "/api/nothing-here");
+      const missing = await api<ApiErrorBody>(srv.url, "GET", "/api/nothing-here");
       assert.equal(missing.status, 404);
       assert.equal(missing.body.error.code, "NOT_FOUND");
     });

@@ -2,7 +2,8 @@
 // gapless seqs under concurrency, replay via sync, polling-only transport.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { agentToken, call, connectAgent, connectVisitor, createAgent, sleep, until, visitorSession } from "../helpers/clients.js";
+import type { Message } from "../../src/events.js";
+import { agentToken, call, connectAgent, connectVisitor, createAgent, expectOk, isOk, sleep, until, visitorSession } from "../helpers/clients.js";
 import { startServer, testDatabases, type TestServer } from "../helpers/server.js";
 
 for (const db of testDatabases()) {
@@ -46,19 +47,22 @@ for (const db of testDatabases()) {
 
     it("answers a retried clientMsgId with the stored message, also for racing copies", async () => {
       const { visitor, agent } = await pair();
-      const first = await call(visitor.socket, "message:send", { clientMsgId: "dup-1", type: "text", body: "once" });
+      const first = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "dup-1", type: "text", body: "once" }));
+      // The agent follows the conversation once it is assigned (before its first message
+      // goes out); "delivered once" below needs it in the room before the racing copies.
+      await until(() => agent.received.some((m) => m.id === first.message.id), 5000, "assignment");
       const again = await call(visitor.socket, "message:send", { clientMsgId: "dup-1", type: "text", body: "once" });
       assert.equal(again.ok, true);
       assert.equal(again.duplicate, true);
       assert.equal(again.message.id, first.message.id);
       assert.equal(again.message.seq, first.message.seq);
       const racing = await Promise.all(
-        Array.from({ length: 5 }, () => call(visitor.socket, "message:send", { clientMsgId: "race-1", type: "text", body: "race" })),
+        Array.from({ length: 5 }, async () => expectOk(await call(visitor.socket, "message:send", { clientMsgId: "race-1", type: "text", body: "race" }))),
       );
       assert.equal(new Set(racing.map((r) => r.message.id)).size, 1, "one message for five racing copies");
       assert.equal(racing.filter((r) => r.duplicate === false).length, 1, "exactly one copy is the original");
-      const sync = await call(visitor.socket, "sync", { afterSeq: 0 });
-      assert.deepEqual(sync.messages.filter((m: any) => m.clientMsgId === "race-1").length, 1);
+      const sync = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
+      assert.deepEqual(sync.messages.filter((m) => m.clientMsgId === "race-1").length, 1);
       await sleep(200);
       assert.equal(agent.received.filter((m) => m.clientMsgId === "race-1").length, 1, "delivered once");
       visitor.close();
@@ -67,7 +71,7 @@ for (const db of testDatabases()) {
 
     it("gives 200 concurrent sends from both sides the seqs 1..N exactly", async () => {
       const { visitor, agent } = await pair();
-      const first = await call(visitor.socket, "message:send", { clientMsgId: "start", type: "text", body: "start" });
+      const first = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "start", type: "text", body: "start" }));
       const cid = first.message.conversationId;
       // Assigned to this agent once its first message arrives (assignment precedes fan-out).
       await until(() => agent.received.some((m) => m.id === first.message.id), 5000, "assignment");
@@ -76,14 +80,14 @@ for (const db of testDatabases()) {
         ...Array.from({ length: 100 }, (_, i) => call(agent.socket, "message:send", { conversationId: cid, clientMsgId: `a${i}`, type: "text", body: `a ${i}` })),
       ];
       const acks = await Promise.all(sends);
-      assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.find((a) => !a.ok)));
-      const all: any[] = [];
+      assert.ok(acks.every(isOk), JSON.stringify(acks.find((a) => !a.ok)));
+      const all: Message[] = [];
       let after = 0;
       for (;;) {
-        const page = await call(visitor.socket, "sync", { afterSeq: after, limit: 500 });
+        const page = expectOk(await call(visitor.socket, "sync", { afterSeq: after, limit: 500 }));
         all.push(...page.messages);
         if (!page.hasMore) break;
-        after = page.messages.at(-1).seq;
+        after = page.messages.at(-1)!.seq;
       }
       const seqs = all.map((m) => m.seq);
       assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), "gapless, no repeats");
@@ -95,7 +99,7 @@ for (const db of testDatabases()) {
 
     it("replays what was missed through sync after a disconnect", async () => {
       const { v, visitor, agent } = await pair();
-      const first = await call(visitor.socket, "message:send", { clientMsgId: "r0", type: "text", body: "before" });
+      const first = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "r0", type: "text", body: "before" }));
       const cid = first.message.conversationId;
       const held = first.message.seq;
       await until(() => agent.received.some((m) => m.id === first.message.id), 5000, "assignment");
@@ -106,9 +110,9 @@ for (const db of testDatabases()) {
       }
       const back = await connectVisitor(srv.url, v.token);
       assert.equal(back.ready.conversations[0]?.id, cid);
-      const page = await call(back.socket, "sync", { afterSeq: held });
-      assert.deepEqual(page.messages.map((m: any) => m.clientMsgId).filter((c: string) => c.startsWith("off-")), [0, 1, 2, 3, 4].map((i) => `off-${i}`));
-      assert.equal(page.lastSeq, page.messages.at(-1).seq);
+      const page = expectOk(await call(back.socket, "sync", { afterSeq: held }));
+      assert.deepEqual(page.messages.map((m) => m.clientMsgId).filter((c) => c.startsWith("off-")), [0, 1, 2, 3, 4].map((i) => `off-${i}`));
+      assert.equal(page.lastSeq, page.messages.at(-1)?.seq);
       back.close();
       agent.close();
     });
@@ -117,9 +121,9 @@ for (const db of testDatabases()) {
       const v = await visitorSession(srv.url);
       const visitor = await connectVisitor(srv.url, v.token, { ackMessages: false });
       const agent = await connectAgent(srv.url, (await agentToken(srv.url)).token); // admin: may write anywhere
-      const first = await call(visitor.socket, "message:send", { clientMsgId: "x", type: "text", body: "hi" });
+      const first = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "x", type: "text", body: "hi" }));
       await until(async () => (await call(agent.socket, "sync", { conversationId: first.message.conversationId, afterSeq: 0 })).ok);
-      const r = await call(agent.socket, "message:send", { conversationId: first.message.conversationId, clientMsgId: "re", type: "text", body: "are you there?" });
+      const r = expectOk(await call(agent.socket, "message:send", { conversationId: first.message.conversationId, clientMsgId: "re", type: "text", body: "are you there?" }));
       await until(() => visitor.received.filter((m) => m.id === r.message.id).length >= 2, 3000, "a re-emit");
       visitor.close();
       agent.close();
@@ -135,7 +139,7 @@ for (const db of testDatabases()) {
       const s = await call(visitor.socket, "message:send", { clientMsgId: randomUUID(), type: "text", body: "over polling" });
       assert.equal(s.ok, true);
       await until(() => agent.received.some((m) => m.id === s.message.id), 5000, "agent receives over polling");
-      const r = await call(agent.socket, "message:send", { conversationId: s.message.conversationId, clientMsgId: "p1", type: "text", body: "reply" });
+      const r = expectOk(await call(agent.socket, "message:send", { conversationId: s.message.conversationId, clientMsgId: "p1", type: "text", body: "reply" }));
       await until(() => visitor.received.some((m) => m.id === r.message.id), 5000, "visitor receives over polling");
       visitor.close();
       agent.close();

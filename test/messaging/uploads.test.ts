@@ -1,6 +1,6 @@
 // Uploads: stored, attached to a message, served back; size and type limits; ownership.
 import assert from "node:assert/strict";
-import { call, connectVisitor, visitorSession } from "../helpers/clients.js";
+import { call, connectVisitor, expectOk, visitorSession } from "../helpers/clients.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
 const PNG = Buffer.from(
@@ -8,7 +8,7 @@ const PNG = Buffer.from(
   "hex",
 );
 
-async function upload(base: string, token: string | null, bytes: Buffer, name: string, type: string) {
+async function upload(base: string, token: string | null, bytes: Buffer<ArrayBuffer>, name: string, type: string) {
   const form = new FormData();
   form.append("file", new Blob([bytes], { type }), name);
   const res = await fetch(`${base}/api/uploads`, {
@@ -35,7 +35,7 @@ describe("uploads", function () {
     const sent = await call(visitor.socket, "message:send", { clientMsgId: "img", type: "image", body: "dot.png", attachmentId: a.id });
     assert.equal(sent.ok, true, JSON.stringify(sent));
     assert.deepEqual(sent.message.attachment, a);
-    const page = await call(visitor.socket, "sync", { afterSeq: 0 });
+    const page = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
     assert.deepEqual(page.messages[0].attachment, a);
     const file = await fetch(srv.url + a.url);
     assert.equal(file.status, 200);

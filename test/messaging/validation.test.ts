@@ -2,7 +2,7 @@
 // only ever reach their own conversation; handshakes fail with the contract's codes.
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { agentToken, call, connect, connectAgent, connectVisitor, sleep, visitorSession } from "../helpers/clients.js";
+import { agentToken, call, callRaw, connect, connectAgent, connectVisitor, emitRaw, expectOk, sleep, visitorSession, type ConnectError } from "../helpers/clients.js";
 import { startServer, testDatabases, type TestServer } from "../helpers/server.js";
 
 const long = (n: number) => "x".repeat(n);
@@ -47,13 +47,13 @@ for (const db of testDatabases()) {
         const visitorEvent = !event.startsWith("conversation:") && event !== "agent:status";
         for (const p of payloads) {
           const s = visitorEvent ? visitor.socket : agent.socket;
-          const res = await call(s, event, p);
+          const res = await callRaw(s, event, p); // junk on purpose: not the typed `call`
           assert.equal(res.ok, false, `${event} ${JSON.stringify(p)} was accepted`);
           assert.equal(res.error.code, "VALIDATION", `${event} ${JSON.stringify(p)}: ${JSON.stringify(res)}`);
           assert.equal(typeof res.error.message, "string");
         }
       }
-      const r = await call(visitor.socket, "sync", { afterSeq: 0 });
+      const r = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
       assert.deepEqual(r.messages, [], "nothing was stored");
       const fallback = await fetch(`${srv.url}/api/visitor/conversation`, { headers: { authorization: `Bearer ${v.token}` } });
       assert.equal((await fallback.json()).conversation, null, "no conversation was created");
@@ -64,19 +64,20 @@ for (const db of testDatabases()) {
     it("survives events without ack, unknown events and oversized frames", async () => {
       const v = await visitorSession(srv.url);
       const visitor = await connectVisitor(srv.url, v.token);
-      visitor.socket.emit("message:send" as any, { nonsense: true });
-      visitor.socket.emit("unknown:event" as any, { a: 1 }, () => {});
-      visitor.socket.emit("sync" as any);
-      (visitor.socket as any).emit("hb", 1, 2, 3, 4);
-      visitor.socket.emit("message:send", { clientMsgId: "no-ack", type: "text", body: "still stored" } as any);
+      // Emits the contract forbids, on purpose: through the untyped emitRaw.
+      emitRaw(visitor.socket, "message:send", { nonsense: true });
+      emitRaw(visitor.socket, "unknown:event", { a: 1 }, () => {});
+      emitRaw(visitor.socket, "sync");
+      emitRaw(visitor.socket, "hb", 1, 2, 3, 4);
+      emitRaw(visitor.socket, "message:send", { clientMsgId: "no-ack", type: "text", body: "still stored" });
       await sleep(300);
-      const r = await call(visitor.socket, "sync", { afterSeq: 0 });
-            const own = r.messages.filter((m: any) => m.sender.type !== "system");
-      assert.deepEqual(own.map((m: any) => m.clientMsgId), ["no-ack"], "a send without ack is processed");
+      const r = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
+      const own = r.messages.filter((m) => m.sender.type !== "system");
+      assert.deepEqual(own.map((m) => m.clientMsgId), ["no-ack"], "a send without ack is processed");
       // A frame above maxHttpBufferSize closes that connection only; the server lives on.
       const big = await connectVisitor(srv.url, v.token);
       const closed = new Promise((res) => big.socket.on("disconnect", res));
-      big.socket.emit("message:send", { clientMsgId: "big", type: "text", body: long(200_000) } as any);
+      emitRaw(big.socket, "message:send", { clientMsgId: "big", type: "text", body: long(200_000) }); // no ack: the frame is the point
       await closed;
       const health = await fetch(`${srv.url}/healthz`);
       assert.equal(health.status, 200);
@@ -92,7 +93,7 @@ for (const db of testDatabases()) {
       const b = await visitorSession(srv.url, "Bob");
       const alice = await connectVisitor(srv.url, a.token);
       const bob = await connectVisitor(srv.url, b.token);
-      const sent = await call(alice.socket, "message:send", { clientMsgId: "secret", type: "text", body: "my address is..." });
+      const sent = expectOk(await call(alice.socket, "message:send", { clientMsgId: "secret", type: "text", body: "my address is..." }));
       const cid = sent.message.conversationId;
       const steal = await call(bob.socket, "sync", { conversationId: cid, afterSeq: 0 });
       assert.equal(steal.ok, false);
@@ -104,7 +105,7 @@ for (const db of testDatabases()) {
       assert.equal(read.ok, false);
       const typing = await call(bob.socket, "typing", { conversationId: cid, isTyping: true });
       assert.equal(typing.ok, false);
-      const own = await call(bob.socket, "sync", { afterSeq: 0 });
+      const own = expectOk(await call(bob.socket, "sync", { afterSeq: 0 }));
       assert.deepEqual(own.messages, []);
       await sleep(100);
       assert.equal(bob.received.length, 0, "bob received nothing of alice's");
@@ -123,16 +124,16 @@ for (const db of testDatabases()) {
         ["/agent", {}, "AUTH_REQUIRED"],
         ["/agent", { token: "nope" }, "AUTH_INVALID"],
       ] as const) {
-        const err = await connect(srv.url, nsp, auth).then(() => null, (e) => e);
+        const err = await connect(srv.url, nsp, auth).then(() => null, (e: ConnectError) => e);
         assert.ok(err, `${nsp} ${JSON.stringify(auth)} connected`);
         assert.equal(err.data?.code, code, `${nsp} ${JSON.stringify(auth)}`);
       }
       // A visitor token is not an agent token.
       const v = await visitorSession(srv.url);
-      const err = await connect(srv.url, "/agent", { token: v.token }).then(() => null, (e) => e);
+      const err = await connect(srv.url, "/agent", { token: v.token }).then(() => null, (e: ConnectError) => e);
       assert.equal(err?.data?.code, "AUTH_INVALID");
       const raw = io(srv.url + "/nope", { transports: ["websocket"], forceNew: true, reconnection: false });
-      const e2 = await new Promise<any>((res) => raw.on("connect_error", res));
+      const e2 = await new Promise<Error>((res) => raw.on("connect_error", res));
       assert.match(e2.message, /Invalid namespace/);
       raw.close();
     });

@@ -14,7 +14,7 @@ for (const db of testDatabases()) {
     before(async () => (srv = await startServer({ db })));
     after(async () => srv?.stop());
 
-    const deps = () => srv.application.deps;
+    const deps = () => srv.application.services;
     async function conversation() {
       const { visitorId } = await deps().accounts.createVisitor({ name: "Batch Visitor" });
       const { row } = await deps().repos.conversations.ensureActive(visitorId);
@@ -48,7 +48,7 @@ for (const db of testDatabases()) {
         // Array parameters must carry any text: quotes, braces, commas, backslashes, "NULL".
         visitorSend(b, "b3", { body: "it's 'quoted', {braced}, \"double\", a\\b, c\\\"d, NULL; ✓ ünï" }),
       ]);
-      const summary = out.map((o) => (o.ok ? `${o.message.clientMsgId}#${o.message.seq}${o.duplicate ? " dup" : ""}` : o.code));
+      const summary = out.map((o) => (o.ok ? `${o.message.clientMsgId}#${o.message.seq}${o.duplicate ? " dup" : ""}` : o.error.code));
       assert.deepEqual(summary, ["a1#2", "b1#1", "a0#1 dup", "a2#3", "b1#1 dup", "NOT_FOUND", "NOT_FOUND", "b3#2"]);
       const okB1 = out[1].ok ? out[1].message : null;
       assert.deepEqual(okB1?.attachment, { id: attId, url: `/uploads/${attId}`, name: "pic.png", size: 42, mime: "image/png" });

@@ -6,8 +6,8 @@ import { Agent as HttpAgent } from "node:http";
 import type { Socket } from "node:net";
 import type { Redis } from "ioredis";
 import { io } from "socket.io-client";
-import type { ReadyPayload } from "../../src/events.js";
-import { call, sleep, until, type ClientSocket } from "../helpers/clients.js";
+import type { ClientToServerEvents, ErrorCode, ReadyPayload } from "../../src/events.js";
+import { call, sleep, until, type ClientSocket, type PayloadOf } from "../helpers/clients.js";
 import type { TestServer } from "../helpers/server.js";
 import type { Agent } from "../assignment/harness.js";
 
@@ -16,7 +16,7 @@ const VISITORS = 160, LIVES = 4, AGENTS = 6, AGENT_LIVES = 5, CONCURRENCY = 100;
 export const ROUND = { connects: VISITORS * LIVES + AGENTS * AGENT_LIVES };
 
 export async function bookkeeping(srv: TestServer, resident: Agent, redis?: Redis) {
-  const { io, deps } = srv.application;
+  const { io, services: deps } = srv.application;
   const out: Record<string, number> = {};
   // Presence: entries, timing-wheel deadlines, available/away/released sets (memory), or
   // local entries, deadlines and dirty set (Redis) plus the cluster's `due` zset.
@@ -34,7 +34,7 @@ export async function bookkeeping(srv: TestServer, resident: Agent, redis?: Redi
   out["engine clients"] = io.engine.clientsCount;
   // The agent who stayed: rooms of conversations that ended must not pile up on its socket.
   out["resident rooms"] = io.of("/agent").sockets.get(resident.socket.id ?? "")?.rooms.size ?? -1;
-  out["delivery acks pending"] = deps.delivery.stats.pending; // each holds a timer and its socket
+  out["delivery acks pending"] = deps.realtime.stats.pending; // each holds a timer and its socket
   out["writer queue"] = deps.writer.queueLength();
   if (redis) out["redis presence keys"] = (await redis.keys("hf:*")).length;
   return out;
@@ -91,7 +91,7 @@ async function end(srv: TestServer, p: Conn, how: Ending) {
 }
 
 export async function churn(srv: TestServer, round: number) {
-  const { accounts, tokens } = srv.application.deps;
+  const { accounts, tokens } = srv.application.services;
   const done = { connects: 0, lost: 0, messages: 0 };
   const open = async (nsp: "/visitor" | "/agent", auth: object, opts: Parameters<typeof connect>[3] = {}) => {
     try {
@@ -114,7 +114,7 @@ export async function churn(srv: TestServer, round: number) {
 
   /** An acked event that must succeed (or fail with one of `may`); a connection lost
    *  meanwhile (under load) is counted, not an error. */
-  const act = async (p: Conn, event: string, payload: object, may: string[] = []) => {
+  const act = async <E extends keyof ClientToServerEvents>(p: Conn, event: E, payload: PayloadOf<E>, may: ErrorCode[] = []) => {
     const r = await call(p.socket, event, payload).catch((err: Error) => {
       if (p.socket.connected) throw err;
       done.lost++;

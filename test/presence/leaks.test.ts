@@ -76,13 +76,13 @@ for (const v of variants(["pglite"])) {
         gc();
         gc();
         heaps.push(process.memoryUsage().heapUsed);
-        const { emitted, retried } = srv.application.deps.delivery.stats;
+        const { emitted, retried } = srv.application.services.realtime.stats;
         console.log(`      round ${r}: ${done.connects} connects (${done.lost} lost), ${done.messages} messages, ` +
           `${emitted} emits / ${retried} re-emits so far, ${churned - started} + ${Date.now() - churned} ms to settle, heap ${(heaps[r] / 2 ** 20).toFixed(1)} MB`);
       }
       // The re-emit path was taken (a quarter of the visitors never ack), so "no acks
       // pending" above covers its timers too.
-      assert.ok(srv.application.deps.delivery.stats.retried > 0, "some messages were re-emitted");
+      assert.ok(srv.application.services.realtime.stats.retried > 0, "some messages were re-emitted");
       if (redis) {
         const keys = await redis.keys("hf:*");
         const ttls = await Promise.all(keys.map((k) => redis!.pttl(k)));

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 import type { ReadyPayload } from "../../src/events.js";
 import { newAgent, newVisitor, requireState, say, serverFor, settled, systemTexts, transcript, variants } from "../assignment/harness.js";
-import { call, sleep, until, visitorSession, type ClientSocket } from "../helpers/clients.js";
+import { call, expectOk, sleep, until, visitorSession, type ClientSocket } from "../helpers/clients.js";
 import type { TestServer } from "../helpers/server.js";
 import { startStallProxy, type StallProxy } from "./stall-proxy.js";
 
@@ -65,7 +65,7 @@ for (const v of variants(["pglite"])) {
       const session = await visitorSession(srv.url);
       const vis = stallableVisitor(proxy.url, session.token);
       await until(() => vis.readies.length === 1, 5000, "visitor ready through the proxy");
-      const first = await call(vis.socket, "message:send", { clientMsgId: randomUUID(), type: "text", body: "hi" });
+      const first = expectOk(await call(vis.socket, "message:send", { clientMsgId: randomUUID(), type: "text", body: "hi" }));
       const cid: string = first.message.conversationId;
       await settled(srv, cid, "open", abe.id);
       await sleep(2 * HB); // steady state: heartbeats and pongs flowing
@@ -128,7 +128,7 @@ for (const v of variants(["pglite"])) {
       proxy.resume();
       await until(() => vis.readies.length === 3, 6000, "reconnected after leaving");
       assert.deepEqual(vis.readies[2].conversations, []);
-      const again = await call(vis.socket, "message:send", { clientMsgId: randomUUID(), type: "text", body: "back" });
+      const again = expectOk(await call(vis.socket, "message:send", { clientMsgId: randomUUID(), type: "text", body: "back" }));
       const cid2: string = again.message.conversationId;
       assert.notEqual(cid2, cid);
       await until(() => abe.conversations.some((c) => c.id === cid2 && c.visitor.presence === "online"), 3000, "new conversation");

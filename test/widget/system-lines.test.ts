@@ -2,7 +2,7 @@
 // their shape; this keeps the server's texts and the page's patterns in step.
 import assert from "node:assert/strict";
 import { systemText, type SystemKey } from "../../src/assignment/system-messages.js";
-import { systemLine } from "../../src/client/system-lines.js";
+import { systemLine } from "../../src/client/visitor/system-lines.js";
 
 const keys: SystemKey[] = ["assigned", "transferred", "resolved", "no-agent", "visitor-left", "requeued"];
 

@@ -2,7 +2,7 @@
 // forms, the embed snippet's Copy button, the widget preview, and the live
 // connection-health dashboard. The pages work without it; this only adds comfort and
 // liveness. All text goes in through textContent, styles through CSSOM (strict CSP).
-import { el } from "../dom.js";
+import { el } from "../ui/dom.js";
 
 for (const form of document.querySelectorAll<HTMLFormElement>("form[data-confirm]")) {
   form.addEventListener("submit", (e) => {

@@ -1,7 +1,7 @@
 // The canned-response picker: `/` at the start of the reply or after a space opens it;
 // more letters filter by shortcut (then by text); arrows move, Enter or Tab inserts,
 // Escape closes. The chosen text replaces the `/word` that was typed.
-import { el } from "../dom.js";
+import { el } from "../ui/dom.js";
 import { getJson } from "./api.js";
 import { preview } from "./format.js";
 

@@ -2,8 +2,8 @@
 // history as the agent scrolls up, read receipts while the conversation is on screen,
 // and the visitor's typing indicator.
 import type { Message } from "../../events.js";
-import { el, formatBytes, linkify } from "../dom.js";
-import type { Entry } from "../runtime.js";
+import { el, formatBytes, linkify } from "../ui/dom.js";
+import type { Entry } from "../runtime/runtime.js";
 import { clock } from "./format.js";
 import type { ConsoleState } from "./state.js";
 

@@ -2,7 +2,7 @@
 // opens the canned responses, files (button, paste or drop) go through POST /api/uploads.
 // Replying to a waiting conversation claims it first: one step instead of two.
 import type { Conversation } from "../../events.js";
-import { ICONS, icon } from "../dom.js";
+import { ICONS, icon } from "../ui/dom.js";
 import { ApiError, upload } from "./api.js";
 import { mountCanned } from "./canned.js";
 import type { ConsoleState } from "./state.js";

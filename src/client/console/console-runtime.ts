@@ -3,32 +3,36 @@
 // window at a time. A conversation first seen with nothing held starts at its latest
 // WINDOW messages; older ones come with loadOlder() as the agent scrolls up.
 import type { Conversation } from "../../events.js";
-import { emitAck } from "../request.js";
-import { Runtime } from "../runtime.js";
-import type { ConversationLog } from "../timeline.js";
+import { emitAck } from "../runtime/request.js";
+import { Runtime, type RuntimeOptions } from "../runtime/runtime.js";
+import type { ConversationLog } from "../runtime/timeline.js";
 
 export const WINDOW = 50;
 
+const oldestOf = (log: ConversationLog | undefined): number | null => log?.messages()[0]?.seq ?? null;
+
+/** Catching up never fetches more than WINDOW messages behind the newest one when
+ * nothing older is held: what lies before is "history", not a gap. A log that holds
+ * older messages is caught up in full, so what the agent has seen never gets a hole. */
+function skipHistory(log: ConversationLog): void {
+  const top = Math.max(log.maxSeq, log.info?.lastSeq ?? 0);
+  const base = top - WINDOW;
+  const oldest = oldestOf(log) ?? Infinity;
+  if (base > log.contiguous && oldest > base) log.contiguous = base;
+}
+
 export class ConsoleRuntime extends Runtime {
-  /** Catching up never fetches more than WINDOW messages behind the newest one when
-   * nothing older is held: what lies before is "history", not a gap. A log that holds
-   * older messages is caught up in full, so what the agent has seen never gets a hole. */
-  protected sync(log: ConversationLog): Promise<void> {
-    const top = Math.max(log.maxSeq, log.info?.lastSeq ?? 0);
-    const base = top - WINDOW;
-    const oldest = this.oldestSeq(log.id) ?? Infinity;
-    if (base > log.contiguous && oldest > base) log.contiguous = base;
-    return super.sync(log);
+  constructor(opts: RuntimeOptions) {
+    super({ ...opts, beforeSync: skipHistory });
   }
 
   oldestSeq(conversationId: string): number | null {
-    const first = this.timeline.get(conversationId)?.messages()[0];
-    return first ? first.seq : null;
+    return oldestOf(this.timeline.get(conversationId));
   }
 
   /** Makes sure the latest messages of a conversation are held (opening it). */
   open(conversationId: string): Promise<void> {
-    return this.sync(this.timeline.ensure(conversationId));
+    return this.inbox.sync(this.timeline.ensure(conversationId));
   }
 
   /** The WINDOW messages before the oldest held. Resolves whether even older ones exist. */
@@ -38,7 +42,7 @@ export class ConsoleRuntime extends Runtime {
     const afterSeq = Math.max(0, oldest - 1 - WINDOW);
     const res = await emitAck(this.conn.socket, "sync", { conversationId, afterSeq, limit: oldest - 1 - afterSeq });
     if (!res.ok) return true; // try again on the next scroll
-    this.receive(res.messages, false);
+    this.inbox.receive(res.messages, false);
     return afterSeq > 0;
   }
 

@@ -1,7 +1,7 @@
 // The conversation header: who, status, and the actions that fit it — claim a waiting
 // conversation, transfer an open one to an online colleague, resolve it.
 import type { Conversation } from "../../events.js";
-import { el } from "../dom.js";
+import { el } from "../ui/dom.js";
 import type { ConsoleState, TeamAgent } from "./state.js";
 
 const AVAILABLE = new Set(["online", "unstable"]);

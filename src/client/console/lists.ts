@@ -1,7 +1,7 @@
 // The left column: Mine / Waiting / All tabs, each conversation with the visitor's
 // presence, the last line, and how many visitor messages are unread.
 import type { Conversation } from "../../events.js";
-import { el } from "../dom.js";
+import { el } from "../ui/dom.js";
 import { ago, preview } from "./format.js";
 import type { ConsoleState, Scope } from "./state.js";
 

@@ -2,8 +2,8 @@
 // how good their connection is right now (presence store health), refreshed every few
 // seconds and at once on a `presence` event.
 import type { Presence } from "../../events.js";
-import { el } from "../dom.js";
-import { linkQuality } from "../util.js";
+import { el } from "../ui/dom.js";
+import { linkQuality } from "../ui/link-status.js";
 import { getJson } from "./api.js";
 import { ago, browserOf, dateTime, localTimeIn } from "./format.js";
 import type { ConsoleState } from "./state.js";

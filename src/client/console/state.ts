@@ -2,7 +2,7 @@
 // messages) plus what only the console needs: the open list and conversation, unread
 // counts, the team (for transfer and load) and this agent's status.
 import type { Conversation, Presence } from "../../events.js";
-import { Emitter } from "../util.js";
+import { Emitter } from "../runtime/util.js";
 import { getJson } from "./api.js";
 import type { ConsoleRuntime } from "./console-runtime.js";
 

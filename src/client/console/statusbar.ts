@@ -1,8 +1,7 @@
 // The top bar: this agent's status (online/away) and load against capacity, the link
 // to the server, and the banner that says what the connection is doing.
-import type { Status } from "../runtime.js";
-import { BannerState, offersRetry } from "../status.js";
-import { linkQuality } from "../util.js";
+import type { Status } from "../runtime/runtime.js";
+import { BannerState, linkQuality, offersRetry } from "../ui/link-status.js";
 import type { ConsoleState } from "./state.js";
 
 export function mountStatusBar(state: ConsoleState): void {
@@ -44,7 +43,7 @@ export function mountStatusBar(state: ConsoleState): void {
   });
   state.on("change", renderLoad);
 
-  // The same steady banner as the visitor page (status.ts), and live data dimmed while
+  // The same steady banner as the visitor page (ui/link-status.ts), and live data dimmed while
   // it may be stale (body[data-conn]).
   const tracker = new BannerState(() => renderConnection(rt.status));
   function renderConnection(s: Status): void {

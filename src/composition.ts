@@ -1,0 +1,86 @@
+// The composition root: every repository and service is built here, once, from the
+// infrastructure and the Socket.IO server, and handed on under names that say what it
+// is. Modules below take narrow dependencies (an interface or a Pick of a service) and
+// never import this file; app.ts mounts what is built here onto Express and Socket.IO.
+import { createAccountsRepository } from "./accounts/accounts.repository.js";
+import { createAccountsService } from "./accounts/accounts.service.js";
+import { createTokens } from "./accounts/tokens.js";
+import { createWebAuth } from "./accounts/web-auth.js";
+import { createWebSession } from "./accounts/web-session.js";
+import { createAdminRepository } from "./admin/admin.repository.js";
+import { createAdminAgentsService } from "./admin/agents.service.js";
+import { createHealthDashboard } from "./admin/health.service.js";
+import { createAssignmentService } from "./assignment/assignment.service.js";
+import { createCannedRepository } from "./canned/canned.repository.js";
+import { createConsoleRepository } from "./console/console.repository.js";
+import { createConsoleService } from "./console/console.service.js";
+import { createConversationViews } from "./conversations/conversation.views.js";
+import { createConversationsRepository } from "./conversations/conversations.repository.js";
+import { createConversationsService } from "./conversations/conversations.service.js";
+import { createMessageWriter } from "./conversations/message-writer.js";
+import { createMessagesRepository } from "./conversations/messages.repository.js";
+import type { Infrastructure } from "./infrastructure.js";
+import { createContentFilter } from "./moderation/content-filter.js";
+import { createRealtime } from "./realtime/realtime.js";
+import type { AppServer } from "./realtime/types.js";
+import { createSettingsRepository } from "./settings/settings.repository.js";
+import { createSettingsService } from "./settings/settings.service.js";
+import { startSettingsSync } from "./settings/settings.sync.js";
+import type { Origins } from "./widget/origins.js";
+
+export async function composeServices(infra: Infrastructure, io: AppServer, origins: Origins) {
+  const { db, log, config, presence } = infra;
+  const clustered = !!infra.redis;
+  const repos = {
+    accounts: createAccountsRepository(db.prisma),
+    conversations: createConversationsRepository(db.prisma),
+    messages: createMessagesRepository(db),
+    settings: createSettingsRepository(db.prisma),
+    canned: createCannedRepository(db.prisma),
+    console: createConsoleRepository(db.prisma),
+    admin: createAdminRepository(db.prisma),
+  };
+
+  const settings = createSettingsService(repos.settings);
+  const filter = createContentFilter();
+  const settingsSync = startSettingsSync({ settings, filter, origins, clustered, log });
+  await settingsSync.refresh(); // the stored word list and origins apply from the start
+
+  const tokens = createTokens(infra.sessionSecret);
+  const accounts = createAccountsService(repos.accounts, tokens, log);
+  const writer = createMessageWriter(repos.messages, log, {
+    concurrency: db.kind === "pglite" ? 1 : 4,
+    maxBatch: 200,
+    maxQueue: 10_000,
+  });
+  const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered });
+  const views = createConversationViews(presence);
+  const assignment = createAssignmentService({
+    conversations: repos.conversations, accounts: repos.accounts, views, writer, realtime, presence, log,
+  });
+  const conversations = createConversationsService({
+    conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
+  });
+
+  const webSession = createWebSession({ config, prisma: db.prisma, secret: infra.sessionSecret, log });
+  const webAuth = createWebAuth(accounts);
+  const consoleService = createConsoleService({
+    repo: repos.console, accounts: repos.accounts, conversations: repos.conversations, views, presence,
+  });
+  const adminAgents = createAdminAgentsService({
+    accounts, sessions: webSession.store, assignment, realtime, presence, conversations: repos.conversations,
+  });
+  const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
+
+  return {
+    config, log, db, presence, repos, settings, filter, origins, tokens, accounts, writer, realtime, views,
+    assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
+    /** Stops the timers started here and writes what is queued. */
+    async close() {
+      webSession.close();
+      settingsSync.close();
+      await writer.drain();
+    },
+  };
+}
+export type Services = Awaited<ReturnType<typeof composeServices>>;

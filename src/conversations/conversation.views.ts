@@ -1,0 +1,32 @@
+// A conversation as the contract shows it (PROTOCOL.md `Conversation`): the stored row
+// plus the visitor's presence now. Shared by messaging, assignment, the console and the
+// presence reactions, so none of them needs another's service to describe a conversation.
+import type { Conversation, Presence } from "../events.js";
+import type { PresenceStore } from "../presence/presence.types.js";
+import type { ConversationRow } from "./conversations.repository.js";
+
+export function toConversation(r: ConversationRow, presence: Presence): Conversation {
+  return {
+    id: r.id,
+    status: r.status as Conversation["status"],
+    visitor: { id: r.visitor_id, name: r.visitor_name ?? "Visitor", presence },
+    agent: r.agent_id ? { id: r.agent_id, name: r.agent_name ?? "Agent" } : null,
+    lastSeq: Number(r.last_seq),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+export function createConversationViews(presence: Pick<PresenceStore, "presence" | "presenceMany">) {
+  return {
+    async view(r: ConversationRow): Promise<Conversation> {
+      return toConversation(r, await presence.presence({ type: "visitor", id: r.visitor_id }));
+    },
+    /** Many rows with one presence read. */
+    async views(rows: ConversationRow[]): Promise<Conversation[]> {
+      const ps = await presence.presenceMany(rows.map((r) => ({ type: "visitor" as const, id: r.visitor_id })));
+      return rows.map((r, i) => toConversation(r, ps[i]));
+    },
+  };
+}
+export type ConversationViews = ReturnType<typeof createConversationViews>;

@@ -1,0 +1,65 @@
+// Wires the two namespaces: handshake auth, the rooms a new socket joins, presence
+// tracking, the `ready` event (PROTOCOL.md section 3), and every feature's handlers.
+// A socket whose setup fails is disconnected (its client reconnects), never left half set up.
+import type { IncomingMessage } from "node:http";
+import type { ExtendedError } from "socket.io";
+import type { Actor } from "../accounts/actor.js";
+import type { Conversation, PresencePayload } from "../events.js";
+import type { Logger } from "../lib/logger.js";
+import { actorOf } from "./handlers.js";
+import { ADMINS, AGENTS, conversationRoom, participantRoom, sessionRoom } from "./rooms.js";
+import type { AppServer, AppSocket } from "./types.js";
+
+type Middleware = (socket: AppSocket, next: (err?: ExtendedError) => void) => void;
+type Register = (socket: AppSocket) => void;
+
+export interface ConnectionDeps {
+  auth: { visitor: Middleware; agent: Middleware };
+  /** Each namespace's feature handlers. */
+  handlers: { visitor: Register[]; agent: Register[] };
+  /** Presence input for the socket's lifetime; resolves once the connect is recorded. */
+  track: (socket: AppSocket) => Promise<void>;
+  /** What `ready` carries, and the agent presence a visitor needs at once. */
+  opening: (actor: Actor) => Promise<{ conversations: Conversation[]; agentPresence: PresencePayload | null }>;
+  /** After an agent's `ready`: the queue may move. */
+  agentArrived: () => void;
+  heartbeatIntervalMs: number;
+  log: Logger;
+}
+
+/** The rooms a socket belongs to by who it is (not by what it follows). */
+function ownRooms(socket: AppSocket): string[] {
+  const { type, id, role } = socket.data;
+  if (type === "visitor") return [participantRoom("visitor", id)];
+  const sid = (socket.request as IncomingMessage & { sessionID?: string }).sessionID;
+  return [participantRoom("agent", id), AGENTS, ...(role === "admin" ? [ADMINS] : []), ...(sid ? [sessionRoom(sid)] : [])];
+}
+
+export function registerConnections(io: AppServer, d: ConnectionDeps) {
+  async function open(socket: AppSocket) {
+    socket.join(ownRooms(socket));
+    await d.track(socket);
+    const { conversations, agentPresence } = await d.opening(actorOf(socket));
+    socket.join(conversations.map((c) => conversationRoom(c.id)));
+    socket.emit("ready", {
+      you: { type: socket.data.type, id: socket.data.id, name: socket.data.name },
+      heartbeatIntervalMs: d.heartbeatIntervalMs,
+      serverTime: Date.now(),
+      conversations,
+    });
+    if (agentPresence) socket.emit("presence", agentPresence);
+    if (socket.data.type === "agent") d.agentArrived();
+  }
+
+  for (const kind of ["visitor", "agent"] as const) {
+    const nsp = io.of(`/${kind}`);
+    nsp.use(d.auth[kind]);
+    nsp.on("connection", (socket) => {
+      for (const register of d.handlers[kind]) register(socket);
+      open(socket).catch((err) => {
+        d.log.error(`${kind} connect failed`, { err, socket: socket.id });
+        socket.disconnect(true);
+      });
+    });
+  }
+}

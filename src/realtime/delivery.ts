@@ -1,0 +1,54 @@
+// Messages to devices, with acks. A message goes to every socket in the conversation's
+// room of both namespaces, emitted with an ack and re-emitted every DELIVERY_RETRY_MS
+// while that socket stays connected and has not acked (a few times; the client's `sync`
+// covers the rest). Each node delivers to its own sockets: the writer's node tells the
+// others with serverSideEmit, which the Redis adapter carries.
+import type { Message } from "../events.js";
+import { conversationRoom } from "./rooms.js";
+import type { AppNamespace, AppSocket } from "./types.js";
+
+const MAX_ATTEMPTS = 4;
+
+export function createDelivery(visitors: AppNamespace, agents: AppNamespace, retryMs: number, clustered: boolean) {
+  // pending: emits whose ack or timeout has not come back yet (each holds a timer).
+  const stats = { emitted: 0, retried: 0, gaveUp: 0, pending: 0 };
+
+  function sendTo(socket: AppSocket, m: Message, attempt: number) {
+    stats.emitted++;
+    stats.pending++;
+    socket.timeout(retryMs).emit("message", m, (err) => {
+      stats.pending--;
+      if (!err || !socket.connected) return;
+      if (attempt + 1 >= MAX_ATTEMPTS) return void stats.gaveUp++;
+      stats.retried++;
+      sendTo(socket, m, attempt + 1);
+    });
+  }
+
+  /** Delivers to this node's sockets only: O(sockets in the room). */
+  function deliverLocal(m: Message, exceptSocketId: string | null) {
+    for (const nsp of [visitors, agents]) {
+      const ids = nsp.adapter.rooms.get(conversationRoom(m.conversationId));
+      if (!ids) continue;
+      for (const sid of ids) {
+        if (sid === exceptSocketId) continue;
+        const socket = nsp.sockets.get(sid);
+        if (socket) sendTo(socket, m, 0);
+      }
+    }
+  }
+
+  // Another node wrote a message: deliver it to the sockets held here.
+  agents.on("deliver", (m, except) => deliverLocal(m, except));
+
+  return {
+    stats,
+    /** To every device following the conversation, on every node, except the sender's socket. */
+    deliver(m: Message, exceptSocketId: string | null) {
+      deliverLocal(m, exceptSocketId);
+      // The in-memory adapter has no other nodes (and warns on serverSideEmit).
+      if (clustered) agents.serverSideEmit("deliver", m, exceptSocketId);
+    },
+  };
+}
+export type Delivery = ReturnType<typeof createDelivery>;

@@ -1,0 +1,32 @@
+// The Socket.IO server: transports, frame limit, the transport's own liveness timers
+// (derived from OFFLINE_AFTER_MS), CORS from the allowed origins, and the Redis adapter
+// when several nodes share the rooms.
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Redis } from "ioredis";
+import { Server } from "socket.io";
+import type { Origins } from "../widget/origins.js";
+import type { AppServer } from "./types.js";
+
+export function createIo(
+  httpServer: HttpServer,
+  o: { offlineAfterMs: number; origins: Pick<Origins, "allowed">; redis?: { pub: Redis; sub: Redis } },
+): AppServer {
+  const io: AppServer = new Server(httpServer, {
+    path: "/socket.io",
+    transports: ["polling", "websocket"],
+    // Oversized frames are refused by the transport before any handler sees them.
+    maxHttpBufferSize: 64 * 1024,
+    // The transport's own liveness: a ping every third of OFFLINE_AFTER_MS, so pongs
+    // (which count as presence traffic) arrive well inside the offline window even from
+    // hidden tabs; and a transport timeout that ends at about OFFLINE_AFTER_MS, so the
+    // socket is not torn down (and reconnected) before presence has said "offline".
+    pingInterval: Math.max(100, Math.floor(o.offlineAfterMs / 3)),
+    pingTimeout: Math.max(200, Math.floor((o.offlineAfterMs * 2) / 3)),
+    // Cross-origin polling needs CORS headers; the namespace handshake (visitorAuth) is
+    // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
+    cors: { origin: (origin, cb) => cb(null, o.origins.allowed(origin)), credentials: true },
+  });
+  if (o.redis) io.adapter(createAdapter(o.redis.pub, o.redis.sub));
+  return io;
+}

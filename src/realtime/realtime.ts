@@ -1,0 +1,91 @@
+// The real-time gateway: every emit to a namespace and every room change goes through
+// here, so other modules say what happened ("this conversation changed", "deliver this
+// message", "this agent is signed out") and never touch Socket.IO or a room name.
+// With the Redis adapter, `to(...)` emits and room changes reach every node.
+import type { Conversation, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
+import { createDelivery } from "./delivery.js";
+import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom } from "./rooms.js";
+import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
+
+export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean }) {
+  const visitors = io.of("/visitor");
+  const agents = io.of("/agent");
+  const nsp = (kind: ParticipantKind) => (kind === "visitor" ? visitors : agents);
+  const delivery = createDelivery(visitors, agents, opts.retryMs, opts.clustered);
+  // Room changes on this node's sockets apply at once; the Redis adapter applies the
+  // cluster-wide ones only when its pub/sub request comes back (here too), and a message
+  // delivered meanwhile (the "joined" system message) would miss the new owner.
+  const everywhere = (kind: ParticipantKind) => (opts.clustered ? [nsp(kind).local, nsp(kind)] : [nsp(kind).local]);
+
+  return {
+    /** Delivery counters (emitted, retried, gave up, pending acks). */
+    stats: delivery.stats,
+    deliver: delivery.deliver,
+
+    /** Read receipts go to both sides of the conversation. */
+    receipt(p: ReceiptPayload) {
+      for (const n of [visitors, agents]) n.to(conversationRoom(p.conversationId)).emit("receipt", p);
+    },
+    /** Typing reaches the other side only, volatile (a lost one is replaced by the next). */
+    typing(p: TypingPayload, to: ParticipantKind) {
+      nsp(to).to(conversationRoom(p.conversationId)).volatile.emit("typing", p);
+    },
+    /** One side's presence to the other side of a conversation. */
+    presence(p: PresencePayload & { conversationId: string }, to: ParticipantKind) {
+      nsp(to).to(conversationRoom(p.conversationId)).emit("presence", p);
+    },
+    /** Every device of one agent. */
+    toAgent(agentId: string, c: Conversation) {
+      agents.to(participantRoom("agent", agentId)).emit("conversation", c);
+    },
+    /** The `conversation` event goes to the agents who should see it: the assignee,
+     * admins, and for a waiting one every agent (it is their queue). */
+    conversationChanged(c: Conversation) {
+      let target = agents.to(ADMINS).to(conversationRoom(c.id));
+      if (c.agent) target = target.to(participantRoom("agent", c.agent.id));
+      if (c.status === "waiting") target = target.to(AGENTS);
+      target.emit("conversation", c);
+    },
+
+    /** Every device of the participant follows the conversation from now on. */
+    joinConversation(kind: ParticipantKind, ownerId: string, cid: string) {
+      for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(conversationRoom(cid));
+    },
+    leaveConversation(agentId: string, cid: string) {
+      for (const n of everywhere("agent")) n.in(participantRoom("agent", agentId)).socketsLeave(conversationRoom(cid));
+    },
+    /** A resolved conversation: every agent socket (assignee, admins who followed it) leaves
+     *  its room, or a console open all day would keep one room per conversation it saw.
+     *  Call after the last message and announcement; those went out through the room. */
+    conversationEnded(cid: string) {
+      (opts.clustered ? agents : agents.local).in(conversationRoom(cid)).socketsLeave(conversationRoom(cid));
+    },
+
+    /** One socket follows a conversation (an agent reading a live one). */
+    follow(socket: AppSocket, cid: string) {
+      if (!socket.rooms.has(conversationRoom(cid))) socket.join(conversationRoom(cid));
+    },
+    /** The conversations a socket follows (typing is authorised by this, no database). */
+    following: (socket: AppSocket) => conversationsIn(socket.rooms),
+
+    /** Every socket of the agent, on every node, is closed (deactivated, password reset). */
+    disconnectAgent(agentId: string) {
+      agents.in(participantRoom("agent", agentId)).disconnectSockets(true);
+    },
+    /** The console sockets opened with one cookie session (logout). */
+    disconnectSession(sid: string) {
+      agents.in(sessionRoom(sid)).disconnectSockets(true);
+    },
+
+    /** Sockets connected to this node. */
+    socketCounts: () => ({ visitor: visitors.sockets.size, agent: agents.sockets.size }),
+    /** Distinct participants connected across the cluster (fetchSockets goes through the
+     *  adapter), at most `max`: the health dashboard's sample. */
+    async connected(kind: ParticipantKind, max: number) {
+      const byId = new Map<string, string>();
+      for (const s of await nsp(kind).fetchSockets()) if (s.data?.id) byId.set(s.data.id, s.data.name);
+      return [...byId].slice(0, max).map(([id, name]) => ({ id, name }));
+    },
+  };
+}
+export type Realtime = ReturnType<typeof createRealtime>;

@@ -1,0 +1,82 @@
+// The pure assignment rule (PROTOCOL.md section 4): below capacity, fewest open
+// conversations first, ties to whoever has waited longest since their last assignment.
+import assert from "node:assert/strict";
+import { afterAssign, rankCandidates, type Candidate } from "../../src/assignment/assignment.rules.js";
+
+const c = (id: string, load: number, lastAssignedAt: number | null = null, maxConcurrent = 5): Candidate => ({
+  id, load, maxConcurrent, lastAssignedAt,
+});
+const ids = (cs: Candidate[]) => cs.map((x) => x.id);
+const T = 1_700_000_000_000;
+
+describe("assignment.rules", () => {
+  it("fewest open conversations first", () => {
+    assert.deepEqual(ids(rankCandidates([c("a", 3, T - 9_000), c("b", 0, T), c("c", 1, T - 1), c("d", 2, null)])), ["b", "c", "d", "a"]);
+  });
+
+  it("equal load: whoever has waited longest since their last assignment comes first", () => {
+    assert.deepEqual(ids(rankCandidates([c("a", 1, T), c("b", 1, T - 60_000), c("c", 1, T - 1)])), ["b", "c", "a"]);
+  });
+
+  it("never assigned counts as having waited longest", () => {
+    assert.deepEqual(ids(rankCandidates([c("a", 2, T - 1_000_000), c("z", 2, null), c("b", 2, 1)])), ["z", "b", "a"]);
+    // ... but load still wins over waiting time.
+    assert.deepEqual(ids(rankCandidates([c("never", 1, null), c("recent", 0, T)])), ["recent", "never"]);
+  });
+
+  it("agents at or above capacity are left out", () => {
+    const ranked = rankCandidates([c("full", 5, null, 5), c("over", 7, null, 5), c("room", 4, T, 5), c("tiny", 1, null, 1),
+      c("zero", 0, null, 0), c("big", 9, null, 10)]);
+    assert.deepEqual(ids(ranked), ["room", "big"]);
+    assert.deepEqual(rankCandidates([c("a", 2, null, 2), c("b", 3, null, 1)]), []);
+    assert.deepEqual(rankCandidates([]), []);
+  });
+
+  it("full ties are broken by id, whatever the input order", () => {
+    const tie = [c("m", 1, T), c("b", 1, T), c("x", 1, T), c("a", 1, T)];
+    const never = [c("n2", 0), c("n1", 0), c("n3", 0)];
+    for (let i = 0; i < 4; i++) {
+      const rot = [...tie.slice(i), ...tie.slice(0, i)];
+      assert.deepEqual(ids(rankCandidates(rot)), ["a", "b", "m", "x"]);
+      assert.deepEqual(ids(rankCandidates([...rot].reverse())), ["a", "b", "m", "x"]);
+    }
+    assert.deepEqual(ids(rankCandidates(never)), ["n1", "n2", "n3"]);
+    assert.deepEqual(ids(rankCandidates([...never].reverse())), ["n1", "n2", "n3"]);
+  });
+
+  it("returns the candidates unchanged and does not mutate the input array or its members", () => {
+    const input = [c("b", 2, T), c("a", 1, null), c("full", 5, T - 5)];
+    const snapshot = structuredClone(input);
+    const order = [...input];
+    const ranked = rankCandidates(input);
+    assert.deepEqual(input, snapshot);
+    input.forEach((x, i) => assert.equal(x, order[i]));
+    assert.notEqual(ranked, input);
+    assert.deepEqual(ranked, [snapshot[1], snapshot[0]]);
+  });
+
+  it("afterAssign: one more open conversation and the assignment time, nothing else changes", () => {
+    const before = c("a", 2, T - 10_000, 4);
+    const frozen = Object.freeze({ ...before });
+    const after = afterAssign(frozen, T);
+    assert.deepEqual(after, { id: "a", load: 3, maxConcurrent: 4, lastAssignedAt: T });
+    assert.deepEqual(frozen, before); // input untouched
+    assert.notEqual(after, frozen);
+    assert.deepEqual(afterAssign(c("n", 0, null), 5), { id: "n", load: 1, maxConcurrent: 5, lastAssignedAt: 5 });
+  });
+
+  it("repeated rank + afterAssign spreads conversations round-robin and stops at capacity", () => {
+    let pool = [c("a", 0, null, 2), c("b", 0, null, 2), c("c", 1, T - 100, 2)];
+    const got: string[] = [];
+    for (let t = 1; t <= 10; t++) {
+      const [best] = rankCandidates(pool);
+      if (!best) break;
+      got.push(best.id);
+      pool = pool.map((x) => (x.id === best.id ? afterAssign(x, T + t) : x));
+    }
+    // a, b (never assigned) first; then everyone at load 1, c has waited longest; then a, b.
+    assert.deepEqual(got, ["a", "b", "c", "a", "b"]);
+    assert.deepEqual(pool.map((x) => x.load), [2, 2, 2]);
+    assert.deepEqual(rankCandidates(pool), []);
+  });
+});

@@ -1,0 +1,139 @@
+// loadConfig(env) with explicit env objects (never process.env): defaults from
+// PROTOCOL.md section 1, coercion, and loud failures that name the variable.
+import assert from "node:assert/strict";
+import { loadConfig } from "../src/config.js";
+
+const load = (env: Record<string, string>) => loadConfig(env as NodeJS.ProcessEnv);
+
+/** loadConfig must throw an "invalid configuration" error with a line for each named variable. */
+function rejects(env: Record<string, string>, ...vars: string[]): string {
+  let message = "";
+  assert.throws(() => load(env), (err: unknown) => {
+    assert.ok(err instanceof Error);
+    message = err.message;
+    return true;
+  });
+  assert.match(message, /^invalid configuration/);
+  for (const v of vars) assert.match(message, new RegExp(`^\\s+${v}: \\S`, "m"), `message names ${v}: ${message}`);
+  return message;
+}
+
+describe("config.loadConfig", () => {
+  it("starts with nothing set: the documented defaults", () => {
+    assert.deepEqual(load({}), {
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: "./data",
+      redisUrl: undefined,
+      adminEmail: undefined,
+      adminPassword: undefined,
+      sessionSecret: undefined,
+      heartbeatIntervalMs: 25_000,
+      offlineAfterMs: 30_000,
+      releaseAfterMs: 120_000,
+      deliveryRetryMs: 5_000,
+      allowedOrigins: [],
+      uploadMaxBytes: 10 * 1024 * 1024,
+      logLevel: "info",
+      production: false,
+      trustProxy: undefined,
+    });
+  });
+
+  it("coerces numbers from their string form", () => {
+    const c = load({
+      PORT: "8080", HEARTBEAT_INTERVAL_MS: "10000", OFFLINE_AFTER_MS: "15000", RELEASE_AFTER_MS: "60000",
+      DELIVERY_RETRY_MS: "2500", UPLOAD_MAX_BYTES: "1048576",
+    });
+    assert.equal(c.port, 8080);
+    assert.equal(c.heartbeatIntervalMs, 10_000);
+    assert.equal(c.offlineAfterMs, 15_000);
+    assert.equal(c.releaseAfterMs, 60_000);
+    assert.equal(c.deliveryRetryMs, 2_500);
+    assert.equal(c.uploadMaxBytes, 1_048_576);
+    assert.equal(load({ PORT: "0" }).port, 0); // 0 = any free port
+    assert.equal(load({ PORT: "65535" }).port, 65_535);
+  });
+
+  it("rejects bad numbers with a message naming the variable", () => {
+    rejects({ PORT: "abc" }, "PORT");
+    rejects({ PORT: "65536" }, "PORT");
+    rejects({ PORT: "-1" }, "PORT");
+    rejects({ PORT: "80.5" }, "PORT");
+    for (const v of ["HEARTBEAT_INTERVAL_MS", "OFFLINE_AFTER_MS", "RELEASE_AFTER_MS", "DELIVERY_RETRY_MS", "UPLOAD_MAX_BYTES"]) {
+      rejects({ [v]: "0" }, v);
+      rejects({ [v]: "-5" }, v);
+      rejects({ [v]: "1.5" }, v);
+      rejects({ [v]: "soon" }, v);
+    }
+  });
+
+  it("reports every bad variable at once, and only those", () => {
+    const msg = rejects({ PORT: "x", LOG_LEVEL: "loud", OFFLINE_AFTER_MS: "0", RELEASE_AFTER_MS: "1000" },
+      "PORT", "LOG_LEVEL", "OFFLINE_AFTER_MS");
+    assert.doesNotMatch(msg, /RELEASE_AFTER_MS/);
+  });
+
+  it("DATABASE_URL must be a postgres:// or postgresql:// URL; blank means unset", () => {
+    assert.equal(load({ DATABASE_URL: "postgres://u:p@db:5432/holdfast" }).databaseUrl, "postgres://u:p@db:5432/holdfast");
+    assert.equal(load({ DATABASE_URL: "postgresql://db/holdfast" }).databaseUrl, "postgresql://db/holdfast");
+    assert.equal(load({ DATABASE_URL: "  postgresql://db/x  " }).databaseUrl, "postgresql://db/x");
+    assert.equal(load({ DATABASE_URL: "" }).databaseUrl, undefined);
+    assert.equal(load({ DATABASE_URL: "   " }).databaseUrl, undefined);
+    for (const bad of ["mysql://db/x", "sqlite:./x.db", "db.example.com:5432", "http://postgres/", "file:postgres://x"]) {
+      const msg = rejects({ DATABASE_URL: bad }, "DATABASE_URL");
+      assert.match(msg, /postgres:\/\/ or postgresql:\/\//);
+    }
+  });
+
+  it("optional strings are trimmed and blank means unset", () => {
+    const c = load({ REDIS_URL: " redis://r:6379 ", ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "   ", SESSION_SECRET: "s3cret", TRUST_PROXY: "1" });
+    assert.equal(c.redisUrl, "redis://r:6379");
+    assert.equal(c.adminEmail, "admin@example.com");
+    assert.equal(c.adminPassword, undefined);
+    assert.equal(c.sessionSecret, "s3cret");
+    assert.equal(c.trustProxy, "1");
+    assert.equal(load({ REDIS_URL: "" }).redisUrl, undefined);
+    assert.equal(load({ DATA_DIR: "/var/lib/holdfast" }).dataDir, "/var/lib/holdfast");
+  });
+
+  it("ALLOWED_ORIGINS is split on commas, trimmed, its trailing slash removed, blanks dropped", () => {
+    assert.deepEqual(load({ ALLOWED_ORIGINS: "https://shop.example.com" }).allowedOrigins, ["https://shop.example.com"]);
+    assert.deepEqual(
+      load({ ALLOWED_ORIGINS: " https://a.example.com/ ,http://b.example.com:8080,, https://c.example.com " }).allowedOrigins,
+      ["https://a.example.com", "http://b.example.com:8080", "https://c.example.com"],
+    );
+    assert.deepEqual(load({ ALLOWED_ORIGINS: "" }).allowedOrigins, []);
+    assert.deepEqual(load({ ALLOWED_ORIGINS: " , ," }).allowedOrigins, []);
+  });
+
+  it("ALLOWED_ORIGINS accepts only plain origins (they end up in CORS and CSP headers)", () => {
+    for (const bad of ["https://a.example.com/path", "https://a.example.com; frame-ancestors *", "a.example.com", "*",
+      "https://ok.example.com,ftp://b.example.com"]) {
+      rejects({ ALLOWED_ORIGINS: bad }, "ALLOWED_ORIGINS");
+    }
+  });
+
+  it("LOG_LEVEL is one of debug, info, warn, error, silent", () => {
+    for (const level of ["debug", "info", "warn", "error", "silent"] as const) assert.equal(load({ LOG_LEVEL: level }).logLevel, level);
+    for (const bad of ["verbose", "trace", "INFO", ""]) rejects({ LOG_LEVEL: bad }, "LOG_LEVEL");
+  });
+
+  it("production only when NODE_ENV is exactly production", () => {
+    assert.equal(load({ NODE_ENV: "production" }).production, true);
+    assert.equal(load({ NODE_ENV: "development" }).production, false);
+    assert.equal(load({ NODE_ENV: "test" }).production, false);
+    assert.equal(load({}).production, false);
+  });
+
+  it("ignores unrelated variables and does not read process.env", () => {
+    const saved = process.env.PORT;
+    process.env.PORT = "4321";
+    try {
+      assert.equal(load({ PATH: "/usr/bin", HOME: "/root", SOMETHING_ELSE: "x" }).port, 3000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+});
