@@ -17,7 +17,7 @@ import { composeServices } from "./composition.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
-import { healthRoutes } from "./health/health.routes.js";
+import { countDependencyErrors, healthRoutes } from "./health/health.routes.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
 import { securityHeaders } from "./lib/security.js";
@@ -44,7 +44,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
 
   // HTTP, in order: headers, static files (no session), the session, the routes.
-  if (config.trustProxy) app.set("trust proxy", config.trustProxy);
+  if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
   app.disable("x-powered-by");
   app.use(securityHeaders(config));
   app.set("view engine", "ejs");
@@ -57,7 +57,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
       database: () => s.db.prisma.$queryRawUnsafe("SELECT 1"),
       ...(redis ? { redis: () => redis.cmd.ping().then((p) => assert.equal(p, "PONG")) } : {}),
     },
-    writer: s.writer, realtime: s.realtime, presence: s.presence,
+    metrics: s.metrics, metricsToken: config.metricsToken,
   }));
   app.use(accountsRoutes(s.accounts));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
@@ -69,11 +69,11 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
   }));
   app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  app.use(countDependencyErrors(s.metrics), errorHandler(log));
 
   // Sockets: /agent handshakes read the page's cookie session; every event counts as traffic.
   io.engine.use(handshakeOnly(s.webSession.middleware));
-  const on = createHandlerFactory(log, (socket) => s.presence.traffic({ type: socket.data.type, id: socket.data.id }));
+  const on = createHandlerFactory(log, (socket) => s.presence.traffic({ type: socket.data.type, id: socket.data.id }), s.metrics);
   const messaging = createConversationHandlers(on, s.conversations, s.presence, s.realtime);
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log) },

@@ -20,6 +20,7 @@ import { createConversationsService } from "./conversations/conversations.servic
 import { createMessageWriter } from "./conversations/message-writer.js";
 import { createMessagesRepository } from "./conversations/messages.repository.js";
 import type { Infrastructure } from "./infrastructure.js";
+import { createMetrics } from "./lib/metrics.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createRealtime } from "./realtime/realtime.js";
 import type { AppServer } from "./realtime/types.js";
@@ -28,9 +29,15 @@ import { createSettingsService } from "./settings/settings.service.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
 import type { Origins } from "./widget/origins.js";
 
+/** How often each node works the queue besides the events that move it. */
+const ASSIGNMENT_SWEEP_MS = 5000;
+
 export async function composeServices(infra: Infrastructure, io: AppServer, origins: Origins) {
   const { db, log, config, presence } = infra;
   const clustered = !!infra.redis;
+  // This instance's metrics registry (never prom-client's global one).
+  const metrics = createMetrics();
+  for (const client of Object.values(infra.redis ?? {})) client.on("error", () => metrics.dependencyError("redis"));
   const repos = {
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db.prisma),
@@ -52,12 +59,15 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     concurrency: db.kind === "pglite" ? 1 : 4,
     maxBatch: 200,
     maxQueue: 10_000,
+    metrics,
   });
-  const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered });
+  const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout });
+  metrics.track({ writer, realtime, presence });
   const views = createConversationViews(presence);
   const assignment = createAssignmentService({
     conversations: repos.conversations, accounts: repos.accounts, views, writer, realtime, presence, log,
   });
+  const stopSweep = assignment.startSweep(ASSIGNMENT_SWEEP_MS);
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
   });
@@ -73,10 +83,11 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
-    config, log, db, presence, repos, settings, filter, origins, tokens, accounts, writer, realtime, views,
+    config, log, metrics, db, presence, repos, settings, filter, origins, tokens, accounts, writer, realtime, views,
     assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     /** Stops the timers started here and writes what is queued. */
     async close() {
+      stopSweep();
       webSession.close();
       settingsSync.close();
       await writer.drain();

@@ -9,6 +9,15 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() ? v.trim() : undefined));
 
+/** "1" is a hop count for Express, not an address (as a string it would be one); "true"
+ *  and "false" are booleans; anything else is Express's own list form ("loopback", IPs). */
+function trustProxyValue(v: string | undefined): number | boolean | string | undefined {
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === "true" || v === "false") return v === "true";
+  return v;
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: optionalString.refine(
@@ -30,7 +39,8 @@ const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
-  TRUST_PROXY: optionalString,
+  TRUST_PROXY: optionalString.transform(trustProxyValue),
+  METRICS_TOKEN: optionalString,
 });
 
 export type Config = {
@@ -51,7 +61,10 @@ export type Config = {
   uploadMaxBytes: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   production: boolean;
-  trustProxy?: string;
+  /** Express's "trust proxy": a hop count, a boolean, or a list of addresses/subnets. */
+  trustProxy?: number | boolean | string;
+  /** Bearer token for /metrics; unset: loopback clients only. */
+  metricsToken?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -78,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

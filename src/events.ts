@@ -55,7 +55,8 @@ export interface Conversation {
   updatedAt: string;
 }
 
-export type AckError = { ok: false; error: { code: ErrorCode; message: string } };
+/** `retryAfterMs` comes with RATE_LIMITED and UNAVAILABLE: nothing was stored, retry then. */
+export type AckError = { ok: false; error: { code: ErrorCode; message: string; retryAfterMs?: number } };
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 export type AckFn<T extends object = object> = (res: Ack<T>) => void;
 

@@ -2,11 +2,11 @@
 // test, with its own configuration): configuration, logger, database, Redis, the
 // presence store, and this node's identity and session secret.
 import { randomBytes, randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./lib/db.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { migrate } from "./lib/migrate.js";
+import { closeRedis, openRedis, type RedisConnections } from "./lib/redis.js";
 import { createMemoryPresenceStore } from "./presence/memory.store.js";
 import type { PresenceStore, PresenceTimings } from "./presence/presence.types.js";
 import { createSettingsRepository } from "./settings/settings.repository.js";
@@ -18,7 +18,7 @@ export interface Infrastructure {
   presence: PresenceStore;
   /** When REDIS_URL is set: the Socket.IO adapter's two connections (pub, sub) and one
    *  for commands (presence, readiness). */
-  redis?: { pub: Redis; sub: Redis; cmd: Redis };
+  redis?: RedisConnections;
   nodeId: string;
   sessionSecret: string;
   close(): Promise<void>;
@@ -36,28 +36,30 @@ export function presenceTimings(c: Config): PresenceTimings {
 
 export async function openInfrastructure(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Infrastructure> {
   const db = await openDatabase(config);
-  await migrate(db, log);
-  const settings = createSettingsRepository(db.prisma);
-  const sessionSecret =
-    config.sessionSecret ?? (await settings.getOrCreate("sessionSecret", () => randomBytes(32).toString("hex")));
+  let sessionSecret: string;
+  try {
+    await migrate(db, log);
+    const settings = createSettingsRepository(db.prisma);
+    sessionSecret = config.sessionSecret ?? (await settings.getOrCreate("sessionSecret", () => randomBytes(32).toString("hex")));
+  } catch (err) {
+    await db.close().catch(() => {}); // unreachable: the caller retries with a fresh pool
+    throw err;
+  }
   const nodeId = randomUUID();
   let redis: Infrastructure["redis"];
   let presence: PresenceStore;
   if (config.redisUrl) {
-    const opts = { maxRetriesPerRequest: 3, lazyConnect: false };
-    // The adapter subscribes at once, while the connection may still be in its handshake;
-    // ioredis then sends its INFO ready check / CLIENT SETINFO after the SUBSCRIBE, the
-    // check fails in subscriber mode and the subscriptions are silently lost (ioredis#2037:
-    // the node never hears the others). A subscriber connection needs neither.
-    const subOpts = { ...opts, enableReadyCheck: false, disableClientInfo: true };
-    redis = { pub: new Redis(config.redisUrl, opts), sub: new Redis(config.redisUrl, subOpts), cmd: new Redis(config.redisUrl, opts) };
-    // ioredis reconnects by itself; without a listener an error event would be thrown as
-    // "Unhandled error event" (and is, at shutdown, for commands racing the close).
-    for (const [name, client] of Object.entries(redis)) {
-      client.on("error", (err: Error) => log.warn("redis connection error", { connection: name, err: err.message }));
-    }
+    redis = openRedis(config.redisUrl, log);
     const { createRedisPresenceStore } = await import("./presence/redis.store.js");
-    presence = createRedisPresenceStore(redis.cmd, presenceTimings(config), { nodeId });
+    let lastWarned = 0; // the store retries every flush: one line per 10 s is enough
+    presence = createRedisPresenceStore(redis.cmd, presenceTimings(config), {
+      nodeId,
+      onError: (err) => {
+        if (Date.now() - lastWarned < 10_000) return;
+        lastWarned = Date.now();
+        log.warn("presence store: redis failed", { err: err instanceof Error ? err.message : String(err) });
+      },
+    });
   } else {
     presence = createMemoryPresenceStore(presenceTimings(config));
   }
@@ -65,7 +67,7 @@ export async function openInfrastructure(config: Config, log: Logger = createLog
     config, log, db, presence, redis, nodeId, sessionSecret,
     async close() {
       await presence.close();
-      if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit(), redis.cmd.quit()]).catch(() => {});
+      if (redis) await closeRedis(redis);
       await db.close();
     },
   };

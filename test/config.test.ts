@@ -37,6 +37,7 @@ describe("config.loadConfig", () => {
       logLevel: "info",
       production: false,
       trustProxy: undefined,
+      metricsToken: undefined,
     });
   });
 
@@ -86,13 +87,21 @@ describe("config.loadConfig", () => {
     }
   });
 
+  it("TRUST_PROXY: a number is a hop count, true/false are booleans, other forms pass to Express", () => {
+    assert.equal(load({ TRUST_PROXY: "2" }).trustProxy, 2);
+    assert.equal(load({ TRUST_PROXY: "true" }).trustProxy, true);
+    assert.equal(load({ TRUST_PROXY: "false" }).trustProxy, false);
+    assert.equal(load({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy, "loopback, 10.0.0.0/8");
+    assert.equal(load({ METRICS_TOKEN: " t0ken " }).metricsToken, "t0ken");
+  });
+
   it("optional strings are trimmed and blank means unset", () => {
     const c = load({ REDIS_URL: " redis://r:6379 ", ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "   ", SESSION_SECRET: "s3cret", TRUST_PROXY: "1" });
     assert.equal(c.redisUrl, "redis://r:6379");
     assert.equal(c.adminEmail, "admin@example.com");
     assert.equal(c.adminPassword, undefined);
     assert.equal(c.sessionSecret, "s3cret");
-    assert.equal(c.trustProxy, "1");
+    assert.equal(c.trustProxy, 1, "a number is a hop count, not an address");
     assert.equal(load({ REDIS_URL: "" }).redisUrl, undefined);
     assert.equal(load({ DATA_DIR: "/var/lib/holdfast" }).dataDir, "/var/lib/holdfast");
   });

@@ -5,15 +5,24 @@ import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import type { HandshakeErrorCode, HandshakeErrorData } from "../events.js";
 import type { Logger } from "../lib/logger.js";
+import { isUnavailable, RETRY_AFTER_MS } from "../lib/unavailable.js";
 import type { AppSocket } from "../realtime/types.js";
 import type { Origins } from "../widget/origins.js";
 import type { AccountsService } from "./accounts.service.js";
 
 type Next = (err?: ExtendedError) => void;
 
-function fail(code: HandshakeErrorCode, message: string): ExtendedError {
-  const data: HandshakeErrorData = { code };
+function fail(code: HandshakeErrorCode, message: string, retryAfterMs?: number): ExtendedError {
+  const data: HandshakeErrorData = { code, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   return Object.assign(new Error(message), { data });
+}
+
+/** A handshake that could not be judged: UNAVAILABLE while a dependency is down (the
+ *  client retries with backoff), otherwise a bug, logged. */
+function broken(err: unknown, what: string, log: Logger): ExtendedError {
+  if (isUnavailable(err)) return fail("UNAVAILABLE", "temporarily unavailable, retry shortly", RETRY_AFTER_MS);
+  log.error(`${what} handshake failed`, { err });
+  return new Error("internal error");
 }
 
 const tokenOf = (socket: AppSocket): unknown => (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -31,8 +40,7 @@ export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "a
       socket.data = { type: "visitor", id: visitor.id, name: visitor.name ?? "Visitor" };
       next();
     } catch (err) {
-      log.error("visitor handshake failed", { err });
-      next(new Error("internal error"));
+      next(broken(err, "visitor", log));
     }
   };
 }
@@ -55,8 +63,7 @@ export function agentAuth(accounts: AccountsService, log: Logger) {
       socket.data = { type: "agent", id: agent.id, name: agent.name, role: agent.role === "admin" ? "admin" : "agent" };
       next();
     } catch (err) {
-      log.error("agent handshake failed", { err });
-      next(new Error("internal error"));
+      next(broken(err, "agent", log));
     }
   };
 }

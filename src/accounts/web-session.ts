@@ -22,7 +22,7 @@ const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
 export function createWebSession(d: { config: Config; prisma: Prisma; secret: string; log: Logger }) {
   const store = new PrismaSessionStore(d.prisma, d.log);
-  if (d.config.production && !d.config.trustProxy) {
+  if (d.config.production && d.config.trustProxy === undefined) {
     // Secure cookies are only set on requests Express sees as https: behind a TLS proxy
     // without TRUST_PROXY every login would silently fail to stick.
     d.log.warn("NODE_ENV=production: session cookies are Secure; set TRUST_PROXY when TLS ends at a proxy");

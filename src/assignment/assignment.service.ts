@@ -115,6 +115,14 @@ export function createAssignmentService(d: AssignmentDeps) {
 
   return {
     assignWaiting,
+    /** The queue is also worked every `ms`, so it never strands: a run that failed (the
+     *  database or Redis was down) or an event this node never heard is made up for. One
+     *  indexed read per node per period while nothing waits. */
+    startSweep(ms: number) {
+      const timer = setInterval(() => void assignWaiting(), ms);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
     /** A visitor's first message is stored: assign now, or tell the visitor to wait. */
     async conversationCreated(conversationId: string) {
       await assignWaiting();

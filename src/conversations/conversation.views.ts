@@ -2,6 +2,7 @@
 // plus the visitor's presence now. Shared by messaging, assignment, the console and the
 // presence reactions, so none of them needs another's service to describe a conversation.
 import type { Conversation, Presence } from "../events.js";
+import { isUnavailable } from "../lib/unavailable.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { ConversationRow } from "./conversations.repository.js";
 
@@ -17,16 +18,18 @@ export function toConversation(r: ConversationRow, presence: Presence): Conversa
   };
 }
 
-export function createConversationViews(presence: Pick<PresenceStore, "presence" | "presenceMany">) {
-  return {
-    async view(r: ConversationRow): Promise<Conversation> {
-      return toConversation(r, await presence.presence({ type: "visitor", id: r.visitor_id }));
-    },
-    /** Many rows with one presence read. */
-    async views(rows: ConversationRow[]): Promise<Conversation[]> {
-      const ps = await presence.presenceMany(rows.map((r) => ({ type: "visitor" as const, id: r.visitor_id })));
-      return rows.map((r, i) => toConversation(r, ps[i]));
-    },
-  };
+export function createConversationViews(presence: Pick<PresenceStore, "presenceMany">) {
+  /** Many rows with one presence read. While the presence store cannot be reached (Redis
+   *  down) nobody can be confirmed online: the conversations are shown, as "offline". */
+  async function views(rows: ConversationRow[]): Promise<Conversation[]> {
+    const ps = await presence
+      .presenceMany(rows.map((r) => ({ type: "visitor" as const, id: r.visitor_id })))
+      .catch((err: unknown): Presence[] => {
+        if (!isUnavailable(err)) throw err;
+        return rows.map(() => "offline");
+      });
+    return rows.map((r, i) => toConversation(r, ps[i]));
+  }
+  return { views, view: async (r: ConversationRow) => (await views([r]))[0] };
 }
 export type ConversationViews = ReturnType<typeof createConversationViews>;

@@ -5,6 +5,7 @@ import type { Actor } from "../accounts/actor.js";
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { Message } from "../events.js";
 import { AppError, forbidden, notFound, validation } from "../lib/errors.js";
+import { isUnavailable } from "../lib/unavailable.js";
 import type { ContentFilter } from "../moderation/content-filter.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { Realtime } from "../realtime/realtime.js";
@@ -127,11 +128,12 @@ export function createConversationsService(d: ConversationsDeps) {
     const row = await d.conversations.activeForVisitor(actor.id);
     if (!row) return { conversations: [], agentPresence: null };
     const agent = row.agent_id ? { type: "agent" as const, id: row.agent_id } : null;
-    const agentPresence = agent && {
-      conversationId: row.id,
-      participant: agent,
-      presence: await d.presence.presence(agent),
-    };
+    // Unknown while the presence store is unreachable: say nothing rather than guess.
+    const presence = agent && (await d.presence.presence(agent).catch((err: unknown) => {
+      if (isUnavailable(err)) return null;
+      throw err;
+    }));
+    const agentPresence = agent && presence ? { conversationId: row.id, participant: agent, presence } : null;
     return { conversations: [await d.views.view(row)], agentPresence };
   }
 

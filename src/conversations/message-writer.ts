@@ -6,6 +6,8 @@
 // error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import type { Metrics } from "../lib/metrics.js";
+import { isUnavailable, unavailable } from "../lib/unavailable.js";
 import type { MessagesRepository, SendOutcome } from "./messages.repository.js";
 import type { SendRequest } from "./seq.js";
 
@@ -28,6 +30,8 @@ export interface WriterOptions {
   maxBatch: number;
   /** Pending sends beyond this are refused with RATE_LIMITED instead of growing memory. */
   maxQueue: number;
+  /** Times each group-commit transaction and counts the database errors caught here. */
+  metrics?: Pick<Metrics, "writeBatch" | "dependencyError">;
 }
 
 export function createMessageWriter(repo: MessagesRepository, log: Logger, opts: WriterOptions) {
@@ -49,14 +53,24 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   async function run(batch: Pending[]) {
     inFlight++;
     try {
+      const t0 = performance.now();
       const outcomes = await repo.writeBatch(batch.map((p) => p.req));
+      opts.metrics?.writeBatch((performance.now() - t0) / 1000);
       stats.batches++;
       stats.messages += batch.length;
       outcomes.forEach((o, i) => settle(batch[i], o));
     } catch (err) {
+      // The database is unreachable: every send of the batch is answered UNAVAILABLE at
+      // once (nothing was stored; the transaction rolled back), not retried one by one.
+      if (isUnavailable(err)) {
+        opts.metrics?.dependencyError("database");
+        for (const p of batch) p.reject(unavailable());
+        return;
+      }
       // One bad send (or a retry that raced its original on another node) must not fail
       // the others: write them one by one.
       stats.fallbacks++;
+      if (!isUniqueViolation(err)) opts.metrics?.dependencyError("database");
       log.debug("batch failed, writing one by one", { size: batch.length, err });
       for (const p of batch) await writeAlone(p);
     } finally {
@@ -71,7 +85,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     } catch (err) {
       // A unique violation means a racing copy committed first: the retry finds it.
       if (attempt < 2 && isUniqueViolation(err)) return writeAlone(p, attempt + 1);
-      p.reject(err);
+      p.reject(err); // counted where the sender's error is caught (the handler, the route)
     }
   }
 
@@ -80,7 +94,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     queueLength: () => queue.length,
     write(req: SendRequest): Promise<Stored> {
       if (queue.length >= opts.maxQueue) {
-        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly"));
+        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, 1000));
       }
       return new Promise((resolve, reject) => {
         queue.push({ req, resolve, reject });

@@ -1,15 +1,15 @@
 // Liveness, readiness and Prometheus metrics.
-import { Router } from "express";
-import type { MessageWriter } from "../conversations/message-writer.js";
-import type { PresenceStore } from "../presence/presence.types.js";
-import type { Realtime } from "../realtime/realtime.js";
+import { Router, type ErrorRequestHandler } from "express";
+import { isDependency, type Metrics } from "../lib/metrics.js";
+import { metricsAccess } from "./metrics-access.js";
 
 export interface HealthDeps {
   /** Each dependency's cheapest round trip (readiness): resolves when it answers. */
   checks: Record<string, () => Promise<unknown>>;
-  writer: Pick<MessageWriter, "stats" | "queueLength">;
-  realtime: Pick<Realtime, "stats" | "socketCounts">;
-  presence: Pick<PresenceStore, "size">;
+  /** This instance's registry (lib/metrics.ts). */
+  metrics: Pick<Metrics, "expose" | "dependencyError">;
+  /** METRICS_TOKEN: set, /metrics needs it as a bearer token; unset, loopback clients only. */
+  metricsToken?: string;
 }
 
 export function healthRoutes(d: HealthDeps) {
@@ -22,42 +22,33 @@ export function healthRoutes(d: HealthDeps) {
       Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000).unref())]);
     for (const [name, check] of Object.entries(d.checks)) {
       checks[name] = await timeout(check()).then(() => true, () => false);
+      if (!checks[name] && isDependency(name)) d.metrics.dependencyError(name);
     }
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ ok, checks });
   });
 
-  r.get("/metrics", async (_req, res) => {
-    const mem = process.memoryUsage();
-    const cpu = process.cpuUsage();
-    const sizes = await d.presence.size();
-    const sockets = d.realtime.socketCounts();
-    const lines = [
-      "# TYPE holdfast_sockets gauge",
-      `holdfast_sockets{namespace="visitor"} ${sockets.visitor}`,
-      `holdfast_sockets{namespace="agent"} ${sockets.agent}`,
-      "# TYPE holdfast_messages_written_total counter",
-      `holdfast_messages_written_total ${d.writer.stats.messages}`,
-      "# TYPE holdfast_write_batches_total counter",
-      `holdfast_write_batches_total ${d.writer.stats.batches}`,
-      "# TYPE holdfast_write_fallbacks_total counter",
-      `holdfast_write_fallbacks_total ${d.writer.stats.fallbacks}`,
-      "# TYPE holdfast_write_queue gauge",
-      `holdfast_write_queue ${d.writer.queueLength()}`,
-      "# TYPE holdfast_deliveries_total counter",
-      `holdfast_deliveries_total{result="emitted"} ${d.realtime.stats.emitted}`,
-      `holdfast_deliveries_total{result="retried"} ${d.realtime.stats.retried}`,
-      `holdfast_deliveries_total{result="gave_up"} ${d.realtime.stats.gaveUp}`,
-      "# TYPE holdfast_presence_entries gauge",
-      ...Object.entries(sizes).map(([k, v]) => `holdfast_presence_entries{kind="${k}"} ${v}`),
-      "# TYPE process_resident_memory_bytes gauge",
-      `process_resident_memory_bytes ${mem.rss}`,
-      "# TYPE process_heap_used_bytes gauge",
-      `process_heap_used_bytes ${mem.heapUsed}`,
-      "# TYPE process_cpu_seconds_total counter",
-      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
-    ];
-    res.type("text/plain; version=0.0.4").send(lines.join("\n") + "\n");
+  r.get("/metrics", async (req, res) => {
+    const access = metricsAccess(req, d.metricsToken);
+    if (access === "AUTH_INVALID") {
+      res.status(401).set("WWW-Authenticate", "Bearer").json({ error: { code: access, message: "a valid metrics token is required" } });
+      return;
+    }
+    if (access === "FORBIDDEN") {
+      res.status(403).json({ error: { code: access, message: "metrics are served to loopback clients only (or set METRICS_TOKEN)" } });
+      return;
+    }
+    const { contentType, body } = await d.metrics.expose();
+    res.set("Cache-Control", "no-store").type(contentType).send(body);
   });
   return r;
+}
+
+/** Error middleware in front of the error handler: counts the dependency errors that
+ *  reach it (holdfast_dependency_errors_total) and hands every error on unchanged. */
+export function countDependencyErrors(metrics: Pick<Metrics, "observeError">): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    metrics.observeError(err);
+    next(err);
+  };
 }

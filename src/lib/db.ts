@@ -42,9 +42,12 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
 async function openPostgres(url: string): Promise<Database> {
   // One pool for Prisma and the raw write path, so together they never exceed its size.
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle connection the server dropped is discarded by the pool and replaced on the
-  // next query; without a listener its 'error' event would end the process.
+  // A connection the server dropped (a restart, a cut link) emits 'error': on an idle one
+  // through the pool, on a checked-out one on the client itself. Without a listener either
+  // would end the process; the query in flight fails on its own (UNAVAILABLE) and the pool
+  // replaces the connection on the next one.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
@@ -68,6 +71,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     async withConnection(fn) {
       const client = new pg.Client({ connectionString: url });
+      client.on("error", () => {}); // as above: the caller's query fails instead
       await client.connect();
       try {
         return await fn({

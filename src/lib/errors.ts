@@ -22,11 +22,13 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly status: number = httpStatus[code],
+    /** RATE_LIMITED and UNAVAILABLE: when to try again (the contract's `retryAfterMs`). */
+    public readonly retryAfterMs?: number,
   ) {
     super(message);
   }
-  toJSON() {
-    return { code: this.code, message: this.message };
+  toJSON(): { code: ErrorCode; message: string; retryAfterMs?: number } {
+    return { code: this.code, message: this.message, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
   }
 }
 

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { z } from "zod";
 import { AppError, formatZodError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { isUnavailable, unavailable } from "./unavailable.js";
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body ?? {});
@@ -34,11 +35,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === "entity.too.large") app = new AppError("VALIDATION", "request body too large", 413);
     else if (err?.type === "entity.parse.failed") app = new AppError("VALIDATION", "malformed JSON body");
     else if (err?.code === "EBADCSRFTOKEN") app = new AppError("FORBIDDEN", "invalid or missing CSRF token");
-    else {
+    else if (isUnavailable(err)) {
+      log.warn("request: dependency unavailable", { method: req.method, path: req.path, err: String(err?.message ?? err) });
+      app = unavailable();
+    } else {
       log.error("request failed", { err, method: req.method, path: req.path });
       app = new AppError("INTERNAL", "internal error");
     }
     if (res.headersSent) return;
+    if (app.retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.ceil(app.retryAfterMs / 1000)));
     if (wantsJson(req)) res.status(app.status).json({ error: app.toJSON() });
     else res.status(app.status).render("error", { status: app.status, message: app.message });
   };

@@ -19,7 +19,7 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; maxKe
         hits.set(key, e);
       }
       e.count++;
-      if (e.count > opts.limit) throw new AppError("RATE_LIMITED", "too many attempts, try again later");
+      if (e.count > opts.limit) throw new AppError("RATE_LIMITED", "too many attempts, try again later", undefined, e.resetAt - now);
     },
     /** Gives one hit back (an attempt that turned out fine). Counting first and refunding
      * after, rather than counting failures afterwards, also caps parallel bursts. */

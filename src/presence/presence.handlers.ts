@@ -15,8 +15,11 @@ export function trackConnection(socket: AppSocket, presence: PresenceStore) {
     if (packet.type === "pong") presence.traffic(me);
   });
   socket.conn.on("upgrade", () => presence.transport(me, socket.id, transport()));
+  // Whether the connect was recorded or not (Redis down: the caller was told), the
+  // disconnect is attempted; a store that cannot be reached catches up on its own, so
+  // nothing here may reject unhandled.
   socket.on("disconnect", () => {
-    void ready.then(() => presence.disconnect(me, socket.id));
+    void ready.catch(() => {}).then(() => presence.disconnect(me, socket.id)).catch(() => {});
   });
   return ready;
 }

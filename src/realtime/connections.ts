@@ -1,11 +1,14 @@
 // Wires the two namespaces: handshake auth, the rooms a new socket joins, presence
 // tracking, the `ready` event (PROTOCOL.md section 3), and every feature's handlers.
-// A socket whose setup fails is disconnected (its client reconnects), never left half set up.
+// A socket whose setup fails is closed, never left half set up: while a dependency is
+// down its transport is closed, which every Socket.IO client answers by reconnecting with
+// its backoff (a server-side disconnect would make a stock client give up for good).
 import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import type { Actor } from "../accounts/actor.js";
 import type { Conversation, PresencePayload } from "../events.js";
 import type { Logger } from "../lib/logger.js";
+import { isUnavailable } from "../lib/unavailable.js";
 import { actorOf } from "./handlers.js";
 import { ADMINS, AGENTS, conversationRoom, participantRoom, sessionRoom } from "./rooms.js";
 import type { AppServer, AppSocket } from "./types.js";
@@ -38,7 +41,12 @@ function ownRooms(socket: AppSocket): string[] {
 export function registerConnections(io: AppServer, d: ConnectionDeps) {
   async function open(socket: AppSocket) {
     socket.join(ownRooms(socket));
-    await d.track(socket);
+    // Presence is bookkeeping: with Redis down the socket still works (sends are stored
+    // and delivered on this node); the store catches up when Redis is back.
+    await d.track(socket).catch((err: unknown) => {
+      if (!isUnavailable(err)) throw err;
+      d.log.warn("presence unavailable on connect", { socket: socket.id });
+    });
     const { conversations, agentPresence } = await d.opening(actorOf(socket));
     socket.join(conversations.map((c) => conversationRoom(c.id)));
     socket.emit("ready", {
@@ -56,7 +64,11 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
     nsp.use(d.auth[kind]);
     nsp.on("connection", (socket) => {
       for (const register of d.handlers[kind]) register(socket);
-      open(socket).catch((err) => {
+      open(socket).catch((err: unknown) => {
+        if (isUnavailable(err)) {
+          d.log.warn(`${kind} connect: dependency unavailable`, { socket: socket.id });
+          return void socket.conn.close();
+        }
         d.log.error(`${kind} connect failed`, { err, socket: socket.id });
         socket.disconnect(true);
       });

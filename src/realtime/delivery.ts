@@ -9,31 +9,42 @@ import type { AppNamespace, AppSocket } from "./types.js";
 
 const MAX_ATTEMPTS = 4;
 
-export function createDelivery(visitors: AppNamespace, agents: AppNamespace, retryMs: number, clustered: boolean) {
+/** Seconds from deliver() on this node to one recipient socket's ack (retries included). */
+export type FanoutObserver = (seconds: number) => void;
+
+export function createDelivery(
+  visitors: AppNamespace,
+  agents: AppNamespace,
+  o: { retryMs: number; clustered: boolean; observe?: FanoutObserver },
+) {
+  const { retryMs, clustered, observe } = o;
   // pending: emits whose ack or timeout has not come back yet (each holds a timer).
   const stats = { emitted: 0, retried: 0, gaveUp: 0, pending: 0 };
 
-  function sendTo(socket: AppSocket, m: Message, attempt: number) {
+  /** `t0`: when deliver() was called on this node (performance.now()). */
+  function sendTo(socket: AppSocket, m: Message, attempt: number, t0: number) {
     stats.emitted++;
     stats.pending++;
     socket.timeout(retryMs).emit("message", m, (err) => {
       stats.pending--;
-      if (!err || !socket.connected) return;
+      if (!err) return void observe?.((performance.now() - t0) / 1000);
+      if (!socket.connected) return;
       if (attempt + 1 >= MAX_ATTEMPTS) return void stats.gaveUp++;
       stats.retried++;
-      sendTo(socket, m, attempt + 1);
+      sendTo(socket, m, attempt + 1, t0);
     });
   }
 
   /** Delivers to this node's sockets only: O(sockets in the room). */
   function deliverLocal(m: Message, exceptSocketId: string | null) {
+    const t0 = performance.now();
     for (const nsp of [visitors, agents]) {
       const ids = nsp.adapter.rooms.get(conversationRoom(m.conversationId));
       if (!ids) continue;
       for (const sid of ids) {
         if (sid === exceptSocketId) continue;
         const socket = nsp.sockets.get(sid);
-        if (socket) sendTo(socket, m, 0);
+        if (socket) sendTo(socket, m, 0, t0);
       }
     }
   }

@@ -9,6 +9,8 @@ import type { Actor } from "../accounts/actor.js";
 import type { Ack, AckError, ClientToServerEvents } from "../events.js";
 import { AppError, formatZodError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import type { Metrics } from "../lib/metrics.js";
+import { isUnavailable, unavailable } from "../lib/unavailable.js";
 import type { AppSocket } from "./types.js";
 
 export type ClientEvent = keyof ClientToServerEvents;
@@ -27,11 +29,21 @@ export const actorOf = (socket: AppSocket): Actor => ({
 
 export function errorAck(err: unknown, log: Logger, ctx: object): AckError {
   if (err instanceof AppError) return { ok: false, error: err.toJSON() };
+  if (isUnavailable(err)) {
+    log.warn("socket handler: dependency unavailable", { ...ctx, err: String((err as Error)?.message ?? err) });
+    return { ok: false, error: unavailable().toJSON() };
+  }
   log.error("socket handler failed", { ...ctx, err });
   return { ok: false, error: { code: "INTERNAL", message: "internal error" } };
 }
 
-export function createHandlerFactory(log: Logger, onTraffic: (socket: AppSocket) => void) {
+/** `metrics`: times every acked event (handler start to ack) and counts the dependency
+ *  errors that reach the handler's catch. */
+export function createHandlerFactory(
+  log: Logger,
+  onTraffic: (socket: AppSocket) => void,
+  metrics?: Pick<Metrics, "ackObserver" | "observeError">,
+) {
   return function on<E extends ClientEvent>(
     socket: AppSocket,
     event: E,
@@ -40,21 +52,26 @@ export function createHandlerFactory(log: Logger, onTraffic: (socket: AppSocket)
   ) {
     // What arrives is whatever the client sent: the declared parameter types are a
     // promise the client may break, so the listener reads its arguments as unknown.
+    const observeAck = metrics?.ackObserver(event); // bound once per registration
     const listener = async (...args: unknown[]) => {
+      const t0 = performance.now();
       const last = args[args.length - 1];
       const ack = typeof last === "function" ? (last as (res: Ack<ResultOf<E>>) => void) : undefined;
       onTraffic(socket);
       const parsed = schema.safeParse(args.length > (ack ? 1 : 0) ? args[0] : undefined);
       if (!parsed.success) {
         ack?.({ ok: false, error: { code: "VALIDATION", message: formatZodError(parsed.error) } });
+        if (ack) observeAck?.((performance.now() - t0) / 1000);
         return;
       }
       try {
         const result = await handler(parsed.data);
         ack?.({ ok: true, ...result });
       } catch (err) {
+        metrics?.observeError(err);
         ack?.(errorAck(err, log, { event, socket: socket.id }));
       }
+      if (ack) observeAck?.((performance.now() - t0) / 1000);
     };
     socket.on(event, listener as Parameters<typeof socket.on<E>>[1]);
   };

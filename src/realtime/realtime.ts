@@ -3,15 +3,15 @@
 // message", "this agent is signed out") and never touch Socket.IO or a room name.
 // With the Redis adapter, `to(...)` emits and room changes reach every node.
 import type { Conversation, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
-import { createDelivery } from "./delivery.js";
+import { createDelivery, type FanoutObserver } from "./delivery.js";
 import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom } from "./rooms.js";
 import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
 
-export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean }) {
+export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean; observeFanout?: FanoutObserver }) {
   const visitors = io.of("/visitor");
   const agents = io.of("/agent");
   const nsp = (kind: ParticipantKind) => (kind === "visitor" ? visitors : agents);
-  const delivery = createDelivery(visitors, agents, opts.retryMs, opts.clustered);
+  const delivery = createDelivery(visitors, agents, { retryMs: opts.retryMs, clustered: opts.clustered, observe: opts.observeFanout });
   // Room changes on this node's sockets apply at once; the Redis adapter applies the
   // cluster-wide ones only when its pub/sub request comes back (here too), and a message
   // delivered meanwhile (the "joined" system message) would miss the new owner.

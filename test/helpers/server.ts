@@ -127,8 +127,12 @@ export function serverPerSuite(start: (ctx: Mocha.Context) => Promise<TestServer
   };
 }
 
-/** The built server (dist/index.js) as a child process, for crash tests. */
-export async function startProcess(store: Store, env: Record<string, string> = {}) {
+/** The built server (dist/index.js) as a child process, for crash tests. Resolves once it
+ *  serves (`holdfast listening`), or with `until: "port"` as soon as it has taken its port
+ *  (`holdfast starting`: it may still be waiting for its database). `logged` holds its log lines. */
+export async function startProcess(store: Store, env: Record<string, string> = {}, opts: { until?: "listening" | "port" } = {}) {
+  const want = opts.until === "port" ? "holdfast starting" : "holdfast listening";
+  const logged: { msg?: unknown; [k: string]: unknown }[] = [];
   const child: ChildProcess = spawn(process.execPath, ["dist/index.js"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { ...process.env, ...baseEnv(store.env), LOG_LEVEL: "info", PORT: "0", ...env },
@@ -137,13 +141,24 @@ export async function startProcess(store: Store, env: Record<string, string> = {
   let stderr = "";
   child.stderr!.on("data", (b) => (stderr += b));
   const port = await new Promise<number>((resolve, reject) => {
+    // One JSON object per line, keys in the logger's order: read `msg` and `port` from each.
     let out = "";
     child.stdout!.on("data", (b) => {
       out += b;
-      const m = /"msg":"holdfast listening","port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const lines = out.split("\n");
+      out = lines.pop()!; // an incomplete last line waits for its rest
+      for (const line of lines) {
+        let entry: { msg?: unknown; port?: unknown };
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          continue; // not a log line
+        }
+        logged.push(entry);
+        if (entry?.msg === want && typeof entry.port === "number") resolve(entry.port);
+      }
     });
     child.on("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, child, kill: () => child.kill("SIGKILL") };
+  return { url: `http://127.0.0.1:${port}`, child, logged, kill: () => child.kill("SIGKILL") };
 }

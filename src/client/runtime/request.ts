@@ -6,7 +6,9 @@ import type { AppSocket } from "./socket.js";
 
 /** The contract's codes, plus the two ways an ack can fail to arrive at all. */
 export type ClientError = ErrorCode | "TIMEOUT" | "DISCONNECTED";
-export type ClientAck<T extends object> = ({ ok: true } & T) | { ok: false; error: { code: ClientError; message: string } };
+export type ClientAck<T extends object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: { code: ClientError; message: string; retryAfterMs?: number } };
 
 type Event = keyof ClientToServerEvents;
 type PayloadOf<E extends Event> = Parameters<ClientToServerEvents[E]>[0];

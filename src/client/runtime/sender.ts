@@ -10,6 +10,8 @@ import { backoffDelay } from "./util.js";
 
 // Retrying these cannot succeed: the message itself is refused.
 const FINAL: ReadonlySet<ClientError> = new Set(["VALIDATION", "CONTENT_BLOCKED", "FORBIDDEN", "NOT_FOUND"]);
+/** The server stored nothing and says when to come back: a wait, not a failed attempt. */
+const LATER: ReadonlySet<ClientError> = new Set(["UNAVAILABLE", "RATE_LIMITED"]);
 const TYPING_REFRESH_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 
@@ -33,6 +35,8 @@ export class Sender {
   private ownIds = new Set<string>();
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** UNAVAILABLE / RATE_LIMITED answers in a row: how long the next wait is. */
+  private waits = 0;
   private typingOn = false;
   private typingAt = 0;
   private typingIdle: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +101,7 @@ export class Sender {
     const payload = { clientMsgId, type, body, ...(conversationId ? { conversationId } : {}), ...(attachmentId ? { attachmentId } : {}) };
     const res = await emitAck(this.link.socket, "message:send", payload);
     if (res.ok) {
+      this.waits = 0;
       this.acked(item, res.message);
       return true;
     }
@@ -105,6 +110,16 @@ export class Sender {
       this.outbox.update(clientMsgId, { attempts: attempts - 1 }); // it never left
       return false; // the next `ready` flushes again
     }
+    if (LATER.has(code)) {
+      // However long the outage lasts, the message waits (pending, as the banner says)
+      // instead of failing after maxAttempts; the waits grow while it goes on.
+      this.outbox.update(clientMsgId, { attempts: attempts - 1 });
+      this.waits++;
+      const wait = Math.max(res.error.retryAfterMs ?? 0, backoffDelay(this.waits, 1000, 30_000));
+      this.flushTimer = setTimeout(() => void this.flush(), wait);
+      return false;
+    }
+    this.waits = 0;
     if (FINAL.has(code) || attempts >= (this.opts.maxAttempts ?? 5)) {
       this.outbox.update(clientMsgId, { state: "failed", error: code });
       this.hooks.change();

@@ -1,0 +1,57 @@
+// The three Redis connections of a node (the Socket.IO adapter's pub and sub, and one for
+// commands), made to survive Redis going away: ioredis reconnects by itself with backoff;
+// a command issued meanwhile waits in its offline queue and fails after a few reconnect
+// attempts (maxRetriesPerRequest), so nothing waits for ever; every connection has an
+// error listener (without one an 'error' event ends the process); and the adapter's
+// fire-and-forget publish is given a catch, since a rejected publish nobody handles would
+// end the process too. An outage is logged once when it starts and once when it ends.
+import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "./logger.js";
+
+export interface RedisConnections {
+  pub: Redis;
+  sub: Redis;
+  cmd: Redis;
+}
+
+/** Publishes that fail (Redis down) are counted and dropped: cross-node fan-out for that
+ *  moment is lost, which sync on the receiving side repairs; the write itself is durable. */
+function guardPublish(client: Redis, onError: (err: Error) => void) {
+  const publish = client.publish.bind(client) as (channel: string, message: string) => Promise<number>;
+  const guarded = (channel: string, message: string) => {
+    const p = publish(channel, message);
+    p.catch(onError);
+    return p;
+  };
+  Object.assign(client, { publish: guarded });
+}
+
+export function openRedis(url: string, log: Logger, onError: (err: Error) => void = () => {}): RedisConnections {
+  const opts: RedisOptions = { maxRetriesPerRequest: 3, lazyConnect: false };
+  // The adapter subscribes at once, while the connection may still be in its handshake;
+  // ioredis then sends its INFO ready check / CLIENT SETINFO after the SUBSCRIBE, the
+  // check fails in subscriber mode and the subscriptions are silently lost (ioredis#2037:
+  // the node never hears the others). A subscriber connection needs neither.
+  const subOpts: RedisOptions = { ...opts, enableReadyCheck: false, disableClientInfo: true };
+  const conns: RedisConnections = { pub: new Redis(url, opts), sub: new Redis(url, subOpts), cmd: new Redis(url, opts) };
+  for (const [name, client] of Object.entries(conns) as [keyof RedisConnections, Redis][]) {
+    let down = false;
+    client.on("error", (err: Error) => {
+      onError(err);
+      if (down) return;
+      down = true;
+      log.warn("redis unreachable, reconnecting", { connection: name, err: err.message });
+    });
+    client.on("ready", () => {
+      if (!down) return;
+      down = false;
+      log.info("redis reachable again", { connection: name });
+    });
+  }
+  guardPublish(conns.pub, onError);
+  return conns;
+}
+
+export async function closeRedis(conns: RedisConnections) {
+  await Promise.all([conns.pub.quit(), conns.sub.quit(), conns.cmd.quit()]).catch(() => {});
+}

@@ -1,0 +1,199 @@
+// A node whose database or Redis goes away keeps running and tells the truth: sends are
+// answered UNAVAILABLE with retryAfterMs (never INTERNAL) while the database is down,
+// stored and delivered on the node while only Redis is down, /readyz says 503, and
+// everything works again when the dependency returns, with no restart and no client
+// reconnect. The dependency sits behind a TCP fault proxy; the real server is never
+// touched. An unhandled rejection would end a real server process: each test asserts
+// that none happened.
+import assert from "node:assert/strict";
+import { agentToken, call, connectAgent, connectVisitor, expectOk, until, visitorSession, type Participant } from "../helpers/clients.js";
+import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
+import { freshStore, REDIS_URL, startProcess, startServer, type Store, type TestServer } from "../helpers/server.js";
+import { describeCluster } from "../cluster/helpers.js";
+
+const readyz = async (srv: TestServer) => (await fetch(`${srv.url}/readyz`)).status;
+/** Counts disconnects: a dependency fault must not cost the clients their sockets. */
+function watchDisconnects(...ps: Participant[]) {
+  const seen = { count: 0 };
+  for (const p of ps) p.socket.on("disconnect", () => seen.count++);
+  return seen;
+}
+
+describeCluster("dependency faults: a node outlives its database and Redis", function () {
+  this.timeout(60_000);
+  let srv: TestServer;
+  let store: Store;
+  let pg: FaultProxy;
+  let redis: FaultProxy;
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => void unhandled.push(reason);
+
+  before(async () => {
+    process.on("unhandledRejection", record);
+    store = await freshStore("postgres");
+    const dbUrl = new URL(store.env.DATABASE_URL);
+    pg = await startFaultProxy({ port: Number(dbUrl.port) });
+    dbUrl.port = String(pg.port);
+    redis = await startFaultProxy({ port: Number(new URL(REDIS_URL).port || 6379) });
+    srv = await startServer({
+      store: { ...store, env: { ...store.env, DATABASE_URL: dbUrl.toString() } },
+      // Transport pings every second (a third of OFFLINE_AFTER_MS): presence traffic flows
+      // without the test sending heartbeats.
+      env: { REDIS_URL: `redis://127.0.0.1:${redis.port}`, LOG_LEVEL: "silent", OFFLINE_AFTER_MS: "3000" },
+    });
+  });
+  afterEach(() => assert.deepEqual(unhandled.splice(0).map((e) => (e as Error).stack), [], "no unhandled rejection"));
+  after(async () => {
+    process.off("unhandledRejection", record);
+    await srv?.stop();
+    await pg?.close();
+    await redis?.close();
+    await store?.drop();
+  });
+
+  async function conversationWithAgent() {
+    const agent = await connectAgent(srv.url, (await agentToken(srv.url)).token);
+    const visitor = await connectVisitor(srv.url, (await visitorSession(srv.url)).token);
+    const first = expectOk(await call(visitor.socket, "message:send", { clientMsgId: "first", type: "text", body: "hello" }));
+    await until(() => agent.received.some((m) => m.id === first.message.id), 10_000, "assigned to the agent");
+    return { agent, visitor, cid: first.message.conversationId };
+  }
+
+  it("database down: UNAVAILABLE with retryAfterMs, HTTP 503, nothing stored; back up: the retry stores once", async () => {
+    const { agent, visitor, cid } = await conversationWithAgent();
+    const disconnects = watchDisconnects(agent, visitor);
+    pg.down();
+    const started = Date.now();
+    for (const [who, p] of [["visitor", visitor], ["agent", agent]] as const) {
+      const ack = await call(p.socket, "message:send", { conversationId: cid, clientMsgId: `${who}-retry`, type: "text", body: "during" });
+      assert.equal(ack.ok, false);
+      assert.equal(ack.error.code, "UNAVAILABLE", JSON.stringify(ack));
+      assert.ok((ack.error.retryAfterMs ?? 0) > 0, "retryAfterMs tells when to come back");
+    }
+    const sync = await call(visitor.socket, "sync", { afterSeq: 0 });
+    assert.equal(!sync.ok && sync.error.code, "UNAVAILABLE");
+    const http = await fetch(`${srv.url}/api/visitor/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(http.status, 503);
+    assert.equal((await http.json()).error.code, "UNAVAILABLE");
+    assert.ok(http.headers.get("retry-after"), "Retry-After on HTTP");
+    assert.equal(await readyz(srv), 503);
+
+    await pg.up();
+    let ack = await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" });
+    for (let i = 0; !ack.ok && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200)); // the pool replaces its dead connections
+      ack = await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" });
+    }
+    console.log(`      database back: sends stored again after ${Date.now() - started} ms of outage and recovery`);
+    const stored = expectOk(ack);
+    assert.equal(stored.duplicate, false, "nothing was half-written during the outage");
+    const again = expectOk(await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" }));
+    assert.equal(again.duplicate, true);
+    const all = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
+    assert.deepEqual(all.messages.map((m) => m.seq), all.messages.map((_, i) => i + 1), "gapless seqs");
+    assert.equal(all.messages.filter((m) => m.clientMsgId === "visitor-retry").length, 1);
+    await until(async () => (await readyz(srv)) === 200, 10_000, "ready again");
+    assert.equal(disconnects.count, 0, "no client lost its socket");
+    visitor.close();
+    agent.close();
+  });
+
+  it("Redis down: sends are stored, acked and delivered on this node; readyz 503, then 200 again", async () => {
+    const { agent, visitor, cid } = await conversationWithAgent();
+    const disconnects = watchDisconnects(agent, visitor);
+    redis.down();
+    await until(async () => (await readyz(srv)) === 503, 10_000, "readyz 503 while Redis is down");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ack = expectOk(await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: `r${i}`, type: "text", body: `during ${i}` }));
+      ids.push(ack.message.id);
+      await new Promise((r) => setTimeout(r, 300)); // across ioredis' reconnect attempts
+    }
+    await until(() => ids.every((id) => agent.received.some((m) => m.id === id)), 10_000, "delivered on this node");
+    const reply = expectOk(await call(agent.socket, "message:send", { conversationId: cid, clientMsgId: "reply", type: "text", body: "still here" }));
+    await until(() => visitor.received.some((m) => m.id === reply.message.id), 5000, "reply delivered");
+
+    const started = Date.now();
+    await redis.up();
+    await until(async () => (await readyz(srv)) === 200, 15_000, "readyz 200 after Redis returns");
+    console.log(`      redis back: ready again after ${Date.now() - started} ms`);
+    const after = expectOk(await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "after", type: "text", body: "after" }));
+    await until(() => agent.received.some((m) => m.id === after.message.id), 5000, "delivered after recovery");
+    assert.equal(disconnects.count, 0, "no client lost its socket");
+    visitor.close();
+    agent.close();
+  });
+
+  it("Redis down while clients connect: handshakes still succeed, `ready` still comes; presence right after", async () => {
+    redis.down();
+    let visitor: Participant | undefined;
+    try {
+      const agent = await connectAgent(srv.url, (await agentToken(srv.url)).token);
+      visitor = await connectVisitor(srv.url, (await visitorSession(srv.url)).token);
+      assert.equal(visitor.ready.you.type, "visitor");
+      assert.equal(agent.ready.you.type, "agent");
+      agent.close();
+    } finally {
+      await redis.up();
+    }
+    // Connected while the store could not record it: registered once traffic flows again.
+    const me = { type: "visitor" as const, id: visitor.ready.you.id };
+    const presence = srv.application.services.presence;
+    await until(async () => (await presence.presence(me)) === "online", 15_000, "the visitor is online again");
+    visitor.close();
+  });
+
+  it("database down while clients connect: the handshake answers UNAVAILABLE with retryAfterMs", async () => {
+    const v = await visitorSession(srv.url);
+    pg.down();
+    try {
+      await assert.rejects(connectVisitor(srv.url, v.token), (err: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
+        assert.equal(err.data?.code, "UNAVAILABLE");
+        assert.ok((err.data?.retryAfterMs ?? 0) > 0);
+        return true;
+      });
+    } finally {
+      await pg.up();
+    }
+    await until(async () => (await readyz(srv)) === 200, 10_000, "ready again");
+    const visitor = await connectVisitor(srv.url, v.token);
+    visitor.close();
+  });
+});
+
+describeCluster("dependency faults: a node started during a database outage", function () {
+  this.timeout(60_000);
+
+  it("takes its port, answers /healthz 200 and /readyz 503 while it waits, then serves without a restart", async () => {
+    const store = await freshStore("postgres");
+    const dbUrl = new URL(store.env.DATABASE_URL);
+    const pg = await startFaultProxy({ port: Number(dbUrl.port) });
+    dbUrl.port = String(pg.port);
+    pg.down();
+    const node = await startProcess({ ...store, env: { ...store.env, DATABASE_URL: dbUrl.toString() } }, {}, { until: "port" });
+    try {
+      await until(() => node.logged.some((l) => l.msg === "dependencies unreachable at start, retrying"), 10_000, "a retry")
+        .catch((err) => assert.fail(`${err}: ${JSON.stringify(node.logged)}`));
+      assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
+      const ready = await fetch(`${node.url}/readyz`);
+      assert.equal(ready.status, 503);
+      const session = await fetch(`${node.url}/api/visitor/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      assert.equal(session.status, 503);
+      assert.equal((await session.json()).error.code, "UNAVAILABLE");
+      assert.equal(node.child.exitCode, null, "still running");
+
+      const started = Date.now();
+      await pg.up();
+      await until(async () => (await fetch(`${node.url}/readyz`)).status === 200, 40_000, "ready once the database is back");
+      console.log(`      database back: node serving after ${Date.now() - started} ms`);
+      const v = await visitorSession(node.url);
+      const visitor = await connectVisitor(node.url, v.token);
+      expectOk(await call(visitor.socket, "message:send", { clientMsgId: "first", type: "text", body: "made it" }));
+      visitor.close();
+    } finally {
+      node.kill();
+      await pg.close();
+      await store.drop();
+    }
+  });
+});
