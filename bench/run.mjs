@@ -62,7 +62,7 @@ function traceServer(pid, label) {
 async function measure(label, script, env, parties, db) {
   const isHoldfast = script.startsWith("dist");
   const nodeArgs = profileDir && isHoldfast ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const srv = await startServer(script, { cwd: root, env, nodeArgs });
+  const srv = await startServer(script, { cwd: root, env, nodeArgs, readyPath: isHoldfast ? "/readyz" : "/healthz" });
   const pid = srv.child.pid;
   try {
     const t0 = Date.now();

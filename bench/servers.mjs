@@ -1,6 +1,7 @@
 // Starting the servers under test, and reading their CPU time and memory from /proc.
-// Each server gets a free port on 127.0.0.1 chosen here and is ready once /healthz
-// answers, so the bench does not depend on what the server logs.
+// Each server gets a free port on 127.0.0.1 chosen here and is ready once its readiness
+// path answers (Holdfast: /readyz, since /healthz answers while it is still opening its
+// database), so the bench does not depend on what the server logs.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -37,8 +38,8 @@ export async function freePort() {
   return port;
 }
 
-/** Spawns `node [nodeArgs] script` with PORT set and waits (30 s at most) for /healthz. */
-export async function startServer(script, { cwd, env = {}, nodeArgs = [] }) {
+/** Spawns `node [nodeArgs] script` with PORT set and waits (30 s at most) for `readyPath`. */
+export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz" }) {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
@@ -59,7 +60,7 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [] }) {
       child.kill("SIGKILL");
       throw new Error(`${script} not ready after 30 s`);
     }
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) break;
     await sleep(100);
   }

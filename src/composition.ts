@@ -22,6 +22,7 @@ import { createMessagesRepository } from "./conversations/messages.repository.js
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createContentFilter } from "./moderation/content-filter.js";
+import { catchUpAfterOutages, createCatchUp } from "./realtime/catch-up.js";
 import { createRealtime } from "./realtime/realtime.js";
 import type { AppServer } from "./realtime/types.js";
 import { createSettingsRepository } from "./settings/settings.repository.js";
@@ -63,6 +64,10 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout });
   metrics.track({ writer, realtime, presence });
+  if (infra.redis) {
+    const catchUp = createCatchUp({ realtime, storedSince: repos.messages.storedSince, log });
+    catchUpAfterOutages(infra.redis.sub, catchUp, log);
+  }
   const views = createConversationViews(presence);
   const assignment = createAssignmentService({
     conversations: repos.conversations, accounts: repos.accounts, views, writer, realtime, presence, log,

@@ -134,6 +134,23 @@ export function createMessagesRepository(db: Database) {
     return rows.map(toMessage);
   }
 
-  return { writeBatch, messagesAfter, latestMessages };
+  /** Messages stored since `since` in these conversations, oldest first: what a node's
+   *  devices may have missed while Redis could not carry them. Reads only conversations
+   *  written since then (updated_at), each backwards on its (conversation_id, seq) index,
+   *  at most `perConversation` each (beyond that the devices' sync takes over). */
+  async function storedSince(conversationIds: string[], since: Date, perConversation: number): Promise<Message[]> {
+    if (!conversationIds.length) return [];
+    const rows = await prisma.$queryRawUnsafe<MessageRow[]>(
+      `SELECT m.* FROM conversation c CROSS JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.conversation_id = c.id
+         ORDER BY m.seq DESC LIMIT $3::int) m
+       WHERE c.id = ANY($1::text[]) AND c.updated_at >= $2::timestamptz AND m.created_at >= $2::timestamptz
+       ORDER BY m.conversation_id, m.seq`,
+      conversationIds, since.toISOString(), perConversation,
+    );
+    return rows.map(toMessage);
+  }
+
+  return { writeBatch, messagesAfter, latestMessages, storedSince };
 }
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

@@ -54,6 +54,7 @@ export function createDelivery(
 
   return {
     stats,
+    deliverLocal,
     /** To every device following the conversation, on every node, except the sender's socket. */
     deliver(m: Message, exceptSocketId: string | null) {
       deliverLocal(m, exceptSocketId);

@@ -2,7 +2,7 @@
 // here, so other modules say what happened ("this conversation changed", "deliver this
 // message", "this agent is signed out") and never touch Socket.IO or a room name.
 // With the Redis adapter, `to(...)` emits and room changes reach every node.
-import type { Conversation, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
+import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
 import { createDelivery, type FanoutObserver } from "./delivery.js";
 import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom } from "./rooms.js";
 import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
@@ -76,6 +76,15 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
     disconnectSession(sid: string) {
       agents.in(sessionRoom(sid)).disconnectSockets(true);
     },
+
+    /** The conversations some socket on this node follows (a recovery walks them). */
+    localConversations(): string[] {
+      const ids = new Set<string>();
+      for (const n of [visitors, agents]) for (const id of conversationsIn(n.adapter.rooms.keys())) ids.add(id);
+      return [...ids];
+    },
+    /** To this node's followers only: a message they may have missed (clients dedupe by id). */
+    redeliverLocal: (m: Message) => delivery.deliverLocal(m, null),
 
     /** Sockets connected to this node. */
     socketCounts: () => ({ visitor: visitors.sockets.size, agent: agents.sockets.size }),
