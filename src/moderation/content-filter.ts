@@ -17,9 +17,9 @@ export interface ContentFilter {
 }
 
 export function createContentFilter(initial: FilterSettings = { words: [], policy: "mask" }): ContentFilter {
-  let current = initial;
-  let find = buildMatcher(initial.words);
-  return {
+  let current: FilterSettings = { words: [], policy: "mask" };
+  let find = buildMatcher([]);
+  const filter: ContentFilter = {
     apply(text) {
       if (!current.words.length) return text;
       const matches = find(text);
@@ -35,4 +35,6 @@ export function createContentFilter(initial: FilterSettings = { words: [], polic
     },
     settings: () => current,
   };
+  filter.update(initial); // the same cleaning for the initial list as for every later one
+  return filter;
 }

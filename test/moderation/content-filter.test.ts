@@ -145,6 +145,12 @@ describe("content-filter", () => {
     assert.equal(f.apply("bad"), "bad");
   });
 
+  it("the initial settings are cleaned like update()'s", () => {
+    const f = createContentFilter({ words: ["  bad ", "bad", ""], policy: "mask" });
+    assert.deepEqual(f.settings(), { words: ["bad"], policy: "mask" });
+    assert.equal(f.apply("so bad"), "so ***");
+  });
+
   it("update() does not keep a reference to the caller's array", () => {
     const f = createContentFilter();
     const words = ["bad"];
