@@ -1,8 +1,7 @@
 // Payload schemas of the agent-only events (claim, transfer, resolve, own status).
 // Strict objects: unknown keys are junk and refused with VALIDATION.
 import { z } from "zod";
-
-const id = z.string().min(1).max(64);
+import { IdSchema as id } from "../conversations/conversations.schemas.js";
 
 export const ConversationIdSchema = z.strictObject({ conversationId: id });
 export const TransferSchema = z.strictObject({ conversationId: id, toAgentId: id });

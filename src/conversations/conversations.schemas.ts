@@ -3,7 +3,9 @@
 import { z } from "zod";
 
 export const MAX_BODY = 5000;
-const id = z.string().min(1).max(64);
+/** Conversation, agent and attachment ids as the contract carries them. */
+export const IdSchema = z.string().min(1).max(64);
+const id = IdSchema;
 const seq = z.number().int().min(0).max(2_147_483_647);
 
 export const SendSchema = z.strictObject({

@@ -14,19 +14,20 @@ export interface RedisConnections {
   cmd: Redis;
 }
 
-/** Publishes that fail (Redis down) are counted and dropped: cross-node fan-out for that
- *  moment is lost, which sync on the receiving side repairs; the write itself is durable. */
-function guardPublish(client: Redis, onError: (err: Error) => void) {
+/** Publishes that fail (Redis down) are dropped: cross-node fan-out for that moment is
+ *  lost, which the catch-up after the outage repairs (realtime/catch-up.ts); the write
+ *  itself is durable. The outage is counted through the connections' error events. */
+function guardPublish(client: Redis) {
   const publish = client.publish.bind(client) as (channel: string, message: string) => Promise<number>;
   const guarded = (channel: string, message: string) => {
     const p = publish(channel, message);
-    p.catch(onError);
+    p.catch(() => {});
     return p;
   };
   Object.assign(client, { publish: guarded });
 }
 
-export function openRedis(url: string, log: Logger, onError: (err: Error) => void = () => {}): RedisConnections {
+export function openRedis(url: string, log: Logger): RedisConnections {
   const opts: RedisOptions = { maxRetriesPerRequest: 3, lazyConnect: false };
   // The adapter subscribes at once, while the connection may still be in its handshake;
   // ioredis then sends its INFO ready check / CLIENT SETINFO after the SUBSCRIBE, the
@@ -37,7 +38,6 @@ export function openRedis(url: string, log: Logger, onError: (err: Error) => voi
   for (const [name, client] of Object.entries(conns) as [keyof RedisConnections, Redis][]) {
     let down = false;
     client.on("error", (err: Error) => {
-      onError(err);
       if (down) return;
       down = true;
       log.warn("redis unreachable, reconnecting", { connection: name, err: err.message });
@@ -48,7 +48,7 @@ export function openRedis(url: string, log: Logger, onError: (err: Error) => voi
       log.info("redis reachable again", { connection: name });
     });
   }
-  guardPublish(conns.pub, onError);
+  guardPublish(conns.pub);
   return conns;
 }
 
