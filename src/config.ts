@@ -26,6 +26,9 @@ const EnvSchema = z.object({
   ),
   DATA_DIR: z.string().default("./data"),
   REDIS_URL: optionalString,
+  // Several installs (or test runs) can share one Redis: keys and pub/sub channels
+  // (pub/sub ignores Redis's numbered databases) all start with this.
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,40}$/, "letters, digits and _.:- only").default("hf:"),
   ADMIN_EMAIL: optionalString,
   ADMIN_PASSWORD: optionalString,
   SESSION_SECRET: optionalString,
@@ -48,6 +51,8 @@ export type Config = {
   databaseUrl?: string;
   dataDir: string;
   redisUrl?: string;
+  /** Prefix of every Redis key and of the adapter's channels. */
+  redisPrefix: string;
   adminEmail?: string;
   adminPassword?: string;
   sessionSecret?: string;
@@ -79,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     sessionSecret: e.SESSION_SECRET,

@@ -54,6 +54,7 @@ export async function openInfrastructure(config: Config, log: Logger = createLog
     let lastWarned = 0; // the store retries every flush: one line per 10 s is enough
     presence = createRedisPresenceStore(redis.cmd, presenceTimings(config), {
       nodeId,
+      prefix: config.redisPrefix,
       onError: (err) => {
         if (Date.now() - lastWarned < 10_000) return;
         lastWarned = Date.now();

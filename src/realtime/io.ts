@@ -10,7 +10,7 @@ import type { AppServer } from "./types.js";
 
 export function createIo(
   httpServer: HttpServer,
-  o: { offlineAfterMs: number; origins: Pick<Origins, "allowed">; redis?: { pub: Redis; sub: Redis } },
+  o: { offlineAfterMs: number; origins: Pick<Origins, "allowed">; redis?: { pub: Redis; sub: Redis }; redisPrefix?: string },
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
     path: "/socket.io",
@@ -27,6 +27,6 @@ export function createIo(
     // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
     cors: { origin: (origin, cb) => cb(null, o.origins.allowed(origin)), credentials: true },
   });
-  if (o.redis) io.adapter(createAdapter(o.redis.pub, o.redis.sub));
+  if (o.redis) io.adapter(createAdapter(o.redis.pub, o.redis.sub, { key: `${o.redisPrefix ?? "hf:"}socket.io` }));
   return io;
 }

@@ -19,6 +19,8 @@ import { perSuite } from "./suite.js";
 export type DbKind = "pglite" | "postgres";
 export const PG_ADMIN_URL = process.env.HOLDFAST_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.HOLDFAST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** One test run's servers share Redis keys and channels; concurrent runs do not. */
+export const TEST_REDIS_PREFIX = `hft${process.pid}:`;
 export const ADMIN = { email: "admin@test.local", password: "admin-password-1" };
 
 /** A connected Redis client, or null when none answers at REDIS_URL; when Redis is
@@ -87,6 +89,7 @@ const baseEnv = (extra: Record<string, string>) => ({
   ADMIN_PASSWORD: ADMIN.password,
   LOG_LEVEL: process.env.HOLDFAST_TEST_LOG ?? "error",
   SESSION_SECRET: "test-secret-0123456789abcdef0123456789",
+  REDIS_PREFIX: TEST_REDIS_PREFIX,
   ...extra,
 });
 

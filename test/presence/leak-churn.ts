@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { io } from "socket.io-client";
 import type { ClientToServerEvents, ErrorCode, ReadyPayload } from "../../src/events.js";
 import { call, sleep, until, type ClientSocket, type PayloadOf } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
+import { TEST_REDIS_PREFIX, type TestServer } from "../helpers/server.js";
 import type { Agent } from "../assignment/harness.js";
 
 /** Per round: fresh visitors, each connecting LIVES times; fresh agents, each AGENT_LIVES times. */
@@ -36,7 +36,7 @@ export async function bookkeeping(srv: TestServer, resident: Agent, redis?: Redi
   out["resident rooms"] = io.of("/agent").sockets.get(resident.socket.id ?? "")?.rooms.size ?? -1;
   out["delivery acks pending"] = deps.realtime.stats.pending; // each holds a timer and its socket
   out["writer queue"] = deps.writer.queueLength();
-  if (redis) out["redis presence keys"] = (await redis.keys("hf:*")).length;
+  if (redis) out["redis presence keys"] = (await redis.keys(`${TEST_REDIS_PREFIX}*`)).length;
   return out;
 }
 

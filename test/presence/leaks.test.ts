@@ -12,7 +12,7 @@ import { runInNewContext } from "node:vm";
 import { Redis } from "ioredis";
 import { newAgent, requireState, retire, variants, type Agent } from "../assignment/harness.js";
 import { sleep } from "../helpers/clients.js";
-import { REDIS_URL, startServer, type TestServer } from "../helpers/server.js";
+import { REDIS_URL, startServer, TEST_REDIS_PREFIX, type TestServer } from "../helpers/server.js";
 import { bookkeeping, churn, ROUND } from "./leak-churn.js";
 
 // Short timers, but a transport timeout (about OFFLINE_AFTER_MS) that a loaded 2-core machine
@@ -44,7 +44,7 @@ for (const v of variants(["pglite"])) {
       await requireState(this, v.state);
       if (v.state === "redis") {
         redis = new Redis(isolatedRedisUrl());
-        for (const k of await redis.keys("hf:*")) await redis.del(k); // an aborted earlier run
+        for (const k of await redis.keys(`${TEST_REDIS_PREFIX}*`)) await redis.del(k); // an aborted earlier run
       }
       srv = await startServer({ db: v.db, env: { ...ENV, ...(redis ? { REDIS_URL: isolatedRedisUrl() } : {}) } });
       // Connected throughout: takes conversations, and must not keep rooms of finished ones.
@@ -84,7 +84,7 @@ for (const v of variants(["pglite"])) {
       // pending" above covers its timers too.
       assert.ok(srv.application.services.realtime.stats.retried > 0, "some messages were re-emitted");
       if (redis) {
-        const keys = await redis.keys("hf:*");
+        const keys = await redis.keys(`${TEST_REDIS_PREFIX}*`);
         const ttls = await Promise.all(keys.map((k) => redis!.pttl(k)));
         assert.deepEqual(keys.filter((_, i) => ttls[i] === -1), [], "every presence key in Redis expires");
       }
