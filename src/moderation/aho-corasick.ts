@@ -2,6 +2,10 @@
 // in time linear in the text (plus matches) whatever the size of the word list.
 // Case-insensitive; pure, no I/O.
 
+/** Lower-cases code point by code point, keeping one code point each: "İ" lower-cases to
+ *  "i" plus a combining dot, which would shift every later position by one. */
+const fold = (text: string) => [...text].map((ch) => [...ch.toLowerCase()][0]);
+
 interface Node {
   next: Map<string, number>;
   fail: number;
@@ -17,8 +21,8 @@ export interface Match {
 export function buildMatcher(words: string[]) {
   const nodes: Node[] = [{ next: new Map(), fail: 0, out: [] }];
   for (const raw of words) {
-    const w = raw.toLowerCase();
-    if (!w) continue;
+    const w = fold(raw);
+    if (!w.length) continue;
     let cur = 0;
     for (const ch of w) {
       let nxt = nodes[cur].next.get(ch);
@@ -28,7 +32,7 @@ export function buildMatcher(words: string[]) {
       }
       cur = nxt;
     }
-    nodes[cur].out.push([...w].length);
+    nodes[cur].out.push(w.length);
   }
   // Breadth-first: fail links point to the longest proper suffix that is a prefix.
   const queue: number[] = [...nodes[0].next.values()];
@@ -45,7 +49,7 @@ export function buildMatcher(words: string[]) {
   }
 
   return function find(text: string): Match[] {
-    const chars = [...text.toLowerCase()];
+    const chars = fold(text);
     const found: Match[] = [];
     let cur = 0;
     chars.forEach((ch, i) => {

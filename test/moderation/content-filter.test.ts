@@ -108,6 +108,12 @@ describe("content-filter", () => {
     assert.equal(f.apply(""), "");
   });
 
+  it("mask stays on the word when lower-casing lengthens a character before it (İ)", () => {
+    const f = createContentFilter({ words: ["bad", "istanbul"], policy: "mask" });
+    assert.equal(f.apply("İİ bad"), "İİ ***");
+    assert.equal(f.apply("İstanbul bad"), "******** ***");
+  });
+
   it("mask covers the union of overlapping matches", () => {
     const f = createContentFilter({ words: ["he", "she", "hers"], policy: "mask" });
     assert.equal(f.apply("ushers!"), "u*****!");
