@@ -25,6 +25,7 @@ describe("config.loadConfig", () => {
       databaseUrl: undefined,
       dataDir: "./data",
       redisUrl: undefined,
+      redisPrefix: "hf:",
       adminEmail: undefined,
       adminPassword: undefined,
       sessionSecret: undefined,
@@ -103,6 +104,8 @@ describe("config.loadConfig", () => {
     assert.equal(c.sessionSecret, "s3cret");
     assert.equal(c.trustProxy, 1, "a number is a hop count, not an address");
     assert.equal(load({ REDIS_URL: "" }).redisUrl, undefined);
+    assert.equal(load({ REDIS_PREFIX: "shop-a:" }).redisPrefix, "shop-a:");
+    assert.throws(() => load({ REDIS_PREFIX: "has space" }), /REDIS_PREFIX/);
     assert.equal(load({ DATA_DIR: "/var/lib/holdfast" }).dataDir, "/var/lib/holdfast");
   });
 
