@@ -12,6 +12,7 @@ import { loginRoutes } from "./accounts/login.routes.js";
 import { agentAuth, visitorAuth } from "./accounts/socket-auth.js";
 import { handshakeOnly } from "./accounts/web-session.js";
 import { adminRoutes } from "./admin/admin.routes.js";
+import { agentsApiRoutes } from "./admin/agents-api.routes.js";
 import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
 import { composeServices } from "./composition.js";
 import { consoleRoutes } from "./console/console.routes.js";
@@ -59,12 +60,13 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     },
     metrics: s.metrics, metricsToken: config.metricsToken,
   }));
-  app.use(accountsRoutes(s.accounts));
+  app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime }));
+  app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
   app.use(uploadsRoutes({ accounts: s.accounts, prisma: s.db.prisma, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes }));
   app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence }));
-  app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, realtime: s.realtime }));
-  app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, tokens: s.tokens }));
+  app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
+  app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
   }));

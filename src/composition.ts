@@ -4,6 +4,7 @@
 // never import this file; app.ts mounts what is built here onto Express and Socket.IO.
 import { createAccountsRepository } from "./accounts/accounts.repository.js";
 import { createAccountsService } from "./accounts/accounts.service.js";
+import { createLoginThrottle } from "./accounts/login-throttle.js";
 import { createTokens } from "./accounts/tokens.js";
 import { createWebAuth } from "./accounts/web-auth.js";
 import { createWebSession } from "./accounts/web-session.js";
@@ -32,6 +33,8 @@ import type { Origins } from "./widget/origins.js";
 
 /** How often each node works the queue besides the events that move it. */
 const ASSIGNMENT_SWEEP_MS = 5000;
+/** How often expired agent tokens are deleted (they are refused before that anyway). */
+const TOKEN_PRUNE_MS = 3600_000;
 
 export async function composeServices(infra: Infrastructure, io: AppServer, origins: Origins) {
   const { db, log, config, presence } = infra;
@@ -56,6 +59,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
 
   const tokens = createTokens(infra.sessionSecret);
   const accounts = createAccountsService(repos.accounts, tokens, log);
+  const stopTokenPrune = accounts.startTokenPrune(TOKEN_PRUNE_MS);
+  // One login budget for the whole cluster: counted in Redis when there is one.
+  const loginThrottle = createLoginThrottle({ redis: infra.redis?.cmd, redisPrefix: config.redisPrefix });
   const writer = createMessageWriter(repos.messages, log, {
     concurrency: db.kind === "pglite" ? 1 : 4,
     maxBatch: 200,
@@ -88,11 +94,12 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
-    config, log, metrics, db, presence, repos, settings, filter, origins, tokens, accounts, writer, realtime, views,
+    config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
+      stopTokenPrune();
       webSession.close();
       settingsSync.close();
       await writer.drain();

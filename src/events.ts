@@ -131,4 +131,8 @@ export interface SocketData {
   id: string;
   name: string;
   role?: "admin" | "agent";
+  /** Agents: the credential of the handshake (an agent token's row, see tokens.ts, or
+   *  the console's cookie session), so that revoking it closes the socket. */
+  tokenId?: string;
+  sessionId?: string;
 }

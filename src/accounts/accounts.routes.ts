@@ -1,15 +1,16 @@
-// Token endpoints for visitors and API agents, and agent creation by an admin.
-import { Router, type Request } from "express";
+// Token endpoints for visitors and API agents: sessions, sign-in, logout.
+import { Router } from "express";
 import { AppError } from "../lib/errors.js";
 import { bearer, parseBody } from "../lib/http.js";
 import { createRateLimiter } from "../lib/rate-limit.js";
+import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
-import { AgentTokenSchema, CreateAgentSchema, VisitorSessionSchema } from "./accounts.schemas.js";
+import { AgentTokenSchema, VisitorSessionSchema } from "./accounts.schemas.js";
+import type { LoginThrottle } from "./login-throttle.js";
 
-export function accountsRoutes(accounts: AccountsService) {
+export function accountsRoutes(d: { accounts: AccountsService; throttle: LoginThrottle; realtime: Pick<Realtime, "disconnectTokens"> }) {
+  const { accounts } = d;
   const r = Router();
-  const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
   // Generous: on mobile networks whole regions share one address behind carrier-grade
   // NAT, and a refused session is a customer who cannot write at all.
   const sessionsPerIp = createRateLimiter({ limit: 300, windowMs: 60_000 });
@@ -21,30 +22,23 @@ export function accountsRoutes(accounts: AccountsService) {
     res.status(201).json(await accounts.createVisitor({ name: body.name, email: body.email, meta }));
   });
 
+  // The same budget as the console's /login (login-throttle.ts).
   r.post("/api/agent/token", async (req, res) => {
     const body = parseBody(AgentTokenSchema, req.body);
     const email = body.email.trim().toLowerCase();
-    perIp.hit(req.ip ?? "?");
-    perAccount.hit(email);
-    const out = await accounts.issueAgentToken(email, body.password);
-    perAccount.reset(email);
-    res.json(out);
+    const agent = await d.throttle.attempt(email, req.ip ?? "?", () => accounts.checkPassword(email, body.password));
+    if (!agent) throw new AppError("AUTH_INVALID", "wrong email or password");
+    res.json({ agentId: agent.id, token: await accounts.issueToken(agent) });
   });
 
-  r.post("/api/agents", async (req, res) => {
-    await requireAdmin(accounts, req);
-    const body = parseBody(CreateAgentSchema, req.body);
-    res.status(201).json({ agent: await accounts.createAgent(body) });
+  // This token only (the agent's other devices stay signed in); its sockets close on every node.
+  r.post("/api/agent/logout", async (req, res) => {
+    const holder = await accounts.tokenHolder(bearer(req));
+    if (!holder) throw new AppError("AUTH_INVALID", "agent bearer token required");
+    await accounts.revokeToken(holder.tokenId);
+    d.realtime.disconnectTokens([holder.tokenId]);
+    res.status(204).end();
   });
 
   return r;
-}
-
-export async function requireAdmin(accounts: AccountsService, req: Request) {
-  const token = bearer(req);
-  if (!token) throw new AppError("AUTH_INVALID", "admin bearer token required");
-  const agent = await accounts.agentFromToken(token);
-  if (!agent) throw new AppError("AUTH_INVALID", "invalid token");
-  if (agent.role !== "admin") throw new AppError("FORBIDDEN", "admins only");
-  return agent;
 }

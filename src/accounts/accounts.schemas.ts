@@ -17,12 +17,17 @@ export const VisitorSessionSchema = z.strictObject({
     .optional(),
 });
 export const AgentTokenSchema = z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(200) });
-export const CreateAgentSchema = z.strictObject({
-  email,
-  name,
-  password: z.string().min(8).max(200),
-  role: z.enum(["admin", "agent"]),
-  maxConcurrent: z.number().int().min(1).max(100).optional(),
+const password = z.string().min(8).max(200);
+const role = z.enum(["admin", "agent"]);
+const maxConcurrent = z.number().int().min(1).max(100);
+export const CreateAgentSchema = z.strictObject({ email, name, password, role, maxConcurrent: maxConcurrent.optional() });
+/** PATCH /api/agents/:id: any of these; the email is not changed this way. */
+export const UpdateAgentSchema = z.strictObject({
+  name: name.optional(),
+  role: role.optional(),
+  maxConcurrent: maxConcurrent.optional(),
+  active: z.boolean().optional(),
+  password: password.optional(),
 });
 
 /** The /login form (urlencoded; `_csrf` is removed by the CSRF check before this runs). */

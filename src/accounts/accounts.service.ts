@@ -1,10 +1,10 @@
-// Agents and visitors: creation, credentials, the first admin.
+// Agents and visitors: creation, credentials (passwords, revocable agent tokens), the first admin.
 import { randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { AppError, conflict, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { AccountsRepository, AgentRow } from "./accounts.repository.js";
-import type { Tokens } from "./tokens.js";
+import { AGENT_TTL_MS, tokenRowId, type Tokens } from "./tokens.js";
 
 export interface PublicAgent {
   id: string;
@@ -20,6 +20,8 @@ export const publicAgent = (a: AgentRow): PublicAgent => ({
   role: a.role === "admin" ? "admin" : "agent",
   maxConcurrent: a.maxConcurrent,
 });
+
+const CONSOLE_TOKEN_TTL_MS = 12 * 3600_000;
 
 // Spent on unknown emails too, so response time does not reveal which accounts exist.
 const DUMMY_HASH = hash("not-a-real-password");
@@ -54,18 +56,40 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
       return (await verify(agent.passwordHash, password).catch(() => false)) ? agent : null;
     },
 
-    async issueAgentToken(email: string, password: string) {
-      const agent = await this.checkPassword(email, password);
-      if (!agent) throw new AppError("AUTH_INVALID", "wrong email or password");
-      return { agentId: agent.id, token: tokens.sign("a", agent.id) };
+    /** A new bearer token for an agent whose password (or session) was just checked: the
+     *  row as read then. One handed to a console page belongs to its cookie session (whose
+     *  logout revokes it) and lives as long as a working day. AUTH_INVALID when the agent
+     *  was deactivated, given a new password or logged out meanwhile. */
+    async issueToken(agent: Pick<AgentRow, "id" | "passwordHash">, sessionSid?: string): Promise<string> {
+      const secret = randomBytes(16).toString("base64url");
+      const expiresAt = Date.now() + (sessionSid ? CONSOLE_TOKEN_TTL_MS : AGENT_TTL_MS);
+      const stored = await repo.createToken({ id: tokenRowId(secret), agent, sessionSid, expiresAt: new Date(expiresAt) });
+      if (!stored) throw new AppError("AUTH_INVALID", "signed out meanwhile, sign in again");
+      return tokens.sign("a", secret, expiresAt);
     },
 
-    /** The active agent behind a bearer token, or null. */
-    async agentFromToken(token: unknown): Promise<AgentRow | null> {
+    /** The active agent behind an agent token, with the token's row (which names the
+     *  sockets opened with it): one indexed read, or none for a forged or expired token. */
+    async tokenHolder(token: unknown): Promise<{ agent: AgentRow; tokenId: string } | null> {
       const claims = tokens.verify(token, "a");
       if (!claims) return null;
-      const agent = await repo.agentById(claims.id);
-      return agent && agent.active ? agent : null;
+      const tokenId = tokenRowId(claims.id);
+      const agent = await repo.agentByToken(tokenId, new Date());
+      return agent ? { agent, tokenId } : null;
+    },
+    async agentFromToken(token: unknown): Promise<AgentRow | null> {
+      return (await this.tokenHolder(token))?.agent ?? null;
+    },
+
+    revokeToken: (tokenId: string) => repo.deleteToken(tokenId),
+    revokeAgentTokens: (agentId: string) => repo.deleteAgentTokens(agentId),
+    revokeSessionTokens: (sessionSid: string) => repo.deleteSessionTokens(sessionSid),
+    pruneTokens: () => repo.deleteExpiredTokens(new Date()),
+    /** Deletes expired tokens every `everyMs` (unref'd), until the returned stop. */
+    startTokenPrune(everyMs: number): () => void {
+      const timer = setInterval(() => void this.pruneTokens().catch((err: unknown) => log.warn("token prune failed", { err })), everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
     },
 
     async createVisitor(input: { name?: string; email?: string; meta?: object }) {

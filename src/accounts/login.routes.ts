@@ -1,15 +1,15 @@
-// GET/POST /login and POST /logout for the console and admin pages. Failed logins are
-// limited per IP and per account (a distributed guesser still hits the account cap);
-// successes do not count, so a team behind one NAT can all log in at 9:00. A success
+// GET/POST /login and POST /logout for the console and admin pages. Failed logins share
+// one budget with POST /api/agent/token, per account and client address (login-throttle.ts);
+// successes cost nothing, so a team behind one NAT can all log in at 9:00. A success
 // regenerates the session, so an id planted before login is worth nothing.
 import { Router, type Request, type Response } from "express";
 import { AppError } from "../lib/errors.js";
-import { parseBody } from "../lib/http.js";
-import { createRateLimiter } from "../lib/rate-limit.js";
+import { parseBody, setRetryAfter } from "../lib/http.js";
 import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { csrfToken } from "./csrf.js";
 import { LoginFormSchema } from "./accounts.schemas.js";
+import type { LoginThrottle } from "./login-throttle.js";
 import type { WebAuth } from "./web-auth.js";
 import { safeNext } from "./web-auth.js";
 import { SESSION_COOKIE } from "./web-session.js";
@@ -19,10 +19,13 @@ const ANONYMOUS_TTL_MS = 3600_000;
 const promisify = (fn: (cb: (err: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realtime: Pick<Realtime, "disconnectSession"> }) {
+export function loginRoutes(d: {
+  accounts: Pick<AccountsService, "checkPassword" | "revokeSessionTokens">;
+  auth: WebAuth;
+  throttle: LoginThrottle;
+  realtime: Pick<Realtime, "disconnectSession" | "disconnectTokens">;
+}) {
   const r = Router();
-  const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
 
   const form = (req: Request, res: Response, status: number, error: string | null, email = "") => {
     // The form's CSRF token starts a session; an anonymous one (a bot fetching /login)
@@ -44,14 +47,9 @@ export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realt
   r.post("/login", async (req, res) => {
     const email = typeof req.body?.email === "string" ? req.body.email.slice(0, 254) : "";
     try {
-      const ip = req.ip ?? "?";
-      perIp.hit(ip);
       const body = parseBody(LoginFormSchema, req.body);
-      perAccount.hit(body.email);
-      const agent = await d.accounts.checkPassword(body.email, body.password);
+      const agent = await d.throttle.attempt(body.email, req.ip ?? "?", () => d.accounts.checkPassword(body.email, body.password));
       if (!agent) throw new AppError("AUTH_INVALID", "Wrong email or password.");
-      perIp.refund(ip);
-      perAccount.reset(body.email);
       await promisify((cb) => req.session.regenerate(cb));
       req.session.agentId = agent.id;
       csrfToken(req); // a fresh token for the new session
@@ -59,6 +57,7 @@ export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realt
       res.redirect(303, safeNext(body.next));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      setRetryAfter(res, err);
       form(req, res, err.status, err.message, email);
     }
   });
@@ -67,9 +66,12 @@ export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realt
     const sid = req.sessionID;
     await promisify((cb) => req.session.destroy(cb));
     res.clearCookie(SESSION_COOKIE, { path: "/" });
-    // Console sockets opened with this session close now, on every node; a reconnect
-    // fails, as the session no longer exists.
+    // The tokens this page was handed (GET /api/console/token) die with the session.
+    const tokens = await d.accounts.revokeSessionTokens(sid);
+    // Console sockets opened with this session or its tokens close now, on every node; a
+    // reconnect fails, as neither exists any more.
     d.realtime.disconnectSession(sid);
+    d.realtime.disconnectTokens(tokens);
     res.redirect(303, "/login");
   });
 

@@ -49,18 +49,24 @@ export function agentAuth(accounts: AccountsService, log: Logger) {
   return async (socket: AppSocket, next: Next) => {
     try {
       const token = tokenOf(socket);
-      const sessionAgentId = (socket.request as IncomingMessage & { session?: { agentId?: string } }).session?.agentId;
+      const request = socket.request as IncomingMessage & { session?: { agentId?: string }; sessionID?: string };
+      const sessionAgentId = request.session?.agentId;
       let agent = null;
+      // What the socket was opened with: revoking it closes the socket (realtime.ts).
+      let credential: { tokenId?: string; sessionId?: string };
       if (token !== undefined && token !== null && token !== "") {
-        agent = await accounts.agentFromToken(token);
-        if (!agent) return next(fail("AUTH_INVALID", "invalid token"));
+        const holder = await accounts.tokenHolder(token);
+        if (!holder) return next(fail("AUTH_INVALID", "invalid token"));
+        agent = holder.agent;
+        credential = { tokenId: holder.tokenId };
       } else if (sessionAgentId) {
         agent = await accounts.repo.agentById(sessionAgentId);
         if (!agent?.active) return next(fail("AUTH_INVALID", "session no longer valid"));
+        credential = { sessionId: request.sessionID };
       } else {
         return next(fail("AUTH_REQUIRED", "token or session required"));
       }
-      socket.data = { type: "agent", id: agent.id, name: agent.name, role: agent.role === "admin" ? "admin" : "agent" };
+      socket.data = { type: "agent", id: agent.id, name: agent.name, role: agent.role === "admin" ? "admin" : "agent", ...credential };
       next();
     } catch (err) {
       next(broken(err, "agent", log));

@@ -1,7 +1,9 @@
-// Bearer tokens for visitors and API agents: "<kind>.<id>.<expiresAt>.<hmac>". Stateless
-// so any node can check them with the shared secret; agent tokens are also checked
-// against the database (a deactivated agent is refused at once).
-import { createHmac, timingSafeEqual } from "node:crypto";
+// Bearer tokens for visitors and API agents: "<kind>.<id>.<expiresAt>.<hmac>". The HMAC
+// lets any node refuse a forged, malformed or expired token with the shared secret and no
+// database read. A visitor token's id is the visitor. An agent token's id is a random
+// secret whose hash names its row in agent_token (accounts.service.ts): deleting the row
+// revokes the token, on every node at once.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export type TokenKind = "v" | "a";
 export interface TokenClaims {
@@ -11,14 +13,16 @@ export interface TokenClaims {
 }
 
 const VISITOR_TTL_MS = 365 * 24 * 3600_000; // a returning customer keeps their history
-const AGENT_TTL_MS = 30 * 24 * 3600_000;
+export const AGENT_TTL_MS = 30 * 24 * 3600_000;
+
+/** The agent_token row of an agent token's secret: the secret itself is never stored. */
+export const tokenRowId = (secret: string) => createHash("sha256").update(secret).digest("base64url");
 
 export function createTokens(secret: string) {
   const mac = (payload: string) => createHmac("sha256", secret).update(payload).digest("base64url");
   return {
-    sign(kind: TokenKind, id: string, now = Date.now()): string {
-      const exp = now + (kind === "v" ? VISITOR_TTL_MS : AGENT_TTL_MS);
-      const payload = `${kind}.${id}.${exp.toString(36)}`;
+    sign(kind: TokenKind, id: string, expiresAt = Date.now() + (kind === "v" ? VISITOR_TTL_MS : AGENT_TTL_MS)): string {
+      const payload = `${kind}.${id}.${expiresAt.toString(36)}`;
       return `${payload}.${mac(payload)}`;
     },
     /** Returns the claims, or null for anything forged, malformed or expired. */

@@ -54,10 +54,13 @@ export function createWebAuth(accounts: AccountsService) {
     };
   }
 
-  /** JSON endpoints: a session cookie or an agent bearer token; 401/403 as JSON. */
-  function api(role?: Role): RequestHandler {
+  /** JSON endpoints: a session cookie or an agent bearer token; 401/403 as JSON. With
+   *  `sessionOnly`, the page's cookie session alone (an endpoint that hands out tokens
+   *  tied to it: one token must not mint others that outlive its revocation). */
+  function api(role?: Role, opts: { sessionOnly?: boolean } = {}): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
       const token = bearer(req);
+      if (token && opts.sessionOnly) throw new AppError("AUTH_INVALID", "the console's session is required, not a token");
       const agent = token ? await accounts.agentFromToken(token) : await sessionAgent(req);
       if (!agent) throw new AppError("AUTH_INVALID", token ? "invalid token" : "log in first");
       if (!allowed(agent, role)) throw new AppError("FORBIDDEN", "admins only");

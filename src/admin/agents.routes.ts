@@ -13,7 +13,7 @@ export function agentsAdminRoutes(agents: AdminAgentsService) {
     res.status(status).render("admin/agents", { nav: "agents", agents: await agents.list(), error: null, values: {}, form: null, ...extra });
   };
   const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
-  const me = (req: Request) => req.agent!.id;
+  const me = (req: Request) => ({ id: req.agent!.id, sid: req.sessionID });
 
   r.get("/admin/agents", (req, res) => render(req, res, 200, {}));
 
@@ -31,13 +31,13 @@ export function agentsAdminRoutes(agents: AdminAgentsService) {
 
   r.post("/admin/agents/:id/active", formAction(render, "active", BACK, async (req) => {
     const { active } = parseBody(ActiveFormSchema, req.body);
-    await agents.setActive(me(req), id(req), active);
+    await agents.update(me(req), id(req), { active });
     return active ? "Agent reactivated." : "Agent deactivated: signed out, open conversations back in the queue.";
   }));
 
   r.post("/admin/agents/:id/password", formAction(render, "password", BACK, async (req) => {
     const { password } = parseBody(PasswordFormSchema, req.body);
-    await agents.resetPassword(me(req), req.sessionID, id(req), password);
+    await agents.update(me(req), id(req), { password });
     return "Password changed; the agent's other sessions were signed out.";
   }));
 

@@ -1,13 +1,30 @@
-// Team management by an admin. Guards keep the install manageable: nobody removes their
-// own admin role or deactivates themselves, so there is always an admin who can log in.
+// Team management by an admin, for the admin forms and PATCH /api/agents/:id alike.
+// Guards keep the install manageable: nobody removes their own admin role or deactivates
+// themselves, so there is always an admin who can log in. Access ends when it should: a
+// new password or a deactivation revokes every token and session of the agent and closes
+// its sockets on every node; a role change closes its sockets, which reconnect (the
+// console does so by itself) with the new role, so no socket keeps rights it lost.
 import { hash } from "@node-rs/argon2";
-import type { AccountsService } from "../accounts/accounts.service.js";
+import { publicAgent, type AccountsService, type PublicAgent } from "../accounts/accounts.service.js";
 import type { PrismaSessionStore } from "../accounts/session-store.js";
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import { conflict, notFound } from "../lib/errors.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { Realtime } from "../realtime/realtime.js";
+
+export interface AgentChanges {
+  name?: string;
+  role?: "admin" | "agent";
+  maxConcurrent?: number;
+  active?: boolean;
+  password?: string;
+}
+/** Who makes the change: their agent id, and their console session when by a form. */
+export interface Changer {
+  id: string;
+  sid?: string;
+}
 
 export function createAdminAgentsService(d: {
   accounts: AccountsService;
@@ -18,15 +35,13 @@ export function createAdminAgentsService(d: {
   conversations: Pick<ConversationsRepository, "openLoads">;
 }) {
   const repo = d.accounts.repo;
-  async function existing(id: string) {
-    const a = await repo.agentById(id);
-    if (!a) throw notFound("agent not found");
-    return a;
-  }
-  /** Ends every way the agent is signed in: cookie sessions and open sockets. */
-  async function signOut(id: string, exceptSid?: string) {
-    await d.sessions.destroyForAgent(id, exceptSid);
-    if (!exceptSid) d.realtime.disconnectAgent(id);
+
+  /** Ends every way the agent is signed in: tokens, cookie sessions, open sockets; all
+   *  but one console session, if given (an admin who changed their own password). */
+  async function signOut(id: string, keepSid?: string) {
+    await d.accounts.revokeAgentTokens(id);
+    await d.sessions.destroyForAgent(id, keepSid);
+    d.realtime.disconnectAgent(id, keepSid);
   }
 
   return {
@@ -41,30 +56,24 @@ export function createAdminAgentsService(d: {
     },
     create: (input: Parameters<AccountsService["createAgent"]>[0]) => d.accounts.createAgent(input),
 
-    async update(meId: string, id: string, p: { name: string; role: "admin" | "agent"; maxConcurrent: number }) {
-      const a = await existing(id);
-      if (id === meId && p.role !== "admin") throw conflict("you cannot remove your own admin role");
-      await repo.updateAgent(a.id, p);
-      // A higher capacity may let the queue move.
-      void d.assignment.assignWaiting();
-    },
+    async update(by: Changer, id: string, c: AgentChanges): Promise<PublicAgent> {
+      const before = await repo.agentById(id);
+      if (!before) throw notFound("agent not found");
+      if (id === by.id && c.role === "agent") throw conflict("you cannot remove your own admin role");
+      if (id === by.id && c.active === false) throw conflict("you cannot deactivate yourself");
+      const { password, ...fields } = c;
+      const after = await repo.updateAgent(id, { ...fields, ...(password !== undefined ? { passwordHash: await hash(password) } : {}) });
 
-    async setActive(meId: string, id: string, active: boolean) {
-      const a = await existing(id);
-      if (id === meId && !active) throw conflict("you cannot deactivate yourself");
-      if (a.active === active) return;
-      await repo.updateAgent(id, { active });
-      if (!active) {
-        await signOut(id);
-        await d.assignment.agentGone(id); // their open conversations go back to the queue
+      if (password !== undefined || c.active === false) {
+        // Whoever knew the old password is out; the admin resetting their own stays in.
+        await signOut(id, id === by.id ? by.sid : undefined);
+      } else if (c.role !== undefined && c.role !== before.role) {
+        d.realtime.disconnectAgent(id);
       }
-    },
-
-    async resetPassword(meId: string, meSid: string, id: string, password: string) {
-      await existing(id);
-      await repo.updateAgent(id, { passwordHash: await hash(password) });
-      // Whoever knew the old password is out; the admin resetting their own stays in.
-      await signOut(id, id === meId ? meSid : undefined);
+      if (c.active === false && before.active) await d.assignment.agentGone(id); // their open conversations go back to the queue
+      // A higher capacity, or an agent back, may let the queue move.
+      if (c.maxConcurrent !== undefined || c.active) void d.assignment.assignWaiting();
+      return publicAgent(after);
     },
   };
 }

@@ -2,7 +2,7 @@
 // logged-in agents: the session cookie of the page (or an agent bearer token).
 import { Router } from "express";
 import { z } from "zod";
-import type { Tokens } from "../accounts/tokens.js";
+import type { AccountsService } from "../accounts/accounts.service.js";
 import type { WebAuth } from "../accounts/web-auth.js";
 import type { CannedRepository } from "../canned/canned.repository.js";
 import { parseBody } from "../lib/http.js";
@@ -11,7 +11,7 @@ import type { ConsoleService } from "./console.service.js";
 const ScopeSchema = z.strictObject({ scope: z.enum(["mine", "waiting", "all"]) });
 const IdSchema = z.string().min(1).max(64);
 
-export function consoleRoutes(d: { auth: WebAuth; console: ConsoleService; canned: CannedRepository; tokens: Tokens }) {
+export function consoleRoutes(d: { auth: WebAuth; console: ConsoleService; canned: CannedRepository; accounts: Pick<AccountsService, "issueToken"> }) {
   const r = Router();
   const api = d.auth.api();
 
@@ -31,8 +31,11 @@ export function consoleRoutes(d: { auth: WebAuth; console: ConsoleService; canne
   r.get("/api/canned", api, async (_req, res) => void res.json({ canned: await d.canned.list() }));
 
   // POST /api/uploads takes bearer tokens; the console holds only its cookie. A GET
-  // that a cross-site page could trigger but never read (no CORS) hands it one.
-  r.get("/api/console/token", api, (req, res) => void res.json({ token: d.tokens.sign("a", req.agent!.id) }));
+  // that a cross-site page could trigger but never read (no CORS) hands it one, tied to
+  // the session: the console's logout revokes it.
+  r.get("/api/console/token", d.auth.api(undefined, { sessionOnly: true }), async (req, res) => {
+    res.json({ token: await d.accounts.issueToken(req.agent!, req.sessionID) });
+  });
 
   return r;
 }

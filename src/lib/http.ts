@@ -1,6 +1,6 @@
 // Shared HTTP pieces: body validation, bearer tokens, the single 404 and error handlers
 // (JSON for /api and other machine paths, an EJS page for browsers).
-import type { ErrorRequestHandler, Request, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import { AppError, formatZodError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -17,6 +17,11 @@ export function bearer(req: Request): string | undefined {
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)$/i.exec(h);
   return m ? m[1] : undefined;
+}
+
+/** RATE_LIMITED and UNAVAILABLE answers carry Retry-After (whole seconds) beside retryAfterMs. */
+export function setRetryAfter(res: Response, err: AppError) {
+  if (err.retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.ceil(err.retryAfterMs / 1000)));
 }
 
 const wantsJson = (req: Request) =>
@@ -43,7 +48,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       app = new AppError("INTERNAL", "internal error");
     }
     if (res.headersSent) return;
-    if (app.retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.ceil(app.retryAfterMs / 1000)));
+    setRetryAfter(res, app);
     if (wantsJson(req)) res.status(app.status).json({ error: app.toJSON() });
     else res.status(app.status).render("error", { status: app.status, message: app.message });
   };

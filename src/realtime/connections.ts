@@ -3,14 +3,13 @@
 // A socket whose setup fails is closed, never left half set up: while a dependency is
 // down its transport is closed, which every Socket.IO client answers by reconnecting with
 // its backoff (a server-side disconnect would make a stock client give up for good).
-import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import type { Actor } from "../accounts/actor.js";
 import type { Conversation, PresencePayload } from "../events.js";
 import type { Logger } from "../lib/logger.js";
 import { isUnavailable } from "../lib/unavailable.js";
 import { actorOf } from "./handlers.js";
-import { ADMINS, AGENTS, conversationRoom, participantRoom, sessionRoom } from "./rooms.js";
+import { ADMINS, AGENTS, conversationRoom, participantRoom, sessionRoom, tokenRoom } from "./rooms.js";
 import type { AppServer, AppSocket } from "./types.js";
 
 type Middleware = (socket: AppSocket, next: (err?: ExtendedError) => void) => void;
@@ -32,10 +31,14 @@ export interface ConnectionDeps {
 
 /** The rooms a socket belongs to by who it is (not by what it follows). */
 function ownRooms(socket: AppSocket): string[] {
-  const { type, id, role } = socket.data;
+  const { type, id, role, tokenId, sessionId } = socket.data;
   if (type === "visitor") return [participantRoom("visitor", id)];
-  const sid = (socket.request as IncomingMessage & { sessionID?: string }).sessionID;
-  return [participantRoom("agent", id), AGENTS, ...(role === "admin" ? [ADMINS] : []), ...(sid ? [sessionRoom(sid)] : [])];
+  return [
+    participantRoom("agent", id), AGENTS,
+    ...(role === "admin" ? [ADMINS] : []),
+    ...(sessionId ? [sessionRoom(sessionId)] : []),
+    ...(tokenId ? [tokenRoom(tokenId)] : []),
+  ];
 }
 
 export function registerConnections(io: AppServer, d: ConnectionDeps) {

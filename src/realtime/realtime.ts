@@ -4,7 +4,7 @@
 // With the Redis adapter, `to(...)` emits and room changes reach every node.
 import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
 import { createDelivery, type FanoutObserver } from "./delivery.js";
-import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom } from "./rooms.js";
+import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom, tokenRoom } from "./rooms.js";
 import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
 
 export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean; observeFanout?: FanoutObserver }) {
@@ -68,13 +68,20 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
     /** The conversations a socket follows (typing is authorised by this, no database). */
     following: (socket: AppSocket) => conversationsIn(socket.rooms),
 
-    /** Every socket of the agent, on every node, is closed (deactivated, password reset). */
-    disconnectAgent(agentId: string) {
-      agents.in(participantRoom("agent", agentId)).disconnectSockets(true);
+    /** Every socket of the agent, on every node, is closed (deactivated, password reset,
+     *  role changed: a console reconnects by itself and is judged anew), except those of
+     *  one console session (an admin who changed their own password stays in). */
+    disconnectAgent(agentId: string, exceptSid?: string) {
+      const all = agents.in(participantRoom("agent", agentId));
+      (exceptSid ? all.except(sessionRoom(exceptSid)) : all).disconnectSockets(true);
     },
     /** The console sockets opened with one cookie session (logout). */
     disconnectSession(sid: string) {
       agents.in(sessionRoom(sid)).disconnectSockets(true);
+    },
+    /** The sockets opened with these agent tokens (revoked). */
+    disconnectTokens(tokenIds: string[]) {
+      if (tokenIds.length) agents.in(tokenIds.map(tokenRoom)).disconnectSockets(true);
     },
 
     /** The conversations some socket on this node follows (a recovery walks them). */

@@ -9,6 +9,8 @@ export const conversationRoom = (id: string) => `${CONVERSATION}${id}`;
 export const participantRoom = (kind: ParticipantKind, id: string) => `${kind}:${id}`;
 /** The sockets of one console session (cookie-authenticated), so logout can close them. */
 export const sessionRoom = (sid: string) => `session:${sid}`;
+/** The sockets opened with one agent token, so that its revocation can close them. */
+export const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 export const AGENTS = "agents";
 export const ADMINS = "admins";
 

@@ -1,17 +1,16 @@
 // TRUST_PROXY is Express's "trust proxy": a number counts the reverse proxies in front of
 // the server, and the client is the X-Forwarded-For entry that many hops back. Per-IP
-// rate limits (POST /api/agent/token: 20 attempts a minute per address) must then see
-// each client's own address, and only the entries the proxies appended: a client that
-// writes its own X-Forwarded-For cannot pick its address. Without TRUST_PROXY the header
-// is ignored and every request counts against the connection's address.
+// rate limits (failed logins: ADDRESS_FAILURES an hour per address) must then see each
+// client's own address, and only the entries the proxies appended: a client that writes
+// its own X-Forwarded-For cannot pick its address. Without TRUST_PROXY the header is
+// ignored and every request counts against the connection's address.
 //
 // The test server listens on 127.0.0.1, so the test process stands in for the proxy:
 // it sends the X-Forwarded-For a proxy would forward. Every attempt uses a new email, so
-// the per-account limit (10 per 15 minutes) never trips and each 429 is the per-IP one.
+// the (account, address) delays never start and each 429 is the per-address cap.
 import assert from "node:assert/strict";
+import { ADDRESS_FAILURES as PER_IP_LIMIT } from "../../src/accounts/login-throttle.rules.js";
 import { startServer, type TestServer } from "../helpers/server.js";
-
-const PER_IP_LIMIT = 20; // src/accounts/accounts.routes.ts
 
 let attempt = 0;
 /** One wrong-password attempt at POST /api/agent/token. */

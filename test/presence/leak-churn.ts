@@ -91,7 +91,7 @@ async function end(srv: TestServer, p: Conn, how: Ending) {
 }
 
 export async function churn(srv: TestServer, round: number) {
-  const { accounts, tokens } = srv.application.services;
+  const { accounts } = srv.application.services;
   const done = { connects: 0, lost: 0, messages: 0 };
   const open = async (nsp: "/visitor" | "/agent", auth: object, opts: Parameters<typeof connect>[3] = {}) => {
     try {
@@ -109,7 +109,7 @@ export async function churn(srv: TestServer, round: number) {
   for (let j = 0; j < AGENTS; j++) {
     const email = `churn.${round}.${j}.${randomUUID().slice(0, 8)}@test.local`;
     const a = await accounts.createAgent({ email, name: `Churn Agent ${round}.${j}`, password: "password-123", role: "agent", maxConcurrent: 3 });
-    agents.push(tokens.sign("a", a.id));
+    agents.push(await accounts.issueToken((await accounts.repo.agentById(a.id))!));
   }
 
   /** An acked event that must succeed (or fail with one of `may`); a connection lost
