@@ -5,13 +5,14 @@ import { randomUUID } from "node:crypto";
 import type { AccountsRepository } from "../accounts/accounts.repository.js";
 import type { Actor } from "../accounts/actor.js";
 import type { ConversationViews } from "../conversations/conversation.views.js";
-import type { ConversationsRepository } from "../conversations/conversations.repository.js";
+import type { ConversationRow, ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { MessageWriter } from "../conversations/message-writer.js";
 import { AppError, conflict, forbidden, notFound } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { Realtime } from "../realtime/realtime.js";
 import { rankCandidates, afterAssign, type Candidate } from "./assignment.rules.js";
+import { unseenAssignments } from "./requeue.rules.js";
 import { systemText } from "./system-messages.js";
 
 export interface AssignmentDeps {
@@ -105,6 +106,16 @@ export function createAssignmentService(d: AssignmentDeps) {
     return running;
   }
 
+  /** Back to the queue, each with a system line; the caller runs the queue. */
+  async function requeue(agentId: string, rows: ConversationRow[]) {
+    for (const row of rows) {
+      if (!(await d.conversations.setStatus(row.id, "waiting", { agentId }))) continue;
+      d.realtime.leaveConversation(agentId, row.id);
+      await system(row.id, "requeued", row.agent_name ?? "");
+      await announce(row.id);
+    }
+  }
+
   async function owned(actor: Actor, conversationId: string) {
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
@@ -174,12 +185,14 @@ export function createAssignmentService(d: AssignmentDeps) {
     },
     /** The agent is gone RELEASE_AFTER_MS: their open conversations go back to the queue. */
     async agentGone(agentId: string) {
-      for (const row of await d.conversations.forAgent(agentId)) {
-        if (!(await d.conversations.setStatus(row.id, "waiting", { agentId }))) continue;
-        d.realtime.leaveConversation(agentId, row.id);
-        await system(row.id, "requeued", row.agent_name ?? "");
-        await announce(row.id);
-      }
+      await requeue(agentId, await d.conversations.forAgent(agentId));
+      void assignWaiting();
+    },
+    /** The agent went offline: what they never saw is requeued now (why: requeue.rules.ts). */
+    async agentOffline(agentId: string, lastTrafficAt: number | null) {
+      const unseen = unseenAssignments(await d.conversations.forAgent(agentId), lastTrafficAt);
+      if (!unseen.length) return;
+      await requeue(agentId, unseen);
       void assignWaiting();
     },
   };

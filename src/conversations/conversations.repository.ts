@@ -15,10 +15,12 @@ export interface ConversationRow {
   agent_read_seq: number;
   created_at: Date | string;
   updated_at: Date | string;
+  /** When the current agent got it; null while waiting (and for rows older than the column). */
+  assigned_at: Date | string | null;
 }
 
 const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.agent_id, a.name AS agent_name,
-  c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at
+  c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at, c.assigned_at
   FROM conversation c JOIN visitor v ON v.id = c.visitor_id LEFT JOIN agent a ON a.id = c.agent_id`;
 
 const OPEN_LOADS = `SELECT agent_id, count(*)::int AS n FROM conversation
@@ -77,9 +79,11 @@ export function createConversationsRepository(prisma: Prisma) {
         if (!agent[0]?.active) return false;
         const load = await tx.$queryRawUnsafe<{ n: number }[]>(OPEN_LOADS, [agentId]);
         // Capacity binds automatic assignment; an agent may claim or be handed more.
+        // assigned_at is the moment of the write, not of the transaction's start (now()),
+        // which may precede a wait for the lock: the agent's traffic is compared with it.
         if (enforceCapacity && Number(load[0]?.n ?? 0) >= agent[0].max_concurrent) return false;
         const n = await tx.$executeRawUnsafe(
-          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now()
+          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp()
            WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4`,
           agentId, id, from.status, from.agentId,
         );
@@ -93,6 +97,7 @@ export function createConversationsRepository(prisma: Prisma) {
       const n = await prisma.$executeRawUnsafe(
         `UPDATE conversation SET status = $2, updated_at = now(),
            agent_id = CASE WHEN $2 = 'waiting' THEN NULL ELSE agent_id END,
+           assigned_at = CASE WHEN $2 = 'waiting' THEN NULL ELSE assigned_at END,
            resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE resolved_at END
          WHERE id = $1 AND status <> 'resolved' ${from.agentId !== undefined ? "AND agent_id IS NOT DISTINCT FROM $3" : ""}`,
         id, to, ...(from.agentId !== undefined ? [from.agentId] : []),

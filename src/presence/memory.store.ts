@@ -176,7 +176,7 @@ export function createMemoryPresenceStore(t: PresenceTimings, opts: MemoryStoreO
       return away.has(agentId) ? "away" : "online";
     },
     async availableAgents() {
-      return [...available].filter((id) => !away.has(id));
+      return [...available].filter((id) => !away.has(id) && (entries.agent.get(id)?.devices ?? 0) > 0);
     },
     onChange(listener) {
       listeners.push(listener);

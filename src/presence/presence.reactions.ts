@@ -1,6 +1,7 @@
 // What a presence change means for others: visitors' changes go to the agents of their
 // conversation (`presence` + `conversation`), agents' changes to their visitors; `left`
-// frees slots (visitor) or requeues conversations (agent). Runs on the one node that
+// frees slots (visitor) or requeues conversations (agent), and an agent going offline
+// requeues what they never saw (assignment/requeue.rules.ts). Runs on the one node that
 // observed the change (the store guarantees once per change cluster-wide).
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { ConversationViews } from "../conversations/conversation.views.js";
@@ -10,10 +11,10 @@ import type { Realtime } from "../realtime/realtime.js";
 import type { PresenceChange, PresenceStore } from "./presence.types.js";
 
 export function reactToPresence(d: {
-  presence: Pick<PresenceStore, "onChange">;
+  presence: Pick<PresenceStore, "onChange" | "health">;
   conversations: Pick<ConversationsRepository, "activeForVisitor" | "forAgent">;
   views: Pick<ConversationViews, "view">;
-  assignment: Pick<AssignmentService, "visitorLeft" | "agentGone" | "assignWaiting">;
+  assignment: Pick<AssignmentService, "visitorLeft" | "agentGone" | "agentOffline" | "assignWaiting">;
   realtime: Pick<Realtime, "presence" | "conversationChanged">;
   log: Logger;
 }) {
@@ -33,7 +34,14 @@ export function reactToPresence(d: {
       }
       if (state === "left") await d.assignment.agentGone(p.id);
       else if (state === "online" && c.previous !== "unstable") void d.assignment.assignWaiting();
+      else if (state === "offline") await agentOffline(p.id);
     }
+  }
+
+  /** Read now, not at the change: an agent who is back meanwhile keeps everything. */
+  async function agentOffline(agentId: string) {
+    const now = await d.presence.health({ type: "agent", id: agentId });
+    if (now.presence === "offline") await d.assignment.agentOffline(agentId, now.lastTrafficAt);
   }
 
   d.presence.onChange((c) => {

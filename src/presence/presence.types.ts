@@ -64,7 +64,9 @@ export interface PresenceStore {
   health(p: Participant): Promise<Health>;
   setAgentStatus(agentId: string, status: "online" | "away"): Promise<void>;
   agentStatus(agentId: string): Promise<"online" | "away">;
-  /** Agents whose presence is online/unstable and whose status is not away. */
+  /** Agents whose presence is online/unstable, whose status is not away, and who have a
+   *  device connected right now, on a live node (a socket on a node that stopped
+   *  refreshing its liveness does not count, even before that node is declared dead). */
   availableAgents(): Promise<string[]>;
   /** Called once per real change cluster-wide (on one node only). */
   onChange(listener: (c: PresenceChange) => void): void;

@@ -7,10 +7,12 @@
 //   compare-and-set: exactly one node wins each change, and only that node announces it.
 // - a node forgets a participant once it has no device of theirs and another node does, or
 //   once they are released; the `due` zset lets a live node adopt a dead node's deadlines.
+// - node liveness, reaping dead nodes and adoption run in every node's poll (redis.nodes.ts).
 import type { Redis } from "ioredis";
 import { evaluatePresence, type PresenceResult } from "./presence.rules.js";
-import type { DeviceInfo, Participant, PresenceChange, PresenceTimings } from "./presence.types.js";
+import type { DeviceInfo, PresenceChange, PresenceTimings } from "./presence.types.js";
 import { LocalEntries, localRearmAt, type Local } from "./redis.local.js";
+import { createNodeDuties } from "./redis.nodes.js";
 import { decodeState, encodeDevice, withScripts, type RemoteState, type ScriptPipeline } from "./redis.scripts.js";
 import { TimingWheel } from "./timing-wheel.js";
 
@@ -27,7 +29,7 @@ export function createEngine(client: Redis, t: PresenceTimings, o: EngineOptions
   const entries = new LocalEntries();
   const dirty = new Set<Local>();
   const listeners: Array<(c: PresenceChange) => void> = [];
-  let closing = false, polling = false;
+  let closing = false;
   const report = (err: unknown) => { if (!closing) o.onError(err); };
 
   const wheel = new TimingWheel<Local>((due) => {
@@ -49,8 +51,9 @@ export function createEngine(client: Redis, t: PresenceTimings, o: EngineOptions
   const unwrap = <T>(res: [Error | null, unknown][] | null): T[] =>
     (res ?? []).map(([err, v]) => { if (err) throw err; return v as T; });
   const pipe = () => redis.pipeline() as unknown as ScriptPipeline;
-  const registerDevice = (e: Local, d: DeviceInfo, countReconnect: boolean) =>
-    redis.hfpConnect(P, e.pk, nodeId, d.socketId, encodeDevice(d), e.lt, d.reconnects, keyTtl, o.nodeTtlMs, countReconnect ? 1 : 0);
+  const connectArgs = (e: Local, d: DeviceInfo, countReconnect = false) =>
+    [P, e.pk, nodeId, d.socketId, encodeDevice(d), e.lt, d.reconnects, keyTtl, countReconnect ? 1 : 0];
+  const registerDevice = (e: Local, d: DeviceInfo, countReconnect: boolean) => redis.hfpConnect(...connectArgs(e, d, countReconnect));
 
   /** Carries local traffic and RTT samples to Redis; answers each stored presence. */
   async function touch(batch: Local[]) {
@@ -152,34 +155,18 @@ export function createEngine(client: Redis, t: PresenceTimings, o: EngineOptions
     for (const e of retry) if (current(e)) wheel.schedule(e, at + 50); // contended: a little later
   }
 
-  /** Keeps this node alive and adopts deadlines that no live node handled. */
-  async function poll() {
-    if (polling || closing) return;
-    polling = true;
-    try {
-      const res = await redis.multi()
-        .set(`${P}n:${nodeId}`, "1", "PX", o.nodeTtlMs)
-        .pexpire(`${P}due`, keyTtl).pexpire(`${P}avail`, keyTtl).pexpire(`${P}away`, keyTtl)
-        .zrangebyscore(`${P}due`, "-inf", now() - o.orphanSlackMs, "LIMIT", 0, 1000)
-        .exec();
-      const adopted = (unwrap<unknown>(res)[4] as string[]).map((pk) => {
-        const i = pk.indexOf(":");
-        return entries.get({ type: pk.slice(0, i) as Participant["type"], id: pk.slice(i + 1) });
-      });
-      await recompute(adopted);
-    } finally {
-      polling = false;
-    }
-  }
-
+  const nodes = createNodeDuties({
+    redis, P, nodeId, now, nodeTtlMs: o.nodeTtlMs, orphanSlackMs: o.orphanSlackMs, keyTtl, entries,
+    closing: () => closing, connectArgs, recompute, unwrap,
+  });
   const flushTimer = setInterval(() => void flush().catch(report), o.flushMs);
-  const pollTimer = setInterval(() => void poll().catch(report), o.pollMs);
+  const pollTimer = setInterval(() => void nodes.poll().catch(report), o.pollMs);
   flushTimer.unref();
   pollTimer.unref();
-  void poll().catch(report);
+  void nodes.poll().catch(report);
 
   return {
-    redis, P, nodeId, listeners, dirty, entries, recompute, registerDevice, report, unwrap,
+    redis, P, nodeId, listeners, dirty, entries, recompute, registerDevice, report, unwrap, availableAgents: nodes.available,
     get closing() { return closing; },
     counts: () => ({ ...entries.counts(), deadlines: wheel.size, dirty: dirty.size }),
     async close() {
@@ -188,10 +175,10 @@ export function createEngine(client: Redis, t: PresenceTimings, o: EngineOptions
       clearInterval(flushTimer);
       clearInterval(pollTimer);
       wheel.close();
-      // Hand over: our last traffic to Redis, then declare this node gone, so that its
+      // Hand over: our last traffic to Redis, then this node reaps itself, so that its
       // devices stop counting and other nodes adopt its participants through `due`.
       if (dirty.size) await touch([...dirty]).catch(() => {});
-      await redis.del(`${P}n:${nodeId}`).catch(() => {});
+      await nodes.leave().catch(() => {});
       entries.clear();
       listeners.length = 0;
     },

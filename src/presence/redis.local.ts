@@ -38,6 +38,10 @@ export class LocalEntries {
   delete(e: Local): void {
     if (this.isCurrent(e)) this.maps[e.type].delete(e.id);
   }
+  /** Every entry holding a device here: O(entries), for a node that must register them again. */
+  withDevices(): Local[] {
+    return [...this.maps.visitor.values(), ...this.maps.agent.values()].filter((e) => e.devices.size > 0);
+  }
   clear(): void {
     this.maps.visitor.clear();
     this.maps.agent.clear();

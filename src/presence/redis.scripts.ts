@@ -3,7 +3,8 @@
 //   P p:pk   hash  pr presence · lt last traffic · v input version · ds disconnected since
 //                  · rt RTT csv · rc reconnect times csv · rn last handshake reconnects
 //   P d:pk   hash  "nodeId|socketId" -> "transport|reconnects|connectedAt"
-//   P n:node string, PX: the node is alive (devices of dead nodes are ignored and removed)
+//   P nodes  zset  nodeId -> its last liveness refresh; P nd:node  set  pk with a device there
+//                  (liveness and reaping of dead nodes: redis.nodes.ts)
 //   P due    zset  pk -> next deadline: lets a live node adopt the participants of a dead one
 //   P avail / P away  sets of agent ids
 // Keys are built inside the scripts from the prefix, so this targets a standalone Redis
@@ -11,6 +12,7 @@
 import type { ChainableCommander, Redis } from "ioredis";
 import type { Presence } from "../events.js";
 import type { DeviceInfo } from "./presence.types.js";
+import { NODE_DEVICES, NODE_SCRIPTS } from "./redis.nodes.js";
 
 const CSV = `
 local P = ARGV[1]
@@ -50,7 +52,9 @@ for i = 4, #ARGV, 3 do
 end
 return out`;
 
-/** ARGV: P, pk, now. Returns { state hash flat, live devices flat }, dropping dead nodes' devices. */
+/** ARGV: P, pk, now. Returns { state hash flat, live devices flat }. A device counts while
+ *  its node is listed in `nodes`: reaping removes a dead node's devices with it; this drops
+ *  what reaping could not list (a device registered by a node after it was reaped). */
 const READ = `
 local P, pk = ARGV[1], ARGV[2]
 local s, d = P .. 'p:' .. pk, P .. 'd:' .. pk
@@ -59,7 +63,7 @@ local live, alive, removed = {}, {}, 0
 for i = 1, #devs, 2 do
   local node = string.match(devs[i], '^([^|]*)|') or ''
   local ok = alive[node]
-  if ok == nil then ok = redis.call('EXISTS', P .. 'n:' .. node) == 1; alive[node] = ok end
+  if ok == nil then ok = redis.call('ZSCORE', P .. 'nodes', node) ~= false; alive[node] = ok end
   if ok then live[#live + 1] = devs[i]; live[#live + 1] = devs[i + 1]
   else redis.call('HDEL', d, devs[i]); removed = removed + 1 end
 end
@@ -98,24 +102,25 @@ if ARGV[8] == '' then redis.call('ZREM', P .. 'due', pk) else redis.call('ZADD',
 redis.call('PEXPIRE', s, ARGV[9]); redis.call('PEXPIRE', d, ARGV[9])
 return 1`;
 
-/** ARGV: P, pk, node, socketId, device, now, reconnects, keyTtl, nodeTtl, countReconnect. */
-const CONNECT = `${CSV}
+/** ARGV: P, pk, node, socketId, device, now, reconnects, keyTtl, countReconnect. */
+const CONNECT = `${CSV}${NODE_DEVICES}
 local pk = ARGV[2]
 local s, d = P .. 'p:' .. pk, P .. 'd:' .. pk
-redis.call('SET', P .. 'n:' .. ARGV[3], '1', 'PX', ARGV[9])
 redis.call('HSET', d, ARGV[3] .. '|' .. ARGV[4], ARGV[5])
+nodeGains(P, ARGV[3], pk, ARGV[8])
 if tonumber(ARGV[6]) > (tonumber(redis.call('HGET', s, 'lt')) or 0) then redis.call('HSET', s, 'lt', ARGV[6]) end
 redis.call('HSET', s, 'ds', '', 'rn', ARGV[7])
-if ARGV[10] == '1' then redis.call('HSET', s, 'rc', csvAppend(redis.call('HGET', s, 'rc'), ARGV[6], 20)) end
+if ARGV[9] == '1' then redis.call('HSET', s, 'rc', csvAppend(redis.call('HGET', s, 'rc'), ARGV[6], 20)) end
 redis.call('HINCRBY', s, 'v', 1)
 redis.call('PEXPIRE', s, ARGV[8]); redis.call('PEXPIRE', d, ARGV[8])
 return 1`;
 
 /** ARGV: P, pk, node, socketId, now. */
-const DISCONNECT = `
+const DISCONNECT = `${NODE_DEVICES}
 local P, pk = ARGV[1], ARGV[2]
 local s, d = P .. 'p:' .. pk, P .. 'd:' .. pk
 if redis.call('HDEL', d, ARGV[3] .. '|' .. ARGV[4]) == 0 then return 0 end
+nodeLoses(P, ARGV[3], pk)
 if redis.call('EXISTS', s) == 1 then
   if redis.call('HLEN', d) == 0 then redis.call('HSET', s, 'ds', ARGV[5]) end
   redis.call('HINCRBY', s, 'v', 1)
@@ -136,13 +141,16 @@ export interface PresenceScripts {
   hfpConnect: Call<number>;
   hfpDisconnect: Call<number>;
   hfpSetDev: Call<number>;
+  hfpAlive: Call<number>;
+  hfpLeave: Call<number>;
+  hfpAvailable: Call<string[]>;
 }
 export type ScriptPipeline = ChainableCommander & { [K in keyof PresenceScripts]: (...a: (string | number)[]) => ScriptPipeline };
 
 /** Registers the scripts on the connection (ioredis sends EVALSHA, falling back to EVAL). */
 export function withScripts(redis: Redis): Redis & PresenceScripts {
-  const all = { hfpTouch: TOUCH, hfpRead: READ, hfpCommit: COMMIT, hfpConnect: CONNECT, hfpDisconnect: DISCONNECT, hfpSetDev: SETDEV };
-  for (const [name, lua] of Object.entries(all)) {
+  const own = { hfpTouch: TOUCH, hfpRead: READ, hfpCommit: COMMIT, hfpConnect: CONNECT, hfpDisconnect: DISCONNECT, hfpSetDev: SETDEV };
+  for (const [name, lua] of Object.entries({ ...own, ...NODE_SCRIPTS })) {
     if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
   }
   return redis as Redis & PresenceScripts;

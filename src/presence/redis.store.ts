@@ -4,7 +4,8 @@
 // A released participant's state hash lives on for releasedTtlMs, so presence() answers
 // "left" that long, then "offline" (like the memory store). Every key has a TTL that is
 // refreshed while some node watches the participant: a crashed cluster leaves nothing.
-// Timestamps come from the nodes' clocks: skew must stay well below offlineAfterMs (NTP).
+// Timestamps come from the nodes' clocks (node liveness from Redis's own, redis.nodes.ts):
+// skew must stay well below offlineAfterMs (NTP).
 import type { Redis } from "ioredis";
 import { pushBounded, RTT_HISTORY, sanitizeRtt, toHealth } from "./presence.rules.js";
 import type { PresenceStore, PresenceTimings } from "./presence.types.js";
@@ -20,7 +21,9 @@ export interface RedisStoreOptions {
   flushMs?: number;
   /** Liveness refresh and adoption of orphaned deadlines (default 1000 ms). */
   pollMs?: number;
-  /** A node silent this long is dead and its devices stop counting (default 15000 ms). */
+  /** A node silent this long is dead and its devices stop counting (default 6000 ms):
+   *  with pollMs 1000, a killed node is reaped within 7 s, and a live one survives a
+   *  5 s stall (event loop, Redis); above the 5 s disconnect grace (see redis.nodes.ts). */
   nodeTtlMs?: number;
   /** A deadline this overdue is adopted by any live node (default 2000 ms). */
   orphanSlackMs?: number;
@@ -33,7 +36,7 @@ export function createRedisPresenceStore(client: Redis, t: PresenceTimings, opts
   const now = opts.now ?? Date.now;
   const g = createEngine(client, t, {
     nodeId: opts.nodeId, prefix: opts.prefix ?? "hf:", now, flushMs: opts.flushMs ?? 250, pollMs: opts.pollMs ?? 1_000,
-    nodeTtlMs: opts.nodeTtlMs ?? 15_000, orphanSlackMs: opts.orphanSlackMs ?? 2_000,
+    nodeTtlMs: opts.nodeTtlMs ?? 6_000, orphanSlackMs: opts.orphanSlackMs ?? 2_000,
     releasedTtlMs: opts.releasedTtlMs ?? t.releaseAfterMs,
     onError: opts.onError ?? ((err) => console.error("presence store failed", err)),
   });
@@ -100,9 +103,7 @@ export function createRedisPresenceStore(client: Redis, t: PresenceTimings, opts
     async agentStatus(agentId) {
       return (await redis.sismember(`${P}away`, agentId)) ? "away" : "online";
     },
-    async availableAgents() {
-      return redis.sdiff(`${P}avail`, `${P}away`);
-    },
+    availableAgents: () => g.availableAgents(),
     onChange(listener) {
       g.listeners.push(listener);
     },

@@ -70,8 +70,9 @@ export async function newAgent(servers: TestServer | TestServer[], name: string,
 }
 export type Agent = Awaited<ReturnType<typeof newAgent>>;
 
-/** Ends a case on a shared server: agents go `away` first, because a closed socket keeps
- *  its owner available for the disconnect grace and would take the next case's conversations. */
+/** Ends a case on a shared server: agents go `away` first, because a socket that is closing
+ *  keeps its owner available until its disconnect reaches the store, and the owner would
+ *  take the next case's conversations. */
 export async function retire(...ps: (Watched & { nodes?: Watched[] })[]) {
   for (const p of ps) {
     if (p.nodes && p.socket.connected) await call(p.socket, "agent:status", { status: "away" });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import type { Application } from "../../src/app.js";
 import type { Message } from "../../src/events.js";
 import { call, until, type ClientSocket, type Participant } from "../helpers/clients.js";
 import { freshStore, REDIS_URL, startProcess, startServer, type Store } from "../helpers/server.js";
@@ -23,12 +24,20 @@ export interface Node {
   stop(): Promise<void>;
   /** Child-process nodes only: SIGKILL, no graceful shutdown. */
   kill?(): Promise<void>;
+  /** Child-process nodes only: SIGSTOP / SIGCONT, a node that freezes (a long GC pause, a
+   *  starved VM) and later carries on as if nothing happened. */
+  pause?(): void;
+  resume?(): void;
+}
+/** A node in this process: its services can be asked directly (the state it computes). */
+export interface InProcessNode extends Node {
+  application: Application;
 }
 
-export async function inProcessNode(store: Store, env: Record<string, string> = {}): Promise<Node> {
+export async function inProcessNode(store: Store, env: Record<string, string> = {}): Promise<InProcessNode> {
   const s = await startServer({ db: "postgres", store, env: { REDIS_URL, ...env } });
   let stopped: Promise<void> | undefined; // a test may stop a node before `after` does
-  return { url: s.url, stop: () => (stopped ??= s.stop()) };
+  return { url: s.url, application: s.application, stop: () => (stopped ??= s.stop()) };
 }
 
 export async function processNode(store: Store, env: Record<string, string> = {}): Promise<Node> {
@@ -39,14 +48,19 @@ export async function processNode(store: Store, env: Record<string, string> = {}
     if (p.child.exitCode !== null || p.child.signalCode !== null) return;
     const exited = new Promise((r) => p.child.once("exit", r));
     p.child.kill(signal);
+    p.child.kill("SIGCONT"); // a paused node handles SIGTERM only once it runs again
     await exited;
   };
-  return { url: p.url, stop: end("SIGTERM"), kill: end("SIGKILL") };
+  return {
+    url: p.url, stop: end("SIGTERM"), kill: end("SIGKILL"),
+    pause: () => void p.child.kill("SIGSTOP"),
+    resume: () => void p.child.kill("SIGCONT"),
+  };
 }
 
 export interface Cluster {
   store: Store;
-  a: Node;
+  a: InProcessNode;
   b: Node;
   /** Stops every node still running and drops the database. */
   stop(): Promise<void>;

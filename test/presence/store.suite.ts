@@ -1,14 +1,15 @@
 // The ONE behavioural suite every PresenceStore must pass; store.test.ts runs it against
 // the memory store and the Redis store. Real time, short timings (helpers.T).
 import assert from "node:assert/strict";
-import type { DeviceInfo, PresenceStore } from "../../src/presence/presence.types.js";
+import type { DeviceInfo, PresenceStore, PresenceTimings } from "../../src/presence/presence.types.js";
 import { record, SLACK_MS, sleep, states, T, waitFor } from "./helpers.js";
 
 export interface Harness {
   /** In before(): false skips the suite (Redis absent outside CI). */
   setup(): Promise<boolean>;
-  /** A fresh, isolated store; `keys` lists what it left in Redis ([] in memory). */
-  create(opts?: { releasedTtlMs?: number }): { store: PresenceStore; keys(): Promise<{ keys: string[]; forever: string[] }> };
+  /** A fresh, isolated store (timings: helpers.T, with `timings` over them); `keys` lists
+   *  what it left in Redis ([] in memory). */
+  create(opts?: { releasedTtlMs?: number; timings?: Partial<PresenceTimings> }): { store: PresenceStore; keys(): Promise<{ keys: string[]; forever: string[] }> };
   /** After each test: close what create() made. */
   cleanup(): Promise<void>;
   teardown(): Promise<void>;
@@ -136,6 +137,17 @@ export function presenceStoreSuite(name: string, h: Harness) {
       assert.deepEqual((await s.availableAgents()).sort(), ["a1", "a2"]);
       await sleep(T.offlineAfterMs + SLACK_MS); // both stall
       assert.deepEqual(await s.availableAgents(), []);
+    });
+
+    it("availableAgents: only with a connected device, even while presence rides out the disconnect grace", async () => {
+      const { store: s } = h.create({ timings: { disconnectGraceMs: 5000 } });
+      await s.connect(a("a1"), dev("x1"));
+      await s.connect(a("a2"), dev("x2"));
+      await s.disconnect(a("a1"), "x1");
+      assert.equal(await s.presence(a("a1")), "online", "a page navigation is not announced");
+      assert.deepEqual(await s.availableAgents(), ["a2"], "but there is no device to give a conversation to");
+      await s.connect(a("a1"), dev("x3"));
+      assert.deepEqual((await s.availableAgents()).sort(), ["a1", "a2"]);
     });
 
     it("health and presenceMany", async () => {

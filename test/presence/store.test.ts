@@ -16,8 +16,8 @@ const closeAll = async () => {
 
 presenceStoreSuite("memory", {
   setup: async () => true,
-  create(opts) {
-    const store = createMemoryPresenceStore(T, opts);
+  create({ timings, ...opts } = {}) {
+    const store = createMemoryPresenceStore({ ...T, ...timings }, opts);
     made.push(store);
     return { store, keys: async () => ({ keys: [], forever: [] }) };
   },
@@ -31,9 +31,9 @@ presenceStoreSuite("redis", {
     redis = await connectRedis();
     return redis !== null;
   },
-  create(opts) {
+  create({ timings, ...opts } = {}) {
     const prefix = `hftest:${randomUUID()}:`;
-    const store = createRedisPresenceStore(redis!, T, {
+    const store = createRedisPresenceStore(redis!, { ...T, ...timings }, {
       nodeId: randomUUID(), prefix, flushMs: 50, pollMs: 100, orphanSlackMs: 200, ...opts,
     });
     made.push(store);

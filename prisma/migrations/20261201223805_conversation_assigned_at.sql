@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "conversation" ADD COLUMN     "assigned_at" TIMESTAMPTZ(3);
+
