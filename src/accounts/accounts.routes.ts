@@ -2,20 +2,19 @@
 import { Router, type Request } from "express";
 import { AppError } from "../lib/errors.js";
 import { bearer, parseBody } from "../lib/http.js";
-import { createRateLimiter } from "../lib/rate-limit.js";
+import type { Limiters } from "../limits/limiter.js";
+import { HTTP_BUDGETS } from "../limits/limits.rules.js";
 import type { AccountsService } from "./accounts.service.js";
 import { AgentTokenSchema, CreateAgentSchema, VisitorSessionSchema } from "./accounts.schemas.js";
 
-export function accountsRoutes(accounts: AccountsService) {
+export function accountsRoutes(accounts: AccountsService, limiters: Pick<Limiters, "cluster">) {
   const r = Router();
-  const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
-  // Generous: on mobile networks whole regions share one address behind carrier-grade
-  // NAT, and a refused session is a customer who cannot write at all.
-  const sessionsPerIp = createRateLimiter({ limit: 300, windowMs: 60_000 });
+  const perIp = limiters.cluster("token-ip", HTTP_BUDGETS.loginsPerIp, "too many attempts, try again later");
+  const perAccount = limiters.cluster("token-account", HTTP_BUDGETS.loginsPerAccount, "too many attempts, try again later");
+  const sessionsPerIp = limiters.cluster("sessions-ip", HTTP_BUDGETS.sessionsPerIp);
 
   r.post("/api/visitor/session", async (req, res) => {
-    sessionsPerIp.hit(req.ip ?? "?");
+    await sessionsPerIp.hit(req.ip ?? "?");
     const body = parseBody(VisitorSessionSchema, req.body);
     const meta = { ...body.meta, userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
     res.status(201).json(await accounts.createVisitor({ name: body.name, email: body.email, meta }));
@@ -24,9 +23,12 @@ export function accountsRoutes(accounts: AccountsService) {
   r.post("/api/agent/token", async (req, res) => {
     const body = parseBody(AgentTokenSchema, req.body);
     const email = body.email.trim().toLowerCase();
-    perIp.hit(req.ip ?? "?");
-    perAccount.hit(email);
+    const ip = req.ip ?? "?";
+    await perIp.hit(ip);
+    await perAccount.hit(email);
     const out = await accounts.issueAgentToken(email, body.password);
+    // Successes do not count: the per-address budget is shared by every node (Redis).
+    perIp.refund(ip);
     perAccount.reset(email);
     res.json(out);
   });

@@ -5,7 +5,8 @@
 import { Router, type Request, type Response } from "express";
 import { AppError } from "../lib/errors.js";
 import { parseBody } from "../lib/http.js";
-import { createRateLimiter } from "../lib/rate-limit.js";
+import type { Limiters } from "../limits/limiter.js";
+import { HTTP_BUDGETS } from "../limits/limits.rules.js";
 import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { csrfToken } from "./csrf.js";
@@ -19,10 +20,12 @@ const ANONYMOUS_TTL_MS = 3600_000;
 const promisify = (fn: (cb: (err: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realtime: Pick<Realtime, "disconnectSession"> }) {
+export function loginRoutes(d: {
+  accounts: AccountsService; auth: WebAuth; realtime: Pick<Realtime, "disconnectSession">; limiters: Pick<Limiters, "cluster">;
+}) {
   const r = Router();
-  const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
+  const perIp = d.limiters.cluster("login-ip", HTTP_BUDGETS.loginsPerIp, "too many attempts, try again later");
+  const perAccount = d.limiters.cluster("login-account", HTTP_BUDGETS.loginsPerAccount, "too many attempts, try again later");
 
   const form = (req: Request, res: Response, status: number, error: string | null, email = "") => {
     // The form's CSRF token starts a session; an anonymous one (a bot fetching /login)
@@ -45,9 +48,9 @@ export function loginRoutes(d: { accounts: AccountsService; auth: WebAuth; realt
     const email = typeof req.body?.email === "string" ? req.body.email.slice(0, 254) : "";
     try {
       const ip = req.ip ?? "?";
-      perIp.hit(ip);
+      await perIp.hit(ip);
       const body = parseBody(LoginFormSchema, req.body);
-      perAccount.hit(body.email);
+      await perAccount.hit(body.email);
       const agent = await d.accounts.checkPassword(body.email, body.password);
       if (!agent) throw new AppError("AUTH_INVALID", "Wrong email or password.");
       perIp.refund(ip);
