@@ -3,8 +3,10 @@
 // path answers (Holdfast: /readyz, since /healthz answers while it is still opening its
 // database), so the bench does not depend on what the server logs.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,3 +95,26 @@ export const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/pr
 /** Nanoseconds the process's main thread has spent runnable but waiting for a CPU
  * (/proc/pid/schedstat): on a shared machine, how much other processes got in the way. */
 export const runQueueWaitNs = (pid = "self") => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);
+
+/** The admin every Holdfast under bench is started with (the parties sign in as it). */
+export const BENCH_ADMIN = { email: "bench@local", password: "bench-password" };
+
+/** A Holdfast's environment under bench: single node, production mode, each visitor its
+ *  own address through X-Forwarded-For (TRUST_PROXY=loopback); `extra` on top. */
+export const holdfastEnv = (extra) => ({
+  ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production",
+  TRUST_PROXY: "loopback", DATABASE_URL: "", REDIS_URL: "", ...extra,
+});
+
+/** Runs fn with a temporary data directory, removed afterwards (also if interrupted). */
+export async function withDataDir(fn) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const done = onInterrupt(remove);
+  try {
+    return await fn(dir);
+  } finally {
+    done();
+    remove();
+  }
+}

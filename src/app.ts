@@ -9,6 +9,7 @@ import express from "express";
 import { accountsRoutes } from "./accounts/accounts.routes.js";
 import { csrfProtection } from "./accounts/csrf.js";
 import { loginRoutes } from "./accounts/login.routes.js";
+import { createConsoleOrigin } from "./accounts/console-origin.js";
 import { agentAuth, visitorAuth } from "./accounts/socket-auth.js";
 import { handshakeOnly } from "./accounts/web-session.js";
 import { adminRoutes } from "./admin/admin.routes.js";
@@ -20,13 +21,16 @@ import { createConversationHandlers } from "./conversations/conversations.handle
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
 import { countDependencyErrors, healthRoutes } from "./health/health.routes.js";
 import type { Infrastructure } from "./infrastructure.js";
+import { clientIp } from "./lib/client-ip.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
 import { securityHeaders } from "./lib/security.js";
+import { createCoolDowns, eventLimits, handshakeLimits } from "./limits/socket-limits.js";
 import { trackConnection } from "./presence/presence.handlers.js";
 import { reactToPresence } from "./presence/presence.reactions.js";
 import { registerConnections } from "./realtime/connections.js";
 import { createHandlerFactory } from "./realtime/handlers.js";
 import { createIo } from "./realtime/io.js";
+import type { AppSocket } from "./realtime/types.js";
 import { uploadsRoutes } from "./uploads/uploads.routes.js";
 import { createOrigins } from "./widget/origins.js";
 import { widgetRoutes } from "./widget/widget.routes.js";
@@ -60,25 +64,33 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     },
     metrics: s.metrics, metricsToken: config.metricsToken,
   }));
-  app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime }));
+  app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters }));
   app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
-  app.use(uploadsRoutes({ accounts: s.accounts, prisma: s.db.prisma, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes }));
+  app.use(uploadsRoutes({
+    accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
+  }));
   app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
+    publicUrl: config.publicUrl,
   }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 
-  // Sockets: /agent handshakes read the page's cookie session; every event counts as traffic.
+  // Sockets: /agent handshakes read the page's cookie session; every event counts as
+  // traffic and spends its participant's budget.
   io.engine.use(handshakeOnly(s.webSession.middleware));
-  const on = createHandlerFactory(log, (socket) => s.presence.traffic({ type: socket.data.type, id: socket.data.id }), s.metrics);
+  const traffic = (socket: AppSocket) => s.presence.traffic({ type: socket.data.type, id: socket.data.id });
+  const coolDowns = createCoolDowns();
+  const on = createHandlerFactory(log, traffic, s.metrics, eventLimits(s.limiters, coolDowns));
   const messaging = createConversationHandlers(on, s.conversations, s.presence, s.realtime);
+  const handshakesPerIp = s.limiters.cluster("handshakes-ip", { points: config.limits.handshakesPerIpPerMinute, durationSec: 60 });
   registerConnections(io, {
-    auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log) },
+    auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
+    limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),

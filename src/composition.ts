@@ -22,6 +22,8 @@ import { createMessageWriter } from "./conversations/message-writer.js";
 import { createMessagesRepository } from "./conversations/messages.repository.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
+import { createLimiters } from "./limits/limiter.js";
+import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { catchUpAfterOutages, createCatchUp } from "./realtime/catch-up.js";
 import { createRealtime } from "./realtime/realtime.js";
@@ -29,6 +31,8 @@ import type { AppServer } from "./realtime/types.js";
 import { createSettingsRepository } from "./settings/settings.repository.js";
 import { createSettingsService } from "./settings/settings.service.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
+import { createUploadLinks } from "./uploads/upload-links.js";
+import { createUploadsRepository } from "./uploads/uploads.repository.js";
 import type { Origins } from "./widget/origins.js";
 
 /** How often each node works the queue besides the events that move it. */
@@ -42,15 +46,20 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   // This instance's metrics registry (never prom-client's global one).
   const metrics = createMetrics();
   for (const client of Object.values(infra.redis ?? {})) client.on("error", () => metrics.dependencyError("redis"));
+  const uploadLinks = createUploadLinks(infra.sessionSecret);
   const repos = {
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db.prisma),
-    messages: createMessagesRepository(db),
+    messages: createMessagesRepository(db, uploadLinks.url),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),
     console: createConsoleRepository(db.prisma),
-    admin: createAdminRepository(db.prisma),
+    admin: createAdminRepository(db.prisma, uploadLinks.url),
+    uploads: createUploadsRepository(db.prisma),
   };
+  // Rate limits and socket caps (limits/): cluster-wide budgets in Redis when clustered.
+  const limiters = createLimiters({ redis: infra.redis?.cmd, prefix: config.redisPrefix, log });
+  const socketCaps = createSocketCaps({ perParticipant: config.limits.socketsPerParticipant, perIp: config.limits.socketsPerIp });
 
   const settings = createSettingsService(repos.settings);
   const filter = createContentFilter();
@@ -66,6 +75,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     concurrency: db.kind === "pglite" ? 1 : 4,
     maxBatch: 200,
     maxQueue: 10_000,
+    maxQueuedPerSender: 200,
     metrics,
   });
   const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout });
@@ -96,6 +106,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
+    limiters, socketCaps, uploadLinks,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { isPlainOrigin, normaliseOrigin } from "./widget/origins.js";
 
-const ms = (def: number) => z.coerce.number().int().positive().default(def);
+const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
+const ms = positiveInt;
 const optionalString = z
   .string()
   .optional()
@@ -44,6 +45,14 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().default("development"),
   TRUST_PROXY: optionalString.transform(trustProxyValue),
   METRICS_TOKEN: optionalString,
+  // The console's external origin, as browsers send it in Origin; a path is allowed (and
+  // kept for links) but only the origin is compared.
+  PUBLIC_URL: optionalString
+    .refine((v) => v === undefined || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(v), "an http(s) URL like https://chat.example.com")
+    .transform((v) => v?.replace(/\/+$/, "")),
+  SOCKETS_PER_PARTICIPANT: positiveInt(20),
+  SOCKETS_PER_IP: positiveInt(1000),
+  HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
 });
 
 export type Config = {
@@ -70,6 +79,12 @@ export type Config = {
   trustProxy?: number | boolean | string;
   /** Bearer token for /metrics; unset: loopback clients only. */
   metricsToken?: string;
+  /** PUBLIC_URL without a trailing slash: the base of links that leave the page, and an
+   *  origin the console (cookie-authenticated /agent sockets) may be opened from. */
+  publicUrl?: string;
+  /** Handshake limits (PROTOCOL.md section 3): sockets one participant, and one address,
+   *  may hold on a node; handshakes an address may start per minute. */
+  limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -98,5 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === "production",
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL,
+    limits: {
+      socketsPerParticipant: e.SOCKETS_PER_PARTICIPANT,
+      socketsPerIp: e.SOCKETS_PER_IP,
+      handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
+    },
   };
 }

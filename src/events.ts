@@ -18,12 +18,17 @@ export type ErrorCode =
   | "INTERNAL";
 
 /** `connect_error` `data.code` of a refused handshake (PROTOCOL.md section 3, Handshake):
- *  a missing or bad credential, or an Origin that may not open the namespace. */
-export type HandshakeErrorCode = "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "UNAVAILABLE";
+ *  a missing or bad credential, an Origin that may not open the namespace, a dependency
+ *  down, or (an addition) too many handshakes or sockets: RATE_LIMITED, with retryAfterMs. */
+export type HandshakeErrorCode = "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "UNAVAILABLE" | "RATE_LIMITED";
 export interface HandshakeErrorData {
   code: HandshakeErrorCode;
   retryAfterMs?: number;
 }
+
+/** The longest message `body` the server takes (longer: VALIDATION). Clients check it too,
+ *  so that an over-long message is refused where it was written, not sent again and again. */
+export const MAX_BODY_CHARS = 5000;
 
 export interface Attachment {
   id: string;

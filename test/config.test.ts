@@ -39,7 +39,20 @@ describe("config.loadConfig", () => {
       production: false,
       trustProxy: undefined,
       metricsToken: undefined,
+      publicUrl: undefined,
+      limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
     });
+  });
+
+  it("PUBLIC_URL is an http(s) URL, kept without its trailing slash; the limits are positive counts", () => {
+    assert.equal(load({ PUBLIC_URL: "https://chat.example.com/" }).publicUrl, "https://chat.example.com");
+    assert.equal(load({ PUBLIC_URL: " http://10.0.0.5:3000/support/ " }).publicUrl, "http://10.0.0.5:3000/support");
+    for (const bad of ["chat.example.com", "ftp://chat.example.com", "https://", "https://a.test/?q=1", "https://a b.test"]) {
+      rejects({ PUBLIC_URL: bad }, "PUBLIC_URL");
+    }
+    const c = load({ SOCKETS_PER_PARTICIPANT: "5", SOCKETS_PER_IP: "50", HANDSHAKES_PER_IP_PER_MINUTE: "600" });
+    assert.deepEqual(c.limits, { socketsPerParticipant: 5, socketsPerIp: 50, handshakesPerIpPerMinute: 600 });
+    rejects({ SOCKETS_PER_PARTICIPANT: "0", SOCKETS_PER_IP: "-1", HANDSHAKES_PER_IP_PER_MINUTE: "many" }, "SOCKETS_PER_PARTICIPANT", "SOCKETS_PER_IP", "HANDSHAKES_PER_IP_PER_MINUTE");
   });
 
   it("coerces numbers from their string form", () => {

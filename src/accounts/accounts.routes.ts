@@ -2,21 +2,22 @@
 import { Router } from "express";
 import { AppError } from "../lib/errors.js";
 import { bearer, parseBody } from "../lib/http.js";
-import { createRateLimiter } from "../lib/rate-limit.js";
+import type { Limiters } from "../limits/limiter.js";
+import { HTTP_BUDGETS } from "../limits/limits.rules.js";
 import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { AgentTokenSchema, VisitorSessionSchema } from "./accounts.schemas.js";
 import type { LoginThrottle } from "./login-throttle.js";
 
-export function accountsRoutes(d: { accounts: AccountsService; throttle: LoginThrottle; realtime: Pick<Realtime, "disconnectTokens"> }) {
+export function accountsRoutes(d: {
+  accounts: AccountsService; throttle: LoginThrottle; realtime: Pick<Realtime, "disconnectTokens">; limiters: Pick<Limiters, "cluster">;
+}) {
   const { accounts } = d;
   const r = Router();
-  // Generous: on mobile networks whole regions share one address behind carrier-grade
-  // NAT, and a refused session is a customer who cannot write at all.
-  const sessionsPerIp = createRateLimiter({ limit: 300, windowMs: 60_000 });
+  const sessionsPerIp = d.limiters.cluster("sessions-ip", HTTP_BUDGETS.sessionsPerIp);
 
   r.post("/api/visitor/session", async (req, res) => {
-    sessionsPerIp.hit(req.ip ?? "?");
+    await sessionsPerIp.hit(req.ip ?? "?");
     const body = parseBody(VisitorSessionSchema, req.body);
     const meta = { ...body.meta, userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
     res.status(201).json(await accounts.createVisitor({ name: body.name, email: body.email, meta }));

@@ -1,6 +1,7 @@
 // Handshake authentication for both namespaces. A missing credential fails with
 // AUTH_REQUIRED, a bad one with AUTH_INVALID (connect_error `data.code`, PROTOCOL.md).
-// Agents may also present the session cookie of a logged-in console page.
+// Agents may also present the session cookie of a logged-in console page, from the
+// console's own origin only.
 import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import type { HandshakeErrorCode, HandshakeErrorData } from "../events.js";
@@ -12,7 +13,7 @@ import type { AccountsService } from "./accounts.service.js";
 
 type Next = (err?: ExtendedError) => void;
 
-function fail(code: HandshakeErrorCode, message: string, retryAfterMs?: number): ExtendedError {
+export function fail(code: HandshakeErrorCode, message: string, retryAfterMs?: number): ExtendedError {
   const data: HandshakeErrorData = { code, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   return Object.assign(new Error(message), { data });
 }
@@ -45,7 +46,9 @@ export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "a
   };
 }
 
-export function agentAuth(accounts: AccountsService, log: Logger) {
+/** `consoleOrigin`: may a page of this Origin use the console's session cookie (a cookie
+ *  comes along from any page of the same site: cross-site WebSocket hijacking)? */
+export function agentAuth(accounts: AccountsService, log: Logger, consoleOrigin: Pick<Origins, "allowed">) {
   return async (socket: AppSocket, next: Next) => {
     try {
       const token = tokenOf(socket);
@@ -60,6 +63,8 @@ export function agentAuth(accounts: AccountsService, log: Logger) {
         agent = holder.agent;
         credential = { tokenId: holder.tokenId };
       } else if (sessionAgentId) {
+        const { origin, host } = socket.request.headers;
+        if (!consoleOrigin.allowed(origin, host)) return next(fail("FORBIDDEN", "origin not allowed"));
         agent = await accounts.repo.agentById(sessionAgentId);
         if (!agent?.active) return next(fail("AUTH_INVALID", "session no longer valid"));
         credential = { sessionId: request.sessionID };

@@ -1,7 +1,7 @@
 // Conversation search and full transcripts for the admin pages.
 import type { Prisma } from "../lib/db.js";
 import type { Message } from "../events.js";
-import { MESSAGE_COLUMNS, MESSAGE_FROM, toMessage, type MessageRow } from "../conversations/messages.mapper.js";
+import { MESSAGE_COLUMNS, MESSAGE_FROM, toMessage, type AttachmentUrl, type MessageRow } from "../conversations/messages.mapper.js";
 
 export interface SearchRow {
   id: string;
@@ -19,7 +19,7 @@ export interface SearchRow {
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const TRANSCRIPT_MAX = 20_000;
 
-export function createAdminRepository(prisma: Prisma) {
+export function createAdminRepository(prisma: Prisma, attachmentUrl: AttachmentUrl) {
   return {
     /** By visitor name, email or any message's text; newest activity first. A
      * sequential scan of message bodies: fine for a support team's history; a pg_trgm
@@ -56,7 +56,7 @@ export function createAdminRepository(prisma: Prisma) {
         conversationId,
         TRANSCRIPT_MAX,
       );
-      return rows.map(toMessage);
+      return rows.map((r) => toMessage(r, attachmentUrl));
     },
   };
 }

@@ -18,6 +18,8 @@ export interface AdminDeps {
   settings: SettingsService;
   repo: AdminRepository;
   health: HealthDashboard;
+  /** PUBLIC_URL: the base of links in exports (they leave the page); unset, the request's. */
+  publicUrl?: string;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -26,7 +28,7 @@ export function adminRoutes(d: AdminDeps) {
   r.get("/admin", (_req, res) => res.redirect(303, "/admin/agents"));
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
-  r.use(conversationsAdminRoutes(d.repo));
+  r.use(conversationsAdminRoutes(d.repo, d.publicUrl));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
   return r;

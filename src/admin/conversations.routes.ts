@@ -6,7 +6,7 @@ import { IdParamSchema, SearchQuerySchema } from "./admin.schemas.js";
 import { originOf } from "./content.routes.js";
 import { exportName, loadTranscript, transcriptText } from "./transcript.js";
 
-export function conversationsAdminRoutes(repo: AdminRepository) {
+export function conversationsAdminRoutes(repo: AdminRepository, publicUrl?: string) {
   const r = Router();
   const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
 
@@ -29,7 +29,7 @@ export function conversationsAdminRoutes(repo: AdminRepository) {
   r.get("/admin/conversations/:id/export.txt", async (req, res) => {
     const t = await loadTranscript(repo, id(req));
     res.setHeader("Content-Disposition", `attachment; filename="${exportName(t, "txt")}"`);
-    res.type("text/plain; charset=utf-8").send(transcriptText(t, originOf(req)));
+    res.type("text/plain; charset=utf-8").send(transcriptText(t, publicUrl ?? originOf(req)));
   });
 
   return r;

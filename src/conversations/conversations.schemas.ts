@@ -1,8 +1,8 @@
 // Payload schemas for every conversation event. Strict objects: unknown keys are junk
 // and refused with VALIDATION, as the contract asks.
 import { z } from "zod";
+import { MAX_BODY_CHARS } from "../events.js";
 
-export const MAX_BODY = 5000;
 /** Conversation, agent and attachment ids as the contract carries them. */
 export const IdSchema = z.string().min(1).max(64);
 const id = IdSchema;
@@ -12,7 +12,7 @@ export const SendSchema = z.strictObject({
   conversationId: id.optional(),
   clientMsgId: z.string().min(1).max(64),
   type: z.enum(["text", "image", "file", "card"]),
-  body: z.string().max(MAX_BODY),
+  body: z.string().max(MAX_BODY_CHARS),
   attachmentId: id.optional(),
 }).refine((p) => p.type !== "text" || p.body.trim().length > 0, { message: "text body is empty", path: ["body"] })
   .refine((p) => p.type === "text" || p.type === "card" || !!p.attachmentId, {

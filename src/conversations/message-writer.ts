@@ -1,12 +1,15 @@
 // Group commit. Sends that arrive while a batch is being written wait in a bounded queue
 // and go to the database together in the next transaction, so throughput is set by
 // statements per batch rather than by Prisma's per-query cost. A lone send on an idle
-// server is written at once (no timer on the latency path). A send that is refused (by
-// the rules in seq.ts, or because the queue is full) rejects with its AppError: the one
-// error channel from here to the sender's ack.
+// server is written at once (no timer on the latency path). The queue is shared fairly:
+// one sender may have at most maxQueuedPerSender writes waiting, so no single client
+// (whatever got it past its rate limit) fills the queue that everyone's sends wait in.
+// A send that is refused (by the rules in seq.ts, that cap, or because the queue is full)
+// rejects with its AppError: the one error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Metrics } from "../lib/metrics.js";
+import { QUEUED_WRITES_RETRY_MS } from "../limits/limits.rules.js";
 import { isUnavailable, unavailable } from "../lib/unavailable.js";
 import type { MessagesRepository, SendOutcome } from "./messages.repository.js";
 import type { SendRequest } from "./seq.js";
@@ -30,12 +33,16 @@ export interface WriterOptions {
   maxBatch: number;
   /** Pending sends beyond this are refused with RATE_LIMITED instead of growing memory. */
   maxQueue: number;
+  /** One sender's pending sends (queued or being written) beyond this: RATE_LIMITED. */
+  maxQueuedPerSender: number;
   /** Times each group-commit transaction and counts the database errors caught here. */
   metrics?: Pick<Metrics, "writeBatch" | "dependencyError">;
 }
 
 export function createMessageWriter(repo: MessagesRepository, log: Logger, opts: WriterOptions) {
   const queue: Pending[] = [];
+  /** Pending sends per sender; a sender leaves the map when its last one settles. */
+  const perSender = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
   const stats = { batches: 0, messages: 0, fallbacks: 0 };
@@ -92,12 +99,25 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   return {
     stats,
     queueLength: () => queue.length,
+    /** Senders with writes pending (leak tests). */
+    senders: () => perSender.size,
     write(req: SendRequest): Promise<Stored> {
-      if (queue.length >= opts.maxQueue) {
-        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, 1000));
+      const sender = `${req.sender.type}:${req.sender.id}`;
+      const mine = perSender.get(sender) ?? 0;
+      if (mine >= opts.maxQueuedPerSender) {
+        return Promise.reject(new AppError("RATE_LIMITED", "too many messages waiting from this sender", undefined, QUEUED_WRITES_RETRY_MS));
       }
+      if (queue.length >= opts.maxQueue) {
+        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, QUEUED_WRITES_RETRY_MS));
+      }
+      perSender.set(sender, mine + 1);
+      const settled = () => {
+        const n = perSender.get(sender)! - 1;
+        if (n > 0) perSender.set(sender, n);
+        else perSender.delete(sender);
+      };
       return new Promise((resolve, reject) => {
-        queue.push({ req, resolve, reject });
+        queue.push({ req, resolve: (o) => (settled(), resolve(o)), reject: (e) => (settled(), reject(e)) });
         schedule();
       });
     },

@@ -18,13 +18,15 @@ export interface MessageRow {
   a_mime?: string | null;
 }
 
-export const attachmentUrl = (id: string) => `/uploads/${id}`;
+export const attachmentPath = (id: string) => `/uploads/${id}`;
+/** The `url` an attachment is handed out with: a signed, expiring link (uploads/upload-links.ts). */
+export type AttachmentUrl = (id: string) => string;
 
-export function toAttachment(id: string, name: string, size: number, mime: string): Attachment {
-  return { id, url: attachmentUrl(id), name, size: Number(size), mime };
+export function toAttachment(a: { id: string; name: string; size: number; mime: string }, url: AttachmentUrl): Attachment {
+  return { id: a.id, url: url(a.id), name: a.name, size: Number(a.size), mime: a.mime };
 }
 
-export function toMessage(r: MessageRow): Message {
+export function toMessage(r: MessageRow, url: AttachmentUrl): Message {
   const m: Message = {
     id: r.id,
     conversationId: r.conversation_id,
@@ -36,7 +38,7 @@ export function toMessage(r: MessageRow): Message {
     createdAt: new Date(r.created_at).toISOString(),
   };
   if (r.attachment_id && r.a_name != null) {
-    m.attachment = toAttachment(r.attachment_id, r.a_name, Number(r.a_size), r.a_mime ?? "application/octet-stream");
+    m.attachment = toAttachment({ id: r.attachment_id, name: r.a_name, size: Number(r.a_size), mime: r.a_mime ?? "application/octet-stream" }, url);
   }
   return m;
 }

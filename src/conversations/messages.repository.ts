@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Message } from "../events.js";
 import type { Database, TxQuery } from "../lib/db.js";
 import type { AppError } from "../lib/errors.js";
-import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type MessageRow } from "./messages.mapper.js";
+import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
 export type SendOutcome =
@@ -27,8 +27,10 @@ const WRITE_SQL = `WITH ins AS (
   UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz
   FROM unnest($12::text[], $13::int[]) AS v(id, seq) WHERE c.id = v.id`;
 
-export function createMessagesRepository(db: Database) {
+/** `attachmentUrl`: how the messages read or written here link their attachments. */
+export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl) {
   const prisma = db.prisma;
+  const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
   async function lockConversations(q: TxQuery, ids: string[]) {
     const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number }>(
       `SELECT id, visitor_id, agent_id, status, last_seq FROM conversation
@@ -51,7 +53,7 @@ export function createMessagesRepository(db: Database) {
          ON m.sender_type = k.t AND m.sender_id = k.s AND m.client_msg_id = k.c`,
       [keys.map((r) => r.sender.type), keys.map((r) => r.sender.id), keys.map((r) => r.clientMsgId)],
     );
-    return new Map(rows.map((r) => [`${r.sender_type}\u0000${r.sender_id}\u0000${r.client_msg_id}`, toMessage(r)]));
+    return new Map(rows.map((r) => [`${r.sender_type}\u0000${r.sender_id}\u0000${r.client_msg_id}`, toMessage(r, attachmentUrl)]));
   }
 
   async function attachmentsOf(q: TxQuery, reqs: SendRequest[]) {
@@ -86,7 +88,7 @@ export function createMessagesRepository(db: Database) {
           sender: { type: r.sender.type, id: r.sender.id, name: r.sender.name },
           type: r.type as Message["type"],
           body: r.body,
-          ...(a ? { attachment: toAttachment(r.attachmentId!, a.name, a.size, a.mime) } : {}),
+          ...(a ? { attachment: toAttachment({ id: r.attachmentId!, ...a }, attachmentUrl) } : {}),
           createdAt: now.toISOString(),
         };
       });
@@ -122,7 +124,7 @@ export function createMessagesRepository(db: Database) {
        ORDER BY m.seq LIMIT $3::int`,
       conversationId, afterSeq, limit,
     );
-    return rows.map(toMessage);
+    return toMessages(rows);
   }
 
   async function latestMessages(conversationId: string, limit: number): Promise<Message[]> {
@@ -131,7 +133,7 @@ export function createMessagesRepository(db: Database) {
        ORDER BY m.seq DESC LIMIT $2::int) t ORDER BY seq`,
       conversationId, limit,
     );
-    return rows.map(toMessage);
+    return toMessages(rows);
   }
 
   /** Messages stored since `since` in these conversations, oldest first: what a node's
@@ -148,7 +150,7 @@ export function createMessagesRepository(db: Database) {
        ORDER BY m.conversation_id, m.seq`,
       conversationIds, since.toISOString(), perConversation,
     );
-    return rows.map(toMessage);
+    return toMessages(rows);
   }
 
   return { writeBatch, messagesAfter, latestMessages, storedSince };

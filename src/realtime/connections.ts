@@ -1,4 +1,4 @@
-// Wires the two namespaces: handshake auth, the rooms a new socket joins, presence
+// Wires the two namespaces: handshake limits and auth, the rooms a new socket joins, presence
 // tracking, the `ready` event (PROTOCOL.md section 3), and every feature's handlers.
 // A socket whose setup fails is closed, never left half set up: while a dependency is
 // down its transport is closed, which every Socket.IO client answers by reconnecting with
@@ -17,6 +17,9 @@ type Register = (socket: AppSocket) => void;
 
 export interface ConnectionDeps {
   auth: { visitor: Middleware; agent: Middleware };
+  /** Around auth in both namespaces: `before` (per address, no credential read yet) and
+   *  `after` (once the socket's participant is known). */
+  limits: { before: Middleware; after: Middleware };
   /** Each namespace's feature handlers. */
   handlers: { visitor: Register[]; agent: Register[] };
   /** Presence input for the socket's lifetime; resolves once the connect is recorded. */
@@ -64,7 +67,9 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
 
   for (const kind of ["visitor", "agent"] as const) {
     const nsp = io.of(`/${kind}`);
+    nsp.use(d.limits.before);
     nsp.use(d.auth[kind]);
+    nsp.use(d.limits.after);
     nsp.on("connection", (socket) => {
       for (const register of d.handlers[kind]) register(socket);
       open(socket).catch((err: unknown) => {

@@ -1,9 +1,10 @@
 // The one try/catch for every socket handler (Socket.IO has none). `on` is typed by the
 // shared events file: the event is a client-to-server event, the schema's output is that
-// event's payload and the handler's result is that event's ack. It validates the payload,
-// counts the event as traffic, calls the handler and answers the ack: { ok: true,
-// ...result } or { ok: false, error }. Events without an ack callback are still
-// processed; junk never throws out of here.
+// event's payload and the handler's result is that event's ack. It counts the event as
+// traffic, checks the participant's budget for it (`limit`, before anything is parsed),
+// validates the payload, calls the handler and answers the ack: { ok: true, ...result }
+// or { ok: false, error }. Events without an ack callback are still processed; junk
+// never throws out of here.
 import type { z } from "zod";
 import type { Actor } from "../accounts/actor.js";
 import type { Ack, AckError, ClientToServerEvents } from "../events.js";
@@ -43,6 +44,8 @@ export function createHandlerFactory(
   log: Logger,
   onTraffic: (socket: AppSocket) => void,
   metrics?: Pick<Metrics, "ackObserver" | "observeError">,
+  /** How long (ms) the socket's participant must wait before `event` again: 0 within its budget. */
+  limit?: (socket: AppSocket, event: ClientEvent) => Promise<number>,
 ) {
   return function on<E extends ClientEvent>(
     socket: AppSocket,
@@ -58,13 +61,16 @@ export function createHandlerFactory(
       const last = args[args.length - 1];
       const ack = typeof last === "function" ? (last as (res: Ack<ResultOf<E>>) => void) : undefined;
       onTraffic(socket);
-      const parsed = schema.safeParse(args.length > (ack ? 1 : 0) ? args[0] : undefined);
-      if (!parsed.success) {
-        ack?.({ ok: false, error: { code: "VALIDATION", message: formatZodError(parsed.error) } });
+      const wait = limit ? await limit(socket, event) : 0;
+      if (wait > 0) {
+        // Cheap on purpose (a flood is refused thousands of times a second): no Error built.
+        ack?.({ ok: false, error: { code: "RATE_LIMITED", message: `too many ${event} events, slow down`, retryAfterMs: wait } });
         if (ack) observeAck?.((performance.now() - t0) / 1000);
         return;
       }
       try {
+        const parsed = schema.safeParse(args.length > (ack ? 1 : 0) ? args[0] : undefined);
+        if (!parsed.success) throw new AppError("VALIDATION", formatZodError(parsed.error));
         const result = await handler(parsed.data);
         ack?.({ ok: true, ...result });
       } catch (err) {

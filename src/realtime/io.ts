@@ -15,8 +15,9 @@ export function createIo(
   const io: AppServer = new Server(httpServer, {
     path: "/socket.io",
     transports: ["polling", "websocket"],
-    // Oversized frames are refused by the transport before any handler sees them.
-    maxHttpBufferSize: 64 * 1024,
+    // Frames up to 1 MB are read, so an over-long message is answered VALIDATION by its
+    // handler (PROTOCOL.md, Acks); only a larger frame closes the connection.
+    maxHttpBufferSize: 1024 * 1024,
     // The transport's own liveness: a ping every third of OFFLINE_AFTER_MS, so pongs
     // (which count as presence traffic) arrive well inside the offline window even from
     // hidden tabs; and a transport timeout that ends at about OFFLINE_AFTER_MS, so the

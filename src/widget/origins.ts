@@ -16,7 +16,7 @@ export function cleanOrigins(list: readonly string[]): string[] {
 }
 
 /** Same origin as the host the request was sent to (`Host` header). */
-function sameHost(origin: string, host: string | undefined): boolean {
+export function sameHost(origin: string, host: string | undefined): boolean {
   if (!host) return false;
   try {
     return new URL(origin).host === host;

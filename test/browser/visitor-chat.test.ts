@@ -151,7 +151,7 @@ describe("visitor page (Chromium)", function () {
     const file = page.locator(".hf-row--mine .hf-file");
     await file.waitFor();
     assert.equal(await file.locator(".hf-file-name").innerText(), "invoice.txt");
-    assert.match((await file.getAttribute("href")) ?? "", /\/uploads\/[0-9a-f-]{36}$/);
+    assert.match((await file.getAttribute("href")) ?? "", /\/uploads\/[0-9a-f-]{36}\?exp=\d+&sig=[\w-]+$/);
     await until(async () => (await page.locator(".hf-row--mine[data-state=pending]").count()) === 0, 10_000, "uploads sent");
 
     await input.setInputFiles({ name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>") });

@@ -74,10 +74,16 @@ for (const db of testDatabases()) {
       const r = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
       const own = r.messages.filter((m) => m.sender.type !== "system");
       assert.deepEqual(own.map((m) => m.clientMsgId), ["no-ack"], "a send without ack is processed");
-      // A frame above maxHttpBufferSize closes that connection only; the server lives on.
+      // Frames up to 1 MB are read and judged: a 200 KB body is answered VALIDATION and the
+      // socket stays; only a larger frame closes that connection, and the server lives on.
       const big = await connectVisitor(srv.url, v.token);
+      const tooLong = await callRaw(big.socket, "message:send", { clientMsgId: "big", type: "text", body: long(200_000) });
+      assert.equal(tooLong.ok, false);
+      assert.equal(tooLong.error.code, "VALIDATION");
+      assert.ok(big.socket.connected, "a 200 KB frame keeps its socket");
+      assert.equal((await call(big.socket, "hb", { t: 1 })).ok, true, "and the socket still works");
       const closed = new Promise((res) => big.socket.on("disconnect", res));
-      emitRaw(big.socket, "message:send", { clientMsgId: "big", type: "text", body: long(200_000) }); // no ack: the frame is the point
+      emitRaw(big.socket, "message:send", { clientMsgId: "huge", type: "text", body: long(1_100_000) }); // no ack: the frame is the point
       await closed;
       const health = await fetch(`${srv.url}/healthz`);
       assert.equal(health.status, 200);

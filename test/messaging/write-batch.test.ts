@@ -51,7 +51,7 @@ for (const db of testDatabases()) {
       const summary = out.map((o) => (o.ok ? `${o.message.clientMsgId}#${o.message.seq}${o.duplicate ? " dup" : ""}` : o.error.code));
       assert.deepEqual(summary, ["a1#2", "b1#1", "a0#1 dup", "a2#3", "b1#1 dup", "NOT_FOUND", "NOT_FOUND", "b3#2"]);
       const okB1 = out[1].ok ? out[1].message : null;
-      assert.deepEqual(okB1?.attachment, { id: attId, url: `/uploads/${attId}`, name: "pic.png", size: 42, mime: "image/png" });
+      assert.deepEqual(okB1?.attachment, { id: attId, url: deps().uploadLinks.url(attId), name: "pic.png", size: 42, mime: "image/png" });
 
       // Refusals took no seq; the rows are exactly the acked messages, and last_seq agrees.
       const acked = out.flatMap((o) => (o.ok && !o.duplicate ? [o.message] : []));
@@ -91,6 +91,21 @@ for (const db of testDatabases()) {
         const seqs = (await stored(c.cid)).map((m) => m.seq);
         assert.deepEqual(seqs, Array.from({ length: 30 }, (_, i) => i + 1));
       }
+    });
+
+    it("queues fairly: one sender's pile of writes is capped (RATE_LIMITED), another sender's write still goes in", async () => {
+      const [flooder, other] = await Promise.all([conversation(), conversation()]);
+      const pile = Array.from({ length: 500 }, (_, i) => deps().writer.write(visitorSend(flooder, `pile-${i}`)).then(
+        (o) => (o.ok ? "ok" : "refused"),
+        (e: { code?: string; retryAfterMs?: number }) => `${e.code}:${(e.retryAfterMs ?? 0) > 0}`,
+      ));
+      const theirs = deps().writer.write(visitorSend(other, "mine"));
+      const outcomes = await Promise.all(pile);
+      assert.equal((await theirs).ok, true, "the other sender's write");
+      const limited = outcomes.filter((o) => o === "RATE_LIMITED:true").length;
+      assert.ok(limited >= 250, `only ${limited} of one sender's 500 queued writes were refused: ${[...new Set(outcomes)]}`);
+      assert.equal(outcomes.filter((o) => o === "ok").length + limited, 500, [...new Set(outcomes)].join());
+      assert.equal(deps().writer.queueLength(), 0);
     });
   });
 }

@@ -3,16 +3,17 @@
 // and the visitor's typing indicator.
 import type { Message } from "../../events.js";
 import { el, formatBytes, linkify } from "../ui/dom.js";
-import type { Entry } from "../runtime/runtime.js";
+import { UNSENDABLE, type Entry } from "../runtime/runtime.js";
 import { clock } from "./format.js";
 import type { ConsoleState } from "./state.js";
 
 const STATE_TEXT: Record<string, string> = { pending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
+const FAILED_TEXT: Record<string, string> = { TOO_LONG: "Not sent: too long.", VALIDATION: "Not sent: not accepted." };
 const NEAR_TOP_PX = 80;
 const NEAR_BOTTOM_PX = 48;
 
-/** Only our own upload URLs are put into src/href. */
-const safeUpload = (url: string) => (/^\/uploads\/[0-9a-f-]{36}$/.test(url) ? url : null);
+/** Only our own upload URLs (signed links) are put into src/href. */
+const safeUpload = (url: string) => (/^\/uploads\/[0-9a-f-]{36}(\?exp=\d+&sig=[\w-]+)?$/.test(url) ? url : null);
 
 function attachmentNode(m: Pick<Message, "attachment" | "type">): Node | null {
   const a = m.attachment;
@@ -55,11 +56,14 @@ export function mountChat(state: ConsoleState): void {
     );
     if (e.state === "failed" && e.item) {
       const id = e.item.clientMsgId;
+      const error = e.item.error ?? "error";
       const retry = el("button", { type: "button", class: "linkbtn", text: "Retry" });
       const drop = el("button", { type: "button", class: "linkbtn", text: "Discard" });
       retry.addEventListener("click", () => rt.retry(id));
       drop.addEventListener("click", () => rt.discard(id));
-      li.append(el("span", { class: "msg__failed" }, `Not sent (${e.item.error ?? "error"}). `, retry, " ", drop));
+      // A message the server can never take gets its reason and no retry.
+      const reason = FAILED_TEXT[error] ?? `Not sent (${error}).`;
+      li.append(el("span", { class: "msg__failed" }, `${reason} `, ...(UNSENDABLE.has(error) ? [] : [retry, " "]), drop));
     }
     return li;
   }

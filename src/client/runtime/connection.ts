@@ -65,7 +65,8 @@ export class Connection extends Emitter<ConnectionEvents> {
       if (reason !== "io client disconnect") this.scheduleRetry();
     });
     this.socket.on("connect_error", (err) => {
-      const code = (err as Error & { data?: Partial<HandshakeErrorData> }).data?.code;
+      const data = (err as Error & { data?: Partial<HandshakeErrorData> }).data;
+      const code = data?.code;
       if (code === "AUTH_REQUIRED" || code === "AUTH_INVALID") {
         this.stop();
         this.emit("authError", code);
@@ -74,7 +75,8 @@ export class Connection extends Emitter<ConnectionEvents> {
         // before the handshake (some proxies) times out instead, so start the next
         // attempt with long-polling, which then tries to upgrade by itself.
         this.setTransports(["polling", "websocket"]);
-        this.scheduleRetry();
+        // RATE_LIMITED and UNAVAILABLE say when to come back: not before then.
+        this.scheduleRetry(typeof data?.retryAfterMs === "number" ? data.retryAfterMs : 0);
       }
     });
   }
@@ -157,10 +159,10 @@ export class Connection extends Emitter<ConnectionEvents> {
     else this.retryNow();
   };
 
-  private scheduleRetry(): void {
+  private scheduleRetry(notBeforeMs = 0): void {
     this.pending = null;
     if (!this.started || this.retryTimer) return;
-    const delay = this.retryAtOnce ? 0 : backoffDelay(this.failures);
+    const delay = Math.max(notBeforeMs, this.retryAtOnce ? 0 : backoffDelay(this.failures));
     this.retryAtOnce = false;
     this.failures++;
     const due = Date.now() + delay;

@@ -19,6 +19,7 @@ import { Emitter } from "./util.js";
 export type { RuntimeEvents } from "./receiver.js";
 export type { Status } from "./status.js";
 export type { OutItem } from "./outbox.js";
+export { UNSENDABLE } from "./sender.js";
 
 export interface RuntimeOptions extends ReceiverOptions {
   /** localStorage prefix: the outbox and read positions live under it. */

@@ -2,7 +2,7 @@
 // persisted outbox (pending -> sent -> delivered/read, or failed with a retry), sent one
 // item at a time once the link is ready, and the typing indicator. It holds nothing the
 // server sent: an acked message is handed to the receiver like a pushed one.
-import type { Message } from "../../events.js";
+import { MAX_BODY_CHARS, type Message } from "../../events.js";
 import { type NewItem, Outbox, type OutItem } from "./outbox.js";
 import { emitAck, type ClientError } from "./request.js";
 import type { Link } from "./socket.js";
@@ -10,6 +10,9 @@ import { backoffDelay } from "./util.js";
 
 // Retrying these cannot succeed: the message itself is refused.
 const FINAL: ReadonlySet<ClientError> = new Set(["VALIDATION", "CONTENT_BLOCKED", "FORBIDDEN", "NOT_FOUND"]);
+/** Failed for good, whatever happens elsewhere (a word list or an assignment may change;
+ *  the message itself will not): the UIs offer no retry. TOO_LONG is refused here, never sent. */
+export const UNSENDABLE: ReadonlySet<string> = new Set(["VALIDATION", "TOO_LONG"]);
 /** The server stored nothing and says when to come back: a wait, not a failed attempt. */
 const LATER: ReadonlySet<ClientError> = new Set(["UNAVAILABLE", "RATE_LIMITED"]);
 const TYPING_REFRESH_MS = 3000;
@@ -59,6 +62,7 @@ export class Sender {
   }
 
   retry(clientMsgId: string): void {
+    if (UNSENDABLE.has(this.outbox.get(clientMsgId)?.error ?? "")) return;
     this.outbox.update(clientMsgId, { state: "pending", attempts: 0, error: undefined });
     this.hooks.change();
     void this.flush();
@@ -95,6 +99,9 @@ export class Sender {
 
   /** Returns whether to go on with the next item. */
   private async sendOne(item: OutItem): Promise<boolean> {
+    // An over-long message (from an older page's outbox, or past a maxlength) would be
+    // refused, or with a frame over the server's limit cut the connection, every time.
+    if (item.body.length > MAX_BODY_CHARS) return this.fail(item, "TOO_LONG");
     const attempts = item.attempts + 1;
     this.outbox.update(item.clientMsgId, { attempts });
     const { clientMsgId, conversationId, type, body, attachmentId } = item;
@@ -120,13 +127,16 @@ export class Sender {
       return false;
     }
     this.waits = 0;
-    if (FINAL.has(code) || attempts >= (this.opts.maxAttempts ?? 5)) {
-      this.outbox.update(clientMsgId, { state: "failed", error: code });
-      this.hooks.change();
-      return true;
-    }
+    if (FINAL.has(code) || attempts >= (this.opts.maxAttempts ?? 5)) return this.fail(item, code);
     this.flushTimer = setTimeout(() => void this.flush(), backoffDelay(attempts, 1000, 15_000));
     return false;
+  }
+
+  /** Out of the send loop for good, shown failed with its reason; the next item goes on. */
+  private fail(item: OutItem, error: string): true {
+    this.outbox.update(item.clientMsgId, { state: "failed", error });
+    this.hooks.change();
+    return true;
   }
 
   private acked(item: OutItem, message: Message): void {

@@ -27,7 +27,13 @@ export function cacheTranscript(host: CacheHost, key: string): void {
     // Who "me" was, so the restored rows show on the right side before `ready`.
     host.me = saved.me ?? null;
     const log = saved.info ? host.timeline.setInfo(saved.info) : host.timeline.ensure(saved.id);
-    for (const m of saved.messages) if (m && typeof m.seq === "number" && typeof m.id === "string") log.add(m);
+    for (const m of saved.messages) {
+      if (!m || typeof m.seq !== "number" || typeof m.id !== "string") continue;
+      // Attachment links expire: from the first one that is about to, `sync` fetches the
+      // rest again (with fresh links) instead of the cache showing broken images.
+      if (m.attachment && linkExpiresSoon(m.attachment.url)) break;
+      log.add(m);
+    }
   }
   // Throttled, not debounced: a busy conversation must still get saved.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +45,16 @@ export function cacheTranscript(host: CacheHost, key: string): void {
   };
   host.on("change", () => void (timer ??= setTimeout(save, 250)));
   window.addEventListener("pagehide", () => timer && save());
+}
+
+/** A signed upload link (`?exp=` in seconds) that ends within a day, or cannot be read. */
+function linkExpiresSoon(url: string): boolean {
+  try {
+    const exp = Number(new URL(url, location.href).searchParams.get("exp"));
+    return !(exp * 1000 > Date.now() + 24 * 3600_000);
+  } catch {
+    return true;
+  }
 }
 
 export function forgetTranscript(key: string): void {

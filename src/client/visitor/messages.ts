@@ -4,7 +4,7 @@
 import type { Attachment } from "../../events.js";
 import { el, formatBytes, formatTime, icon, ICONS, linkify, safeHref } from "../ui/dom.js";
 import type { T } from "./i18n.js";
-import type { Entry, EntryState } from "../runtime/runtime.js";
+import { UNSENDABLE, type Entry, type EntryState } from "../runtime/runtime.js";
 import { systemLine } from "./system-lines.js";
 
 interface Row {
@@ -119,11 +119,14 @@ export class MessageList {
     row.meta.append(el("span", { class: `hf-tick hf-tick--${e.state}`, role: "img", "aria-label": label, title: label }, icon(TICK[e.state], 14)));
     const id = e.item?.clientMsgId;
     if (e.state === "failed" && id) {
+      // A message the server can never take gets its reason and no retry.
+      const error = e.item?.error ?? "";
       const retry = el("button", { type: "button", class: "hf-linkbtn", text: this.t("retry") });
       retry.addEventListener("click", () => this.actions.retry(id));
       const remove = el("button", { type: "button", class: "hf-linkbtn hf-linkbtn--muted", text: this.t("remove") });
       remove.addEventListener("click", () => this.actions.discard(id));
-      row.meta.append(el("span", { class: "hf-failed" }, el("span", { text: label }), retry, remove));
+      const reason = error === "TOO_LONG" ? this.t("failedTooLong") : error === "VALIDATION" ? this.t("failedInvalid") : label;
+      row.meta.append(el("span", { class: "hf-failed" }, el("span", { text: reason }), ...(UNSENDABLE.has(error) ? [] : [retry]), remove));
     }
   }
 }
