@@ -5,15 +5,15 @@
 //   options: --no-postgres; --only relay|pglite|postgres (prints, leaves BENCHMARKS.md alone);
 //   --profile DIR (node --cpu-prof for the Holdfast servers); BENCH_TRACE=1 (per-250 ms trace)
 // Every loop is bounded (fixed count of messages, fixed drain time) and talks to 127.0.0.1 only.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runLoad } from "./load.mjs";
 import { writeMessagesSection } from "./messages-report.mjs";
 import { disconnectAll, holdfastParties, relayParties } from "./parties.mjs";
-import { cpuDelta, createBenchDatabase } from "./postgres.mjs";
+import { cpuDelta, withBenchDatabase } from "./postgres.mjs";
 import { machine, root } from "./report.mjs";
-import { cpuSeconds, onInterrupt, peakRssMb, rssMb, runQueueWaitNs, startServer } from "./servers.mjs";
+import { BENCH_ADMIN as ADMIN, cpuSeconds, holdfastEnv as hfEnv, peakRssMb, rssMb, runQueueWaitNs, startServer, withDataDir } from "./servers.mjs";
 
 const argv = process.argv.slice(2);
 const NUMERIC = ["rate", "seconds", "visitors", "agents"];
@@ -39,7 +39,6 @@ const profileDir = flags.has("profile") ? path.resolve(flags.get("profile") ?? p
 const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const host = machine();
 const startedAt = new Date();
-const ADMIN = { email: "bench@local", password: "bench-password" };
 
 const metric = async (url, name) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
@@ -99,22 +98,6 @@ async function measure(label, script, env, parties, db) {
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const results = [];
 const notes = [];
-const hfEnv = (extra) => ({
-  ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production",
-  TRUST_PROXY: "loopback", DATABASE_URL: "", REDIS_URL: "", ...extra,
-});
-/** Runs fn with a temporary data directory, removed afterwards (also if interrupted). */
-async function withDataDir(fn) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  const done = onInterrupt(remove);
-  try {
-    return await fn(dir);
-  } finally {
-    done();
-    remove();
-  }
-}
 
 console.error(`bench: ${opts.visitors} visitors -> ${opts.agents} agents, ${opts.rate} msg/s for ${opts.seconds} s`);
 if (want("relay")) results.push(await measure("raw relay", "bench/raw-relay.mjs", {}, relayParties));
@@ -122,18 +105,11 @@ if (want("pglite")) {
   results.push(await withDataDir((dir) => measure("holdfast, PGlite", "dist/index.js", hfEnv({ DATA_DIR: dir }), holdfastParties)));
 }
 if (want("postgres") && !flags.has("no-postgres")) {
-  const db = await createBenchDatabase();
-  if (db.error) notes.push(`PostgreSQL variant skipped: ${db.error}`);
-  else {
-    const done = onInterrupt(db.drop);
-    try {
-      const env = (dir) => hfEnv({ DATA_DIR: dir, DATABASE_URL: db.url });
-      results.push(await withDataDir((dir) => measure("holdfast, PostgreSQL", "dist/index.js", env(dir), holdfastParties, db)));
-    } finally {
-      done();
-      await db.drop();
-    }
-  }
+  const r = await withBenchDatabase((db) => {
+    const env = (dir) => hfEnv({ DATA_DIR: dir, DATABASE_URL: db.url });
+    return withDataDir((dir) => measure("holdfast, PostgreSQL", "dist/index.js", env(dir), holdfastParties, db));
+  }, notes);
+  if (r) results.push(r);
 }
 // A partial run (--only) prints its table but leaves BENCHMARKS.md to full runs.
 const file = writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, write: !only });

@@ -3,8 +3,10 @@
 // path answers (Holdfast: /readyz, since /healthz answers while it is still opening its
 // database), so the bench does not depend on what the server logs.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,6 +79,30 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyP
       clearTimeout(t);
     },
   };
+}
+
+/** The admin every Holdfast under test is seeded with. */
+export const BENCH_ADMIN = { email: "bench@local", password: "bench-password" };
+
+/** Environment of a Holdfast under test: production mode, one node (no Redis), on PGlite
+ *  unless `extra` names a DATABASE_URL; behind a loopback proxy, so that the load process
+ *  may give each visitor its own address in X-Forwarded-For. */
+export const holdfastEnv = (extra) => ({
+  ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production",
+  TRUST_PROXY: "loopback", DATABASE_URL: "", REDIS_URL: "", ...extra,
+});
+
+/** Runs fn with a temporary data directory, removed afterwards (also if interrupted). */
+export async function withDataDir(fn) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const done = onInterrupt(remove);
+  try {
+    return await fn(dir);
+  } finally {
+    done();
+    remove();
+  }
 }
 
 /** User + system CPU seconds of a process (fields 14 and 15 of /proc/pid/stat, USER_HZ = 100). */
