@@ -20,7 +20,7 @@ async function post(url, path, body, headers = {}) {
 const visitorIp = (i) => `10.77.${(i >> 8) & 255}.${i & 255}`;
 
 /** Runs `fn` over 0..n-1 with at most `width` calls in flight. */
-async function pool(n, width, fn) {
+export async function pool(n, width, fn) {
   const out = new Array(n);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
@@ -32,37 +32,58 @@ async function pool(n, width, fn) {
   return out;
 }
 
-export async function holdfastParties(url, { visitors: V, agents: A, admin }) {
+/** A agents with room for `maxConcurrent` conversations each, connected to /agent. */
+export async function holdfastAgents(url, { agents: A, admin, maxConcurrent }) {
   const { token } = await post(url, "/api/agent/token", admin);
   const agents = [];
   for (let i = 0; i < A; i++) {
     const email = `agent${i}@bench.local`;
     const password = "bench-password";
-    // Capacity is capped at 100 per agent by the API; run.mjs checks V <= 100 * A.
-    await post(url, "/api/agents", { email, name: `Agent ${i}`, password, role: "agent", maxConcurrent: 100 }, { authorization: `Bearer ${token}` });
+    await post(url, "/api/agents", { email, name: `Agent ${i}`, password, role: "agent", maxConcurrent }, { authorization: `Bearer ${token}` });
     const t = await post(url, "/api/agent/token", { email, password });
     agents.push(await connect(url, "/agent", { token: t.token }));
   }
-  // Assignment runs after each first message's ack; the agents hear of it as `conversation`.
-  // Each visitor waits for its own before the next one starts, so at most 8 sit in the
-  // queue at once. Auto-assignment reads the queue 50 at a time and goes round once more
-  // per burst of triggers, so a burst of more than 50 new conversations arriving while a
-  // run is busy leaves the rest waiting until the next trigger (a product bug, reported;
-  // this keeps the bench independent of it).
-  const assigned = new Map();
-  const waiters = new Map();
-  const onConv = (c) => {
-    if (!c.agent) return;
-    assigned.set(c.id, true);
-    waiters.get(c.id)?.();
+  return agents;
+}
+
+/** Visitor number `i` (its own address) with a session, connected to /visitor. */
+export async function holdfastVisitor(url, i) {
+  const s = await post(url, "/api/visitor/session", { name: `Visitor ${i}` }, { "x-forwarded-for": visitorIp(i) });
+  return connect(url, "/visitor", { token: s.token });
+}
+
+/** The visitor's first message, which opens its conversation; answers the conversation id. */
+export async function openConversation(visitor) {
+  const r = await visitor.socket.emitWithAck("message:send", { clientMsgId: "hello", type: "text", body: "hello" });
+  if (!r.ok) throw new Error(`first message refused: ${JSON.stringify(r.error)}`);
+  return r.message.conversationId;
+}
+
+/** Calls `fn(conversation, at)` for every conversation an agent is told is assigned to it. */
+export function onAssigned(agents, fn) {
+  const listener = (c) => {
+    if (c.agent && c.status === "open") fn(c, performance.now());
   };
-  for (const a of agents) a.socket.on("conversation", onConv);
-  const visitors = await pool(V, 8, async (i) => {
-    const s = await post(url, "/api/visitor/session", { name: `Visitor ${i}` }, { "x-forwarded-for": visitorIp(i) });
-    const v = await connect(url, "/visitor", { token: s.token });
-    const r = await v.socket.emitWithAck("message:send", { clientMsgId: "hello", type: "text", body: "hello" });
-    if (!r.ok) throw new Error(`first message refused: ${JSON.stringify(r.error)}`);
-    const cid = r.message.conversationId;
+  for (const a of agents) a.socket.on("conversation", listener);
+  return () => {
+    for (const a of agents) a.socket.off("conversation", listener);
+  };
+}
+
+export async function holdfastParties(url, { visitors: V, agents: A, admin }) {
+  // Capacity is capped at 100 per agent by the API; run.mjs checks V <= 100 * A.
+  const agents = await holdfastAgents(url, { agents: A, admin, maxConcurrent: 100 });
+  // Every visitor opens its conversation at once, as a busy site's visitors do; each one
+  // is ready once its agent has been told (the agent is then in the conversation's room).
+  const assigned = new Set();
+  const waiters = new Map();
+  const stop = onAssigned(agents, (c) => {
+    assigned.add(c.id);
+    waiters.get(c.id)?.();
+  });
+  const visitors = await Promise.all(Array.from({ length: V }, async (_, i) => {
+    const v = await holdfastVisitor(url, i);
+    const cid = await openConversation(v);
     if (!assigned.has(cid)) {
       await new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`conversation ${i} not assigned within 20 s`)), 20_000);
@@ -71,8 +92,8 @@ export async function holdfastParties(url, { visitors: V, agents: A, admin }) {
       waiters.delete(cid);
     }
     return { socket: v.socket, conversationId: cid };
-  });
-  for (const a of agents) a.socket.off("conversation", onConv);
+  }));
+  stop();
   return { agents, visitors };
 }
 
@@ -82,10 +103,10 @@ export async function relayParties(url, { visitors: V, agents: A }) {
     const rooms = Array.from({ length: V }, (_, v) => v).filter((v) => v % A === i).map((v) => `conversation:c${v}`);
     agents.push(await connect(url, "/agent", { rooms }));
   }
-  const visitors = await pool(V, 8, async (i) => {
+  const visitors = await Promise.all(Array.from({ length: V }, async (_, i) => {
     const v = await connect(url, "/visitor", { rooms: [`conversation:c${i}`] });
     return { socket: v.socket, conversationId: `c${i}` };
-  });
+  }));
   return { agents, visitors };
 }
 

@@ -3,7 +3,7 @@
 // database server is a separate process, so its backends' CPU is read from /proc too.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { cpuSeconds } from "./servers.mjs";
+import { cpuSeconds, onInterrupt } from "./servers.mjs";
 
 /** BENCH_PG_URL overrides the server (any database on it; the bench makes its own). */
 const ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -46,6 +46,23 @@ export async function createBenchDatabase() {
     },
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/** Runs fn(db) on a fresh bench database, dropped afterwards (also if interrupted); when
+ *  none can be created, answers null and says why in `notes`. */
+export async function withBenchDatabase(fn, notes) {
+  const db = await createBenchDatabase();
+  if (db.error) {
+    notes.push(`PostgreSQL variant skipped: ${db.error}`);
+    return null;
+  }
+  const done = onInterrupt(db.drop);
+  try {
+    return await fn(db);
+  } finally {
+    done();
+    await db.drop();
+  }
 }
 
 /** CPU seconds the backends spent between two samples (a backend new since `before` counts whole). */

@@ -11,9 +11,9 @@ import path from "node:path";
 import { runLoad } from "./load.mjs";
 import { writeMessagesSection } from "./messages-report.mjs";
 import { disconnectAll, holdfastParties, relayParties } from "./parties.mjs";
-import { cpuDelta, createBenchDatabase } from "./postgres.mjs";
+import { cpuDelta, withBenchDatabase } from "./postgres.mjs";
 import { machine, root } from "./report.mjs";
-import { BENCH_ADMIN as ADMIN, cpuSeconds, holdfastEnv, onInterrupt, peakRssMb, rssMb, runQueueWaitNs, startServer, withDataDir } from "./servers.mjs";
+import { BENCH_ADMIN as ADMIN, cpuSeconds, holdfastEnv, peakRssMb, rssMb, runQueueWaitNs, startServer, withDataDir } from "./servers.mjs";
 
 const argv = process.argv.slice(2);
 const NUMERIC = ["rate", "seconds", "visitors", "agents"];
@@ -104,18 +104,11 @@ if (want("pglite")) {
   results.push(await withDataDir((dir) => measure("holdfast, PGlite", "dist/index.js", holdfastEnv({ DATA_DIR: dir }), holdfastParties)));
 }
 if (want("postgres") && !flags.has("no-postgres")) {
-  const db = await createBenchDatabase();
-  if (db.error) notes.push(`PostgreSQL variant skipped: ${db.error}`);
-  else {
-    const done = onInterrupt(db.drop);
-    try {
-      const env = (dir) => holdfastEnv({ DATA_DIR: dir, DATABASE_URL: db.url });
-      results.push(await withDataDir((dir) => measure("holdfast, PostgreSQL", "dist/index.js", env(dir), holdfastParties, db)));
-    } finally {
-      done();
-      await db.drop();
-    }
-  }
+  const r = await withBenchDatabase((db) => {
+    const env = (dir) => holdfastEnv({ DATA_DIR: dir, DATABASE_URL: db.url });
+    return withDataDir((dir) => measure("holdfast, PostgreSQL", "dist/index.js", env(dir), holdfastParties, db));
+  }, notes);
+  if (r) results.push(r);
 }
 // A partial run (--only) prints its table but leaves BENCHMARKS.md to full runs.
 const file = writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, write: !only });

@@ -81,26 +81,12 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyP
   };
 }
 
-/** User + system CPU seconds of a process (fields 14 and 15 of /proc/pid/stat, USER_HZ = 100). */
-export function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-export const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-
-/** Peak RSS of a process so far (VmHWM). */
-export const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-
-/** Nanoseconds the process's main thread has spent runnable but waiting for a CPU
- * (/proc/pid/schedstat): on a shared machine, how much other processes got in the way. */
-export const runQueueWaitNs = (pid = "self") => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);
-
-/** The admin every Holdfast under bench is started with (the parties sign in as it). */
+/** The admin every Holdfast under test is seeded with. */
 export const BENCH_ADMIN = { email: "bench@local", password: "bench-password" };
 
-/** A Holdfast's environment under bench: single node, production mode, each visitor its
- *  own address through X-Forwarded-For (TRUST_PROXY=loopback); `extra` on top. */
+/** Environment of a Holdfast under test: production mode, one node (no Redis), on PGlite
+ *  unless `extra` names a DATABASE_URL; behind a loopback proxy, so that the load process
+ *  may give each visitor its own address in X-Forwarded-For. */
 export const holdfastEnv = (extra) => ({
   ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production",
   TRUST_PROXY: "loopback", DATABASE_URL: "", REDIS_URL: "", ...extra,
@@ -118,3 +104,18 @@ export async function withDataDir(fn) {
     remove();
   }
 }
+
+/** User + system CPU seconds of a process (fields 14 and 15 of /proc/pid/stat, USER_HZ = 100). */
+export function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+export const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** Peak RSS of a process so far (VmHWM). */
+export const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** Nanoseconds the process's main thread has spent runnable but waiting for a CPU
+ * (/proc/pid/schedstat): on a shared machine, how much other processes got in the way. */
+export const runQueueWaitNs = (pid = "self") => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);

@@ -11,6 +11,7 @@ import { createWebSession } from "./accounts/web-session.js";
 import { createAdminRepository } from "./admin/admin.repository.js";
 import { createAdminAgentsService } from "./admin/agents.service.js";
 import { createHealthDashboard } from "./admin/health.service.js";
+import { createAssignmentRepository } from "./assignment/assignment.repository.js";
 import { createAssignmentService } from "./assignment/assignment.service.js";
 import { createCannedRepository } from "./canned/canned.repository.js";
 import { createConsoleRepository } from "./console/console.repository.js";
@@ -50,6 +51,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const repos = {
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db.prisma),
+    claims: createAssignmentRepository(db),
     messages: createMessagesRepository(db, uploadLinks.url),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),
@@ -86,7 +88,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   }
   const views = createConversationViews(presence);
   const assignment = createAssignmentService({
-    conversations: repos.conversations, accounts: repos.accounts, views, writer, realtime, presence, log,
+    conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
   });
   const stopSweep = assignment.startSweep(ASSIGNMENT_SWEEP_MS);
   const conversations = createConversationsService({

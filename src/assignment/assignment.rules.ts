@@ -1,6 +1,7 @@
 // Pure assignment rule (PROTOCOL.md section 4): among available agents below capacity,
 // the fewest open conversations wins; ties go to whoever has waited longest since their
-// last assignment (never assigned counts as longest).
+// last assignment (never assigned counts as longest); a page of the queue is distributed
+// by applying that rule conversation after conversation.
 export interface Candidate {
   id: string;
   load: number;
@@ -17,4 +18,25 @@ export function rankCandidates(candidates: Candidate[]): Candidate[] {
 /** After a successful assignment: the candidate's new bookkeeping. */
 export function afterAssign(c: Candidate, now: number): Candidate {
   return { ...c, load: c.load + 1, lastAssignedAt: now };
+}
+
+/** A conversation and the agent it is meant for. */
+export interface Placement {
+  conversationId: string;
+  agentId: string;
+}
+
+/** Who gets which of these conversations (oldest first): each goes to the first candidate
+ *  by the rule above, counted against that agent before the next is placed, so a page of
+ *  the queue spreads as one-by-one assignment would. Those that find no room are left out. */
+export function distribute(conversationIds: string[], candidates: Candidate[], now: number): Placement[] {
+  let pool = candidates;
+  const out: Placement[] = [];
+  for (const conversationId of conversationIds) {
+    const [best] = rankCandidates(pool);
+    if (!best) break;
+    out.push({ conversationId, agentId: best.id });
+    pool = pool.map((c) => (c === best ? afterAssign(c, now) : c));
+  }
+  return out;
 }

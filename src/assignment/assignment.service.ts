@@ -1,6 +1,7 @@
 // Who handles which conversation. The database decides (conditional UPDATEs), so
 // concurrent claims and auto-assignment on several nodes never give a conversation to
-// two agents; this service picks candidates, writes the system messages and announces.
+// two agents; this service writes the system messages and announces. Automatic
+// assignment works the queue in bulk (assignment.queue.ts).
 import { randomUUID } from "node:crypto";
 import type { AccountsRepository } from "../accounts/accounts.repository.js";
 import type { Actor } from "../accounts/actor.js";
@@ -11,14 +12,16 @@ import { AppError, conflict, forbidden, notFound } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { Realtime } from "../realtime/realtime.js";
-import { rankCandidates, afterAssign, type Candidate } from "./assignment.rules.js";
 import { unseenAssignments } from "./requeue.rules.js";
+import type { AssignmentRepository, Claimed } from "./assignment.repository.js";
+import { createAssignmentQueue } from "./assignment.queue.js";
 import { systemText } from "./system-messages.js";
 
 export interface AssignmentDeps {
   conversations: ConversationsRepository;
+  claims: AssignmentRepository;
   accounts: Pick<AccountsRepository, "agentById" | "activeAgents">;
-  views: Pick<ConversationViews, "view">;
+  views: Pick<ConversationViews, "view" | "views">;
   writer: MessageWriter;
   realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded">;
   presence: Pick<PresenceStore, "availableAgents">;
@@ -43,68 +46,43 @@ export function createAssignmentService(d: AssignmentDeps) {
     if (out) d.realtime.deliver(out.message, null);
   }
 
-  async function announce(conversationId: string) {
-    const row = await d.conversations.byId(conversationId);
-    if (row) d.realtime.conversationChanged(await d.views.view(row));
+  async function announceAll(conversationIds: string[]) {
+    const rows = await d.conversations.byIds(conversationIds);
+    for (const c of await d.views.views(rows)) d.realtime.conversationChanged(c);
   }
+  const announce = (conversationId: string) => announceAll([conversationId]);
 
-  async function candidates(): Promise<Candidate[]> {
-    const ids = await d.presence.availableAgents();
-    if (!ids.length) return [];
-    const [agents, load] = await Promise.all([d.accounts.activeAgents(ids), d.conversations.openLoads(ids)]);
-    return agents.map((a) => ({
-      id: a.id, load: load.get(a.id) ?? 0, maxConcurrent: a.maxConcurrent, lastAssignedAt: a.lastAssignedAt?.getTime() ?? null,
-    }));
+  /** New owners follow their conversations: one room change per agent, before anything
+   *  of theirs is delivered. */
+  function follow(claimed: Claimed[]) {
+    const byAgent = new Map<string, string[]>();
+    for (const c of claimed) {
+      if (!byAgent.has(c.agentId)) byAgent.set(c.agentId, []);
+      byAgent.get(c.agentId)!.push(c.conversationId);
+    }
+    for (const [agentId, cids] of byAgent) d.realtime.joinConversation("agent", agentId, cids);
   }
-
+  /** The system lines, written together (the writer batches them), then the announcements.
+   *  The assignments stand whatever befalls their lines: announced anyway, logged once. */
+  async function tell(claimed: Claimed[], key: "assigned" | "transferred") {
+    const written = await Promise.allSettled(claimed.map((c) => system(c.conversationId, key, c.agentName)));
+    const failed = written.filter((w) => w.status === "rejected");
+    if (failed.length) d.log.error("system messages not written", { count: failed.length, err: failed[0].reason });
+    await announceAll(claimed.map((c) => c.conversationId));
+  }
   async function onAssigned(conversationId: string, agentId: string, key: "assigned" | "transferred") {
     const agent = await d.accounts.agentById(agentId);
-    d.realtime.joinConversation("agent", agentId, conversationId);
-    await system(conversationId, key, agent?.name ?? "An agent");
-    await announce(conversationId);
+    const claimed = [{ conversationId, agentId, agentName: agent?.name ?? "An agent" }];
+    follow(claimed);
+    await tell(claimed, key);
   }
 
-  // Runs are serialised per node; a request during a run schedules one more run.
-  let running: Promise<void> | null = null;
-  let again = false;
-  const PAGE = 50;
-  /** One page of the queue, oldest first. True when a full page moved: there may be more. */
-  async function runOnce(): Promise<boolean> {
-    const waiting = await d.conversations.waiting(PAGE);
-    if (!waiting.length) return false;
-    let pool = await candidates();
-    let assigned = 0;
-    for (const conv of waiting) {
-      if (!rankCandidates(pool).length) break; // everyone is full: the rest keeps waiting
-      for (const cand of rankCandidates(pool)) {
-        if (await d.conversations.assign(conv.id, cand.id, { status: "waiting", agentId: null })) {
-          pool = pool.map((c) => (c.id === cand.id ? afterAssign(c, Date.now()) : c));
-          assigned++;
-          await onAssigned(conv.id, cand.id, "assigned");
-          break;
-        }
-      }
-    }
-    return waiting.length === PAGE && assigned > 0;
-  }
-  function assignWaiting(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        const more = await runOnce().catch((err) => {
-          d.log.error("assignment run failed", { err });
-          return false;
-        });
-        if (more) again = true;
-      } while (again);
-      running = null;
-    })();
-    return running;
-  }
+  const queue = createAssignmentQueue({
+    ...d,
+    follow,
+    tell: (claimed) => tell(claimed, "assigned").catch((err: unknown) => d.log.error("assignment not announced", { err })),
+  });
+  const { assignWaiting } = queue;
 
   /** Back to the queue, each with a system line; the caller runs the queue. */
   async function requeue(agentId: string, rows: ConversationRow[]) {
@@ -136,7 +114,7 @@ export function createAssignmentService(d: AssignmentDeps) {
     },
     /** A visitor's first message is stored: assign now, or tell the visitor to wait. */
     async conversationCreated(conversationId: string) {
-      await assignWaiting();
+      if (await queue.assigns(conversationId)) return;
       const row = await d.conversations.byId(conversationId);
       if (row?.status === "waiting") await system(conversationId, "no-agent");
     },

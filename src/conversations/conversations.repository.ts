@@ -34,6 +34,7 @@ export function createConversationsRepository(prisma: Prisma) {
 
   return {
     byId: (id: string) => one("c.id = $1", id),
+    byIds: (ids: string[]) => (ids.length ? many("c.id = ANY($1::text[])", ids) : Promise.resolve([])),
     activeForVisitor: (visitorId: string) =>
       one("c.visitor_id = $1 AND c.status IN ('waiting', 'open')", visitorId),
     latestForVisitor: (visitorId: string) =>
@@ -41,6 +42,12 @@ export function createConversationsRepository(prisma: Prisma) {
     forAgent: (agentId: string) =>
       many("c.agent_id = $1 AND c.status = 'open' ORDER BY c.updated_at DESC", agentId),
     waiting: (limit = 100) => many("c.status = 'waiting' ORDER BY c.created_at LIMIT $1::int", limit),
+    /** The oldest waiting conversations' ids (the queue's page: the index alone answers). */
+    async waitingIds(limit: number): Promise<string[]> {
+      const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+        "SELECT id FROM conversation WHERE status = 'waiting' ORDER BY created_at LIMIT $1::int", limit);
+      return rows.map((r) => r.id);
+    },
     /** Every waiting or open conversation (the admins' "All" list), newest activity first. */
     active: (limit = 300) => many("c.status IN ('waiting', 'open') ORDER BY c.updated_at DESC LIMIT $1::int", limit),
 

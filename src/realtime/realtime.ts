@@ -47,9 +47,11 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
       target.emit("conversation", c);
     },
 
-    /** Every device of the participant follows the conversation from now on. */
-    joinConversation(kind: ParticipantKind, ownerId: string, cid: string) {
-      for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(conversationRoom(cid));
+    /** Every device of the participant follows the conversation(s) from now on (one room
+     *  change, however many conversations). */
+    joinConversation(kind: ParticipantKind, ownerId: string, cid: string | string[]) {
+      const rooms = typeof cid === "string" ? conversationRoom(cid) : cid.map(conversationRoom);
+      for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(rooms);
     },
     leaveConversation(agentId: string, cid: string) {
       for (const n of everywhere("agent")) n.in(participantRoom("agent", agentId)).socketsLeave(conversationRoom(cid));

@@ -1,7 +1,8 @@
 // The pure assignment rule (PROTOCOL.md section 4): below capacity, fewest open
-// conversations first, ties to whoever has waited longest since their last assignment.
+// conversations first, ties to whoever has waited longest since their last assignment;
+// and a page of the queue distributed by it at once.
 import assert from "node:assert/strict";
-import { afterAssign, rankCandidates, type Candidate } from "../../src/assignment/assignment.rules.js";
+import { afterAssign, distribute, rankCandidates, type Candidate } from "../../src/assignment/assignment.rules.js";
 
 const c = (id: string, load: number, lastAssignedAt: number | null = null, maxConcurrent = 5): Candidate => ({
   id, load, maxConcurrent, lastAssignedAt,
@@ -78,5 +79,46 @@ describe("assignment.rules", () => {
     assert.deepEqual(got, ["a", "b", "c", "a", "b"]);
     assert.deepEqual(pool.map((x) => x.load), [2, 2, 2]);
     assert.deepEqual(rankCandidates(pool), []);
+  });
+
+  const agentOf = (plan: { conversationId: string; agentId: string }[]) => plan.map((p) => `${p.conversationId}>${p.agentId}`);
+  const cids = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(3, "0")}`);
+
+  it("distribute places a page exactly as one-by-one rank + afterAssign would, oldest first", () => {
+    const pool = [c("a", 2, T - 50, 6), c("b", 0, T, 3), c("c", 1, null, 4), c("d", 0, T - 10, 2)];
+    const page = cids(13);
+    let oneByOne = [...pool];
+    const expected: string[] = [];
+    for (const cid of page) {
+      const [best] = rankCandidates(oneByOne);
+      if (!best) break;
+      expected.push(`${cid}>${best.id}`);
+      oneByOne = oneByOne.map((x) => (x.id === best.id ? afterAssign(x, T + 1) : x));
+    }
+    const plan = distribute(page, pool, T + 1);
+    assert.deepEqual(agentOf(plan), expected);
+    // d, b (0 open; d waited longer), then c (1 open, never assigned); then b, c, d all
+    // hold 1, assigned in this page at the same moment: by id.
+    assert.deepEqual(agentOf(plan).slice(0, 4), ["c000>d", "c001>b", "c002>c", "c003>b"]);
+    assert.equal(plan.length, 12, "room for 4 + 3 + 3 + 2 = 12: the 13th stays waiting");
+    assert.deepEqual(plan.map((p) => p.conversationId), page.slice(0, 12), "the oldest are placed, the newest is left");
+  });
+
+  it("distribute spreads 200 evenly over 5 agents with room for 55 and never exceeds anyone's room", () => {
+    const pool = ["a", "b", "c", "d", "e"].map((id) => c(id, 0, null, 55));
+    const count = (plan: { agentId: string }[]) => plan.reduce((m, p) => m.set(p.agentId, (m.get(p.agentId) ?? 0) + 1), new Map<string, number>());
+    assert.deepEqual([...count(distribute(cids(200), pool, T)).values()], [40, 40, 40, 40, 40]);
+    const full = count(distribute(cids(400), [...pool, c("busy", 50, T, 55)], T));
+    assert.deepEqual(Object.fromEntries(full), { a: 55, b: 55, c: 55, d: 55, e: 55, busy: 5 });
+  });
+
+  it("distribute with nobody, or nobody with room, places nothing; it leaves its inputs alone", () => {
+    assert.deepEqual(distribute(cids(3), [], T), []);
+    assert.deepEqual(distribute(cids(3), [c("full", 2, null, 2)], T), []);
+    assert.deepEqual(distribute([], [c("a", 0)], T), []);
+    const pool = [c("a", 0, null, 2), c("b", 1, T, 2)];
+    const snapshot = structuredClone(pool);
+    distribute(cids(5), pool, T);
+    assert.deepEqual(pool, snapshot);
   });
 });
