@@ -23,7 +23,7 @@ export interface AssignmentDeps {
   accounts: Pick<AccountsRepository, "agentById" | "activeAgents">;
   views: Pick<ConversationViews, "view" | "views">;
   writer: MessageWriter;
-  realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded">;
+  realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded" | "ownerOnly">;
   presence: Pick<PresenceStore, "availableAgents">;
   log: Logger;
 }
@@ -52,15 +52,18 @@ export function createAssignmentService(d: AssignmentDeps) {
   }
   const announce = (conversationId: string) => announceAll([conversationId]);
 
-  /** New owners follow their conversations: one room change per agent, before anything
-   *  of theirs is delivered. */
-  function follow(claimed: Claimed[]) {
+  function byOwner(claimed: Claimed[]) {
     const byAgent = new Map<string, string[]>();
     for (const c of claimed) {
       if (!byAgent.has(c.agentId)) byAgent.set(c.agentId, []);
       byAgent.get(c.agentId)!.push(c.conversationId);
     }
-    for (const [agentId, cids] of byAgent) d.realtime.joinConversation("agent", agentId, cids);
+    return byAgent;
+  }
+  /** New owners follow their conversations: one room change per agent, before anything
+   *  of theirs is delivered. */
+  function follow(claimed: Claimed[]) {
+    for (const [agentId, cids] of byOwner(claimed)) d.realtime.joinConversation("agent", agentId, cids);
   }
   /** The system lines, written together (the writer batches them), then the announcements.
    *  The assignments stand whatever befalls their lines: announced anyway, logged once. */
@@ -69,6 +72,8 @@ export function createAssignmentService(d: AssignmentDeps) {
     const failed = written.filter((w) => w.status === "rejected");
     if (failed.length) d.log.error("system messages not written", { count: failed.length, err: failed[0].reason });
     await announceAll(claimed.map((c) => c.conversationId));
+    // Agents who read them in the queue may no longer: their sockets leave the rooms.
+    for (const [agentId, cids] of byOwner(claimed)) d.realtime.ownerOnly(agentId, cids);
   }
   async function onAssigned(conversationId: string, agentId: string, key: "assigned" | "transferred") {
     const agent = await d.accounts.agentById(agentId);

@@ -53,6 +53,14 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
       const rooms = typeof cid === "string" ? conversationRoom(cid) : cid.map(conversationRoom);
       for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(rooms);
     },
+    /** The conversations have their owner: every other agent socket that followed them
+     *  (it read them while they waited) leaves, on every node; the owner's devices and
+     *  admins stay. Call after the announcement, which went out through the room. */
+    ownerOnly(ownerId: string, cids: string[]) {
+      if (!cids.length) return;
+      const rooms = cids.map(conversationRoom);
+      for (const n of everywhere("agent")) n.in(rooms).except([participantRoom("agent", ownerId), ADMINS]).socketsLeave(rooms);
+    },
     leaveConversation(agentId: string, cid: string) {
       for (const n of everywhere("agent")) n.in(participantRoom("agent", agentId)).socketsLeave(conversationRoom(cid));
     },
