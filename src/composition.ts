@@ -41,7 +41,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   for (const client of Object.values(infra.redis ?? {})) client.on("error", () => metrics.dependencyError("redis"));
   const repos = {
     accounts: createAccountsRepository(db.prisma),
-    conversations: createConversationsRepository(db.prisma),
+    conversations: createConversationsRepository(db),
     messages: createMessagesRepository(db),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),

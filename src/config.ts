@@ -44,6 +44,10 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().default("development"),
   TRUST_PROXY: optionalString.transform(trustProxyValue),
   METRICS_TOKEN: optionalString,
+  // Behind a load balancer with several nodes: this node's name starts every Socket.IO
+  // session id it creates, so the balancer can route a session to its node (README,
+  // "Scale out"). It lands in URLs and in the balancer's config, hence the narrow form.
+  NODE_NAME: optionalString.refine((v) => v === undefined || /^[a-z0-9-]{1,32}$/.test(v), "1-32 of a-z, 0-9 and -"),
 });
 
 export type Config = {
@@ -70,6 +74,8 @@ export type Config = {
   trustProxy?: number | boolean | string;
   /** Bearer token for /metrics; unset: loopback clients only. */
   metricsToken?: string;
+  /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
+  nodeName?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -98,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === "production",
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    nodeName: e.NODE_NAME,
   };
 }
