@@ -44,7 +44,9 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const app = express();
   httpServer.on("request", app);
   const origins = createOrigins(config.allowedOrigins);
-  const io = createIo(httpServer, { offlineAfterMs: config.offlineAfterMs, origins, redis, redisPrefix: config.redisPrefix });
+  const io = createIo(httpServer, {
+    offlineAfterMs: config.offlineAfterMs, origins, redis, redisPrefix: config.redisPrefix, nodeName: config.nodeName,
+  });
   const s = await composeServices(infra, io, origins);
   await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
 

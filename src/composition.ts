@@ -50,7 +50,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const uploadLinks = createUploadLinks(infra.sessionSecret);
   const repos = {
     accounts: createAccountsRepository(db.prisma),
-    conversations: createConversationsRepository(db.prisma),
+    conversations: createConversationsRepository(db),
     claims: createAssignmentRepository(db),
     messages: createMessagesRepository(db, uploadLinks.url),
     settings: createSettingsRepository(db.prisma),

@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   SOCKETS_PER_PARTICIPANT: positiveInt(20),
   SOCKETS_PER_IP: positiveInt(1000),
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
+  // Behind a load balancer with several nodes: this node's name starts every Socket.IO
+  // session id it creates, so the balancer can route a session to its node (README,
+  // "Scale out"). It lands in URLs and in the balancer's config, hence the narrow form.
+  NODE_NAME: optionalString.refine((v) => v === undefined || /^[a-z0-9-]{1,32}$/.test(v), "1-32 of a-z, 0-9 and -"),
 });
 
 export type Config = {
@@ -85,6 +89,8 @@ export type Config = {
   /** Handshake limits (PROTOCOL.md section 3): sockets one participant, and one address,
    *  may hold on a node; handshakes an address may start per minute. */
   limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
+  /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
+  nodeName?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -119,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketsPerIp: e.SOCKETS_PER_IP,
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
+    nodeName: e.NODE_NAME,
   };
 }

@@ -41,6 +41,7 @@ describe("config.loadConfig", () => {
       metricsToken: undefined,
       publicUrl: undefined,
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
+      nodeName: undefined,
     });
   });
 
@@ -107,6 +108,12 @@ describe("config.loadConfig", () => {
     assert.equal(load({ TRUST_PROXY: "false" }).trustProxy, false);
     assert.equal(load({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy, "loopback, 10.0.0.0/8");
     assert.equal(load({ METRICS_TOKEN: " t0ken " }).metricsToken, "t0ken");
+  });
+
+  it("NODE_NAME: 1-32 lowercase letters, digits and dashes (it starts session ids and is matched by the balancer)", () => {
+    assert.equal(load({ NODE_NAME: "node-2" }).nodeName, "node-2");
+    assert.equal(load({ NODE_NAME: " " }).nodeName, undefined);
+    for (const bad of ["Node1", "node.1", "node_1", "a".repeat(33), "nöde"]) rejects({ NODE_NAME: bad }, "NODE_NAME");
   });
 
   it("optional strings are trimmed and blank means unset", () => {

@@ -1,7 +1,7 @@
 // Conversation rows. The database is the truth for status and assignment: every change
 // of owner is a conditional UPDATE, so two agents or two nodes can never both win.
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../lib/db.js";
+import type { Database } from "../lib/db.js";
 
 export interface ConversationRow {
   id: string;
@@ -26,7 +26,8 @@ const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.a
 const OPEN_LOADS = `SELECT agent_id, count(*)::int AS n FROM conversation
   WHERE status = 'open' AND agent_id = ANY($1::text[]) GROUP BY agent_id`;
 
-export function createConversationsRepository(prisma: Prisma) {
+export function createConversationsRepository(db: Pick<Database, "prisma" | "transaction">) {
+  const { prisma } = db;
   const one = async (where: string, ...params: unknown[]) =>
     (await prisma.$queryRawUnsafe<ConversationRow[]>(`${SELECT} WHERE ${where}`, ...params))[0] ?? null;
   const many = (where: string, ...params: unknown[]) =>
@@ -76,26 +77,29 @@ export function createConversationsRepository(prisma: Prisma) {
     },
 
     /** Assigns if the conversation is still in `fromStatus` with `fromAgent` and the agent
-     * is below capacity. The agent row lock makes the capacity check exact. */
+     * is below capacity. The agent row lock makes the capacity check exact. On the raw
+     * driver's transaction, as the write path: one that fails on a stalled link discards
+     * its connection, where Prisma's interactive transaction gave it back to the pool
+     * with its query still outstanding (test/faults/pool.test.ts). */
     async assign(id: string, agentId: string, from: { status: string; agentId: string | null }, enforceCapacity = true): Promise<boolean> {
-      return prisma.$transaction(async (tx) => {
-        const agent = await tx.$queryRawUnsafe<{ max_concurrent: number; active: boolean }[]>(
+      return db.transaction(async (q) => {
+        const agent = await q<{ max_concurrent: number; active: boolean }>(
           "SELECT max_concurrent, active FROM agent WHERE id = $1 FOR UPDATE",
-          agentId,
+          [agentId],
         );
         if (!agent[0]?.active) return false;
-        const load = await tx.$queryRawUnsafe<{ n: number }[]>(OPEN_LOADS, [agentId]);
+        const load = await q<{ n: number }>(OPEN_LOADS, [[agentId]]);
         // Capacity binds automatic assignment; an agent may claim or be handed more.
         // assigned_at is the moment of the write, not of the transaction's start (now()),
         // which may precede a wait for the lock: the agent's traffic is compared with it.
         if (enforceCapacity && Number(load[0]?.n ?? 0) >= agent[0].max_concurrent) return false;
-        const n = await tx.$executeRawUnsafe(
+        const moved = await q(
           `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp()
-           WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4`,
-          agentId, id, from.status, from.agentId,
+           WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4 RETURNING id`,
+          [agentId, id, from.status, from.agentId],
         );
-        if (n) await tx.$executeRawUnsafe("UPDATE agent SET last_assigned_at = now() WHERE id = $1", agentId);
-        return n > 0;
+        if (moved.length) await q("UPDATE agent SET last_assigned_at = now() WHERE id = $1", [agentId]);
+        return moved.length > 0;
       });
     },
 

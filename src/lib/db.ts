@@ -39,9 +39,20 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   return openPglite(path.join(opts.dataDir, "pglite"));
 }
 
+// Client-side bounds. A stalled link (a dead route, a paused server) neither answers nor
+// fails, and statement_timeout is enforced by the server, so it never arrives through
+// one: without these a query, or a wait for a new connection or a free one, would hang
+// for ever. A query that times out fails (UNAVAILABLE) and its connection is discarded.
+const CONNECT_TIMEOUT_MS = 3000;
+const QUERY_TIMEOUT_MS = 5000;
+/** Below the client's bound, so a wait on another node's row lock ends on the server
+ *  first and the connection stays usable. */
+const STATEMENT_TIMEOUT = "4s";
+const timedOut = (err: unknown) => err instanceof Error && err.message === "Query read timeout";
+
 async function openPostgres(url: string): Promise<Database> {
   // One pool for Prisma and the raw write path, so together they never exceed its size.
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS });
   // A connection the server dropped (a restart, a cut link) emits 'error': on an idle one
   // through the pool, on a checked-out one on the client itself. Without a listener either
   // would end the process; the query in flight fails on its own (UNAVAILABLE) and the pool
@@ -57,20 +68,24 @@ async function openPostgres(url: string): Promise<Database> {
       let broken: unknown;
       try {
         // One round trip; the timeout bounds a wait on another node's row lock.
-        await client.query("BEGIN; SET LOCAL statement_timeout = '20s'");
+        await client.query(`BEGIN; SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
         const out = await fn(async (sql, params) => (await client.query(sql, params as unknown[])).rows);
         await client.query("COMMIT");
         return out;
       } catch (err) {
-        // A failed ROLLBACK means the connection is unusable: the pool must not reuse it.
-        await client.query("ROLLBACK").catch((e: unknown) => (broken = e));
+        // A query that timed out is still outstanding on the connection, so a ROLLBACK
+        // would only wait behind it: the connection is discarded instead, which ends the
+        // transaction on the server. A failed ROLLBACK means the same.
+        if (timedOut(err)) broken = err;
+        else await client.query("ROLLBACK").catch((e: unknown) => (broken = e));
         throw err;
       } finally {
         client.release(broken as Error | undefined);
       }
     },
     async withConnection(fn) {
-      const client = new pg.Client({ connectionString: url });
+      // No query timeout: a migration may take long, and its lock waits for another node's.
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       client.on("error", () => {}); // as above: the caller's query fails instead
       await client.connect();
       try {

@@ -1,10 +1,12 @@
 // The three Redis connections of a node (the Socket.IO adapter's pub and sub, and one for
 // commands), made to survive Redis going away: ioredis reconnects by itself with backoff;
 // a command issued meanwhile waits in its offline queue and fails after a few reconnect
-// attempts (maxRetriesPerRequest), so nothing waits for ever; every connection has an
-// error listener (without one an 'error' event ends the process); and the adapter's
-// fire-and-forget publish is given a catch, since a rejected publish nobody handles would
-// end the process too. An outage is logged once when it starts and once when it ends.
+// attempts (maxRetriesPerRequest), and one on a stalled connection (open, but nothing
+// comes back) fails after COMMAND_TIMEOUT_MS, so nothing waits for ever; every
+// connection has an error listener (without one an 'error' event ends the process); and
+// the adapter's fire-and-forget publish is given a catch, since a rejected publish nobody
+// handles would end the process too. An outage is logged once when it starts and once
+// when it ends.
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "./logger.js";
 
@@ -27,6 +29,10 @@ function guardPublish(client: Redis) {
   Object.assign(client, { publish: guarded });
 }
 
+/** Presence and readiness commands: Redis answers in a millisecond or two; a stall must
+ *  not hold a handshake's `ready` (presence is recorded before it) for longer than this. */
+const COMMAND_TIMEOUT_MS = 2000;
+
 export function openRedis(url: string, log: Logger): RedisConnections {
   const opts: RedisOptions = { maxRetriesPerRequest: 3, lazyConnect: false };
   // The adapter subscribes at once, while the connection may still be in its handshake;
@@ -34,7 +40,11 @@ export function openRedis(url: string, log: Logger): RedisConnections {
   // check fails in subscriber mode and the subscriptions are silently lost (ioredis#2037:
   // the node never hears the others). A subscriber connection needs neither.
   const subOpts: RedisOptions = { ...opts, enableReadyCheck: false, disableClientInfo: true };
-  const conns: RedisConnections = { pub: new Redis(url, opts), sub: new Redis(url, subOpts), cmd: new Redis(url, opts) };
+  const conns: RedisConnections = {
+    pub: new Redis(url, opts),
+    sub: new Redis(url, subOpts),
+    cmd: new Redis(url, { ...opts, commandTimeout: COMMAND_TIMEOUT_MS }),
+  };
   for (const [name, client] of Object.entries(conns) as [keyof RedisConnections, Redis][]) {
     let down = false;
     client.on("error", (err: Error) => {

@@ -17,8 +17,10 @@ const PG_CODES = /^(08...|57P0[1-3]|53300|57014)$/;
 const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TlsConnectionError"]);
 // Prisma's own codes: can't reach the server, timed out, closed, pool timeout.
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+// A stall ends in a client-side timeout: "Query read timeout" (pg's query_timeout, see
+// lib/db.ts), "Command timed out" (ioredis' commandTimeout, lib/redis.ts).
 const MESSAGES =
-  /Connection terminated|Connection is closed|Server has closed the connection|Stream isn't writeable|timeout exceeded when trying to connect|Can't reach database|Client has encountered a connection error|MaxRetriesPerRequest/i;
+  /Connection terminated|Connection is closed|Server has closed the connection|Stream isn't writeable|timeout exceeded when trying to connect|Query read timeout|Command timed out|Can't reach database|Client has encountered a connection error|MaxRetriesPerRequest/i;
 
 interface Shape {
   name?: unknown;

@@ -1,6 +1,7 @@
 // The Socket.IO server: transports, frame limit, the transport's own liveness timers
-// (derived from OFFLINE_AFTER_MS), CORS from the allowed origins, and the Redis adapter
-// when several nodes share the rooms.
+// (derived from OFFLINE_AFTER_MS), CORS from the allowed origins, session ids that name
+// their node (NODE_NAME), and the Redis adapter when several nodes share the rooms.
+import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type { Redis } from "ioredis";
@@ -10,7 +11,13 @@ import type { AppServer } from "./types.js";
 
 export function createIo(
   httpServer: HttpServer,
-  o: { offlineAfterMs: number; origins: Pick<Origins, "allowed">; redis?: { pub: Redis; sub: Redis }; redisPrefix?: string },
+  o: {
+    offlineAfterMs: number;
+    origins: Pick<Origins, "allowed">;
+    redis?: { pub: Redis; sub: Redis };
+    redisPrefix?: string;
+    nodeName?: string;
+  },
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
     path: "/socket.io",
@@ -28,6 +35,13 @@ export function createIo(
     // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
     cors: { origin: (origin, cb) => cb(null, o.origins.allowed(origin)), credentials: true },
   });
+  // A polling client sends its session id (`?sid=`) with every request, and only the node
+  // that created the session knows it. With the node's name in front, the load balancer
+  // sends each request to that node whatever its hash says now (deploy/nginx.conf.template),
+  // so a client that failed over is not dropped again when its first node returns.
+  // The random part is as strong as engine.io's own: 15 random bytes.
+  const { nodeName } = o;
+  if (nodeName) io.engine.generateId = () => `${nodeName}.${randomBytes(15).toString("base64url")}`;
   if (o.redis) io.adapter(createAdapter(o.redis.pub, o.redis.sub, { key: `${o.redisPrefix ?? "hf:"}socket.io` }));
   return io;
 }

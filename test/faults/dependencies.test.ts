@@ -6,7 +6,7 @@
 // touched. An unhandled rejection would end a real server process: each test asserts
 // that none happened.
 import assert from "node:assert/strict";
-import { agentToken, call, connectAgent, connectVisitor, expectOk, until, visitorSession, type Participant } from "../helpers/clients.js";
+import { agentToken, call, connectAgent, connectVisitor, expectOk, sleep, until, visitorSession, type Participant } from "../helpers/clients.js";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
 import { freshStore, REDIS_URL, startProcess, startServer, type Store, type TestServer } from "../helpers/server.js";
 import { describeCluster } from "../cluster/helpers.js";
@@ -59,6 +59,27 @@ describeCluster("dependency faults: a node outlives its database and Redis", fun
     return { agent, visitor, cid: first.message.conversationId };
   }
 
+  const send = (p: Participant, cid: string, clientMsgId: string, timeoutMs?: number) =>
+    call(p.socket, "message:send", { conversationId: cid, clientMsgId, type: "text", body: "during" }, timeoutMs);
+  /** What a client does once the database is back: the same clientMsgId until it is stored. */
+  async function retryUntilStored(p: Participant, cid: string, clientMsgId: string) {
+    let ack = await send(p, cid, clientMsgId);
+    for (let i = 0; !ack.ok && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200)); // the pool replaces its dead connections
+      ack = await send(p, cid, clientMsgId);
+    }
+    return expectOk(ack);
+  }
+  /** Afterwards: the retried message is stored once, seqs are gapless, the node is ready
+   *  again and no client lost its socket. */
+  async function assertStoredOnce(p: Participant, clientMsgId: string, disconnects: { count: number }) {
+    const all = expectOk(await call(p.socket, "sync", { afterSeq: 0 }));
+    assert.deepEqual(all.messages.map((m) => m.seq), all.messages.map((_, i) => i + 1), "gapless seqs");
+    assert.equal(all.messages.filter((m) => m.clientMsgId === clientMsgId).length, 1);
+    await until(async () => (await readyz(srv)) === 200, 10_000, "ready again");
+    assert.equal(disconnects.count, 0, "no client lost its socket");
+  }
+
   it("database down: UNAVAILABLE with retryAfterMs, HTTP 503, nothing stored; back up: the retry stores once", async () => {
     const { agent, visitor, cid } = await conversationWithAgent();
     const disconnects = watchDisconnects(agent, visitor);
@@ -79,21 +100,34 @@ describeCluster("dependency faults: a node outlives its database and Redis", fun
 
     await pg.up();
     const started = Date.now();
-    let ack = await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" });
-    for (let i = 0; !ack.ok && i < 50; i++) {
-      await new Promise((r) => setTimeout(r, 200)); // the pool replaces its dead connections
-      ack = await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" });
-    }
+    const stored = await retryUntilStored(visitor, cid, "visitor-retry");
     console.log(`      database back: sends stored again ${Date.now() - started} ms after it answered again`);
-    const stored = expectOk(ack);
     assert.equal(stored.duplicate, false, "nothing was half-written during the outage");
-    const again = expectOk(await call(visitor.socket, "message:send", { conversationId: cid, clientMsgId: "visitor-retry", type: "text", body: "during" }));
+    const again = expectOk(await send(visitor, cid, "visitor-retry"));
     assert.equal(again.duplicate, true);
-    const all = expectOk(await call(visitor.socket, "sync", { afterSeq: 0 }));
-    assert.deepEqual(all.messages.map((m) => m.seq), all.messages.map((_, i) => i + 1), "gapless seqs");
-    assert.equal(all.messages.filter((m) => m.clientMsgId === "visitor-retry").length, 1);
-    await until(async () => (await readyz(srv)) === 200, 10_000, "ready again");
-    assert.equal(disconnects.count, 0, "no client lost its socket");
+    await assertStoredOnce(visitor, "visitor-retry", disconnects);
+    visitor.close();
+    agent.close();
+  });
+
+  it("database stalled: UNAVAILABLE within seconds while the link is still stalled, served again after", async () => {
+    const { agent, visitor, cid } = await conversationWithAgent();
+    const disconnects = watchDisconnects(agent, visitor);
+    pg.stall(); // open connections stay open, no byte moves: no error ever arrives by itself
+    try {
+      const started = Date.now();
+      const acks = await Promise.all([0, 1, 2].map((i) => send(visitor, cid, `stalled-${i}`, 15_000)));
+      const waited = Date.now() - started;
+      console.log(`      database stalled: sends answered UNAVAILABLE after ${waited} ms`);
+      for (const ack of acks) assert.equal(!ack.ok && ack.error.code, "UNAVAILABLE", JSON.stringify(ack));
+      assert.ok(waited < 8000, `answered within seconds, not ${waited} ms`);
+      assert.equal(pg.mode, "stalled", "answered while the database still did not answer");
+      assert.equal(await readyz(srv), 503);
+    } finally {
+      await pg.up();
+    }
+    await retryUntilStored(visitor, cid, "stalled-0");
+    await assertStoredOnce(visitor, "stalled-0", disconnects);
     visitor.close();
     agent.close();
   });
@@ -141,6 +175,26 @@ describeCluster("dependency faults: a node outlives its database and Redis", fun
     const presence = srv.application.services.presence;
     await until(async () => (await presence.presence(me)) === "online", 15_000, "the visitor is online again");
     visitor.close();
+  });
+
+  it("Redis stalled while clients connect: `ready` still comes within seconds, sends are stored", async () => {
+    const v = await visitorSession(srv.url);
+    redis.stall(); // no error ever arrives by itself: only a client-side bound ends the wait
+    try {
+      const started = Date.now();
+      const visitor = await Promise.race([
+        connectVisitor(srv.url, v.token),
+        sleep(10_000).then(() => assert.fail("no `ready` after 10 s while Redis is stalled")),
+      ]);
+      console.log(`      redis stalled: ready after ${Date.now() - started} ms`);
+      assert.equal(redis.mode, "stalled", "ready while Redis still does not answer");
+      expectOk(await call(visitor.socket, "message:send", { clientMsgId: "stalled", type: "text", body: "hello" }));
+      assert.ok(Date.now() - started < 8000, "within seconds");
+      visitor.close();
+    } finally {
+      await redis.up();
+    }
+    await until(async () => (await readyz(srv)) === 200, 10_000, "ready again");
   });
 
   it("database down while clients connect: the handshake answers UNAVAILABLE with retryAfterMs", async () => {

@@ -1,5 +1,6 @@
 // Real socket.io-client participants for tests, typed with the shared events file.
 import assert from "node:assert/strict";
+import http from "node:http";
 import { io, type Socket } from "socket.io-client";
 import type { Ack, AckError, ClientToServerEvents, HandshakeErrorData, Message, ReadyPayload, ServerToClientEvents } from "../../src/events.js";
 import { ADMIN } from "./server.js";
@@ -56,6 +57,12 @@ export interface Participant {
   received: Message[];
   close(): void;
 }
+
+/** Socket options that make a client's connections leave from `localAddress` (all of
+ *  127.0.0.0/8 is loopback on Linux), so that a load balancer hashing on the client's
+ *  address sees distinct clients. engine.io-client hands `agent` to both transports (to
+ *  ws, and to the XHR of long-polling); its declared type is the browser's (string | boolean). */
+export const fromAddress = (localAddress: string) => ({ agent: new http.Agent({ localAddress }) as unknown as string });
 
 /** What `connect` rejects with when the handshake is refused: `data` carries the contract's code. */
 export type ConnectError = Error & { data?: HandshakeErrorData };

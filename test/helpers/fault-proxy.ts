@@ -1,8 +1,9 @@
 // A TCP proxy (node:net) in front of a dependency (PostgreSQL, Redis) that a test can
 // break the way networks and servers break: `down()` cuts every connection and refuses
 // new ones (a crashed or restarting server), `stall()` keeps every socket open while no
-// byte moves (a dead route, a paused server), `up()` restores normal service. The real
-// server behind it is never touched.
+// byte moves (a dead route, a paused server), `cut()` resets every open connection and
+// goes on accepting new ones (a failover, a firewall dropping its state), `up()` restores
+// normal service. The real server behind it is never touched.
 import net, { type AddressInfo, type Socket } from "node:net";
 
 type Mode = "up" | "stalled" | "down";
@@ -41,6 +42,14 @@ export async function startFaultProxy(target: { host?: string; port: number }) {
       server.close();
       for (const [a, b] of pairs) (a.destroy(), b.destroy());
       pairs.clear();
+    },
+    /** Every open connection is reset (RST both ways); new ones are served at once.
+     *  Answers how many connections it reset. */
+    cut(): number {
+      const n = pairs.size;
+      for (const [a, b] of pairs) (a.resetAndDestroy(), b.resetAndDestroy());
+      pairs.clear();
+      return n;
     },
     /** Connections stay open but nothing moves, either way, until up(). */
     stall() {
