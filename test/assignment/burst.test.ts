@@ -85,7 +85,10 @@ describeCluster(`assignment: a burst of ${N} new conversations on two nodes`, fu
   it(`both nodes work the queue at once: room for 150 fills exactly, nobody beyond capacity`, async () => {
     const v = variants(["postgres"]).find((x) => x.state === "redis")!;
     const store = await freshStore("postgres");
-    const [a, b] = await Promise.all([serverFor(v, {}, store), serverFor(v, {}, store)]);
+    // A Redis prefix of their own: the visitor-session budget per address is cluster-wide,
+    // and this run's other servers on the same Redis have spent some of it.
+    const env = { REDIS_PREFIX: `hft${process.pid}burst:` };
+    const [a, b] = await Promise.all([serverFor(v, env, store), serverFor(v, env, store)]);
     try {
       // Each agent has a device on both nodes, so both nodes' runs pick from all of them.
       const agents: { a: Agent; max: number }[] = [];

@@ -152,10 +152,11 @@ export async function churn(srv: TestServer, round: number) {
     for (let k = 0; k < AGENT_LIVES; k++) {
       const p = await open("/agent", { token: agents[j] });
       if (!p) continue;
-      // Answer or resolve what it was given (the visitor may have left meanwhile: CONFLICT).
+      // Answer or resolve what it was given (the visitor may have left meanwhile: CONFLICT;
+      // requeued while this agent was offline and given to another: FORBIDDEN).
       for (const c of p.ready.conversations) {
-        if ((j + k) % 2 === 0) await act(p, "conversation:resolve", { conversationId: c.id }, ["CONFLICT"]);
-        else if (await act(p, "message:send", { conversationId: c.id, clientMsgId: randomUUID(), type: "text", body: "On it" }, ["CONFLICT"])) done.messages++;
+        if ((j + k) % 2 === 0) await act(p, "conversation:resolve", { conversationId: c.id }, ["CONFLICT", "FORBIDDEN"]);
+        else if (await act(p, "message:send", { conversationId: c.id, clientMsgId: randomUUID(), type: "text", body: "On it" }, ["CONFLICT", "FORBIDDEN"])) done.messages++;
       }
       await sleep(300 + ((j * 53 + k * 97) % 400));
       await end(srv, p, ENDINGS[(j + k) % ENDINGS.length]);
