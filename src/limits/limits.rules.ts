@@ -45,7 +45,7 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 
-/** HTTP budgets, per address or per account, across the cluster. */
+/** HTTP budgets per address, across the cluster (sign-in has its own: accounts/login-throttle.ts). */
 export const HTTP_BUDGETS = {
   /** Generous: on mobile networks whole regions share one address behind carrier-grade
    *  NAT, and a refused session is a customer who cannot write at all. */
