@@ -63,10 +63,16 @@ local function reap(node, diedAt)
 end
 `;
 
-/** ARGV: P, node, nodeTtl, keyTtl, mayReap. Returns what this node was: 2 alive, 1 silent
- *  past nodeTtl (or listed by a registration only), 0 absent (reaped, or Redis lost its
- *  data). Liveness runs on Redis's clock: no skew, and a refresh that was held up on the
- *  way (a stalled link) counts from when it arrives. */
+/** ARGV: P, node, nodeTtl, keyTtl, mayReap, seen. Returns { was, now }: what this node
+ *  was (2 alive, 1 silent past nodeTtl or listed by a registration only, 0 absent: reaped,
+ *  or Redis lost its data) and the stamp it now has. Liveness runs on Redis's clock: no
+ *  skew, and a refresh that was held up on the way (a stalled link) counts from when it
+ *  arrives. It reaps only if this node's entry still holds `seen`, the stamp its previous
+ *  refresh returned, and that stamp is recent (under nodeTtl / 2): a refresh that waited
+ *  through an outage or a stall (in ioredis' offline queue, or on a stalled socket, its
+ *  promise long rejected by the command timeout) finds an old stamp, or a newer one left by
+ *  another such refresh, and reaps nobody. When every node's stamp is old after an outage,
+ *  no node loses its devices; a dead node was silent for nodeTtl while the reaper was not. */
 const ALIVE = `${REAP}
 local node, nodes = ARGV[2], P .. 'nodes'
 local now = nowMs()
@@ -76,11 +82,13 @@ local was = 0
 if prev then was = (tonumber(prev) >= cutoff) and 2 or 1 end
 redis.call('ZADD', nodes, now, node)
 redis.call('PEXPIRE', nodes, ARGV[4]); redis.call('PEXPIRE', P .. 'nd:' .. node, ARGV[4])
-if ARGV[5] == '1' then
+-- The reaper itself refreshed within half the TTL (its own refreshes were not held up
+-- with the others'), and nothing refreshed it since (not a stale queued command).
+if ARGV[5] == '1' and prev and now - tonumber(prev) < tonumber(ARGV[3]) / 2 and tonumber(prev) == tonumber(ARGV[6]) then
   local dead = redis.call('ZRANGEBYSCORE', nodes, '-inf', string.format('(%d', cutoff), 'WITHSCORES', 'LIMIT', 0, 10)
   for i = 1, #dead, 2 do reap(dead[i], dead[i + 1]) end
 end
-return was`;
+return { was, now }`;
 
 /** ARGV: P, node. A node that shuts down reaps itself (its sockets closed just now). */
 const LEAVE = `${REAP}
@@ -119,6 +127,7 @@ export function createNodeDuties(g: {
   const { redis, P, nodeId, now } = g;
   const pipe = () => redis.pipeline() as unknown as ScriptPipeline;
   let aliveSince: number | null = null; // since when this node's refreshes found it alive
+  let seen = ""; // the stamp (Redis's clock) that this node's last refresh left
   let refreshing = false, adopting = false, registering = false;
   let lost = false; // this node's devices must be registered again
   let first = true; // the poll made at creation, queued before any device of this node
@@ -171,16 +180,27 @@ export function createNodeDuties(g: {
       const at = now();
       const mayReap = aliveSince !== null && at - aliveSince >= g.nodeTtlMs ? 1 : 0;
       const m = (redis.multi() as unknown as ScriptPipeline)
-        .hfpAlive(P, nodeId, g.nodeTtlMs, g.keyTtl, mayReap)
+        .hfpAlive(P, nodeId, g.nodeTtlMs, g.keyTtl, mayReap, seen)
         .pexpire(`${P}due`, g.keyTtl).pexpire(`${P}avail`, g.keyTtl).pexpire(`${P}away`, g.keyTtl);
       if (!adopting) m.zrangebyscore(`${P}due`, "-inf", at - g.orphanSlackMs, "LIMIT", 0, PAGE);
-      const res = g.unwrap<unknown>(await m.exec());
-      if (res[0] !== 2) {
+      let res: unknown[];
+      try {
+        res = g.unwrap<unknown>(await m.exec());
+      } catch (err) {
+        // Redis did not answer: whether this node still counts as alive is unknown, and the
+        // others may be cut off too. It reaps again only after nodeTtlMs of answered
+        // refreshes, which gives every node that long to reconnect.
+        aliveSince = null;
+        throw err;
+      }
+      const [was, stamp] = res[0] as [number, number];
+      seen = String(stamp);
+      if (was !== 2) {
         // Not alive as far as the others know: reaped, cut off, or Redis lost its data. Our
         // devices may be gone from Redis (not on the very first refresh: none predates it).
         if (!initial) lost = true;
         aliveSince = at;
-      }
+      } else if (aliveSince === null) aliveSince = at;
       due = (res[4] as string[] | undefined) ?? [];
     } finally {
       refreshing = false;

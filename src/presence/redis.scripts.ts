@@ -141,7 +141,7 @@ export interface PresenceScripts {
   hfpConnect: Call<number>;
   hfpDisconnect: Call<number>;
   hfpSetDev: Call<number>;
-  hfpAlive: Call<number>;
+  hfpAlive: Call<[number, number]>;
   hfpLeave: Call<number>;
   hfpAvailable: Call<string[]>;
 }

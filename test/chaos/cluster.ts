@@ -12,12 +12,6 @@ import { REDIS_URL, freePort, freshStore, startProcess, type Store } from "../he
 /** describeCluster, and nginx too: without it the suite is skipped with the reason, except
  *  where it is required (CI=true or HOLDFAST_TEST_NGINX=1): there it fails. */
 export function describeChaos(title: string, fn: (this: Mocha.Suite) => void) {
-  // On demand until a known failure is fixed: after a Redis outage longer than the presence
-  // node TTL (6 s), one node's visitors stay "offline" (the Redis-down test shows it, and the
-  // shared cluster carries it into the tests after it).
-  if (process.env.HOLDFAST_TEST_CHAOS !== "1") {
-    return describe.skip(`${title} [skipped: run with HOLDFAST_TEST_CHAOS=1 (npm run test:chaos); presence after a long Redis outage fails today]`, fn);
-  }
   if (!CLUSTER_ENABLED || nginxBinary()) return describeCluster(title, fn);
   if (process.env.CI === "true" || process.env.HOLDFAST_TEST_NGINX === "1") {
     return describe(title, () => it("has nginx", () => assert.fail("nginx is required here (CI=true or HOLDFAST_TEST_NGINX=1) but not installed: apt-get install nginx")));

@@ -36,9 +36,7 @@ const gc: () => void = (globalThis as { gc?: () => void }).gc ?? runInNewContext
 const isolatedRedisUrl = () => Object.assign(new URL(REDIS_URL), { pathname: "/11" }).toString();
 
 // The database only stores what the churn writes: the embedded one is enough.
-// The Redis variant fails in a clean CI run since the node-death change (one `presence due`
-// entry outlives the settle time); the cause is not found yet. Open.
-for (const v of variants(["pglite"]).filter((x) => x.state !== "redis")) {
+for (const v of variants(["pglite"])) {
   describe(`no leaks after thousands of connects and disconnects [${v.name}]`, function () {
     this.timeout(150_000);
     let srv: TestServer;
