@@ -8,8 +8,9 @@
 // While Redis cannot be reached each node counts in memory: sign-in keeps working, with
 // per-node budgets meanwhile, rather than every login failing with the outage.
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../lib/errors.js";
+import { insuredRedis } from "../limits/limiter.js";
 import {
   ADDRESS_BLOCK_S, ADDRESS_FAILURES, ADDRESS_WINDOW_S, addressKey, delaySeconds, FAILURES_WINDOW_S, FREE_FAILURES, MAX_DELAY_S,
 } from "./login-throttle.rules.js";
@@ -28,14 +29,7 @@ interface LimiterOptions {
 function limiter(opts: LimiterOptions, redis: { client: Redis; prefix: string } | undefined): Limiter {
   const memory = new RateLimiterMemory({ ...opts });
   if (!redis) return memory;
-  const store = new RateLimiterRedis({
-    ...opts,
-    keyPrefix: `${redis.prefix}${opts.keyPrefix}`,
-    storeClient: redis.client,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: memory,
-  });
-  return new RLWrapperTimeouts({ limiter: store, timeoutMs: REDIS_TIMEOUT_MS });
+  return insuredRedis({ ...opts, keyPrefix: `${redis.prefix}${opts.keyPrefix}`, client: redis.client, memory, timeoutMs: REDIS_TIMEOUT_MS });
 }
 
 function limited(rejection: unknown): unknown {

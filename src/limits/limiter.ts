@@ -5,7 +5,7 @@
 // of latency where memory costs 1-3 µs; see SECURITY notes). A Redis that is down or
 // stalls never turns into refusals or a hang: the Redis limiter answers from an
 // in-memory insurance limiter at once when the connection is not ready, and after
-// REDIS_TIMEOUT_MS when a command does not come back.
+// REDIS_TIMEOUT_MS when a command does not come back (insuredRedis below).
 import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
 import { AppError } from "../lib/errors.js";
@@ -13,6 +13,21 @@ import type { Logger } from "../lib/logger.js";
 import type { Budget } from "./limits.rules.js";
 
 const REDIS_TIMEOUT_MS = 250;
+
+/** A Redis limiter that answers from `memory` when Redis does not: at once when the
+ *  connection is not ready, after `timeoutMs` when a command does not come back. Only the
+ *  timeout wrapper is insured, never the Redis limiter inside it: a stalled command that
+ *  the wrapper already answered from memory still fails later on its own (ioredis'
+ *  commandTimeout, lib/redis.ts, or the reconnect that flushes it), and an insured Redis
+ *  limiter would then spend the same request's point in memory a second time (10 handshakes
+ *  allowed, 8 let through). The wrapper hands `memory` its blockDuration: give it the same. */
+export function insuredRedis(o: {
+  client: Redis; memory: RateLimiterMemory; timeoutMs: number; keyPrefix: string; points: number; duration: number; blockDuration?: number;
+}): RLWrapperTimeouts {
+  const { client, memory, timeoutMs, ...budget } = o;
+  const redis = new RateLimiterRedis({ ...budget, storeClient: client, rejectIfRedisNotReady: true });
+  return new RLWrapperTimeouts({ limiter: redis, timeoutMs, insuranceLimiter: memory, blockDuration: budget.blockDuration });
+}
 
 type Store = {
   consume(key: string, points?: number): Promise<unknown>;
@@ -48,13 +63,7 @@ export function createLimiters(d: { redis?: Redis; prefix: string; log: Logger }
       const keyPrefix = `${d.prefix}rl:${name}`;
       const memory = new RateLimiterMemory({ keyPrefix, points: b.points, duration: b.durationSec });
       let store: Store = memory;
-      if (d.redis) {
-        const redis = new RateLimiterRedis({
-          storeClient: d.redis, keyPrefix, points: b.points, duration: b.durationSec,
-          insuranceLimiter: memory, rejectIfRedisNotReady: true,
-        });
-        store = new RLWrapperTimeouts({ limiter: redis, timeoutMs: REDIS_TIMEOUT_MS });
-      }
+      if (d.redis) store = insuredRedis({ client: d.redis, memory, timeoutMs: REDIS_TIMEOUT_MS, keyPrefix, points: b.points, duration: b.durationSec });
       const quiet = (p: Promise<unknown>) => void p.catch((err: unknown) => failOpen(name, err));
       return {
         async hit(key) {
