@@ -107,11 +107,19 @@ export function createConversationsService(d: ConversationsDeps) {
     return {};
   }
 
-  /** Typing is volatile and frequent: authorised by what the socket follows, no database. */
-  function typing(actor: Actor, following: string[], p: { conversationId?: string; isTyping: boolean }) {
+  /** Typing is volatile: a visitor's is authorised by what its socket follows (only its
+   *  own conversations); an agent's like message:send (seq.ts), by one read of the
+   *  conversation, since an agent also follows waiting conversations it previewed. */
+  async function typing(actor: Actor, following: string[], p: { conversationId?: string; isTyping: boolean }) {
     const cid = p.conversationId ?? following[0];
     if (!cid) return {}; // a visitor with no conversation yet: nobody to tell
     if (!following.includes(cid)) throw notFound("conversation not found");
+    if (actor.type === "agent") {
+      const row = await d.conversations.byId(cid);
+      if (!row) throw notFound("conversation not found");
+      if (row.agent_id !== actor.id && actor.role !== "admin") throw forbidden("not your conversation");
+      if (row.status === "resolved") throw new AppError("CONFLICT", "conversation is resolved");
+    }
     const from = { type: actor.type, id: actor.id, name: actor.name };
     d.realtime.typing({ conversationId: cid, from, isTyping: p.isTyping }, actor.type === "visitor" ? "agent" : "visitor");
     return {};

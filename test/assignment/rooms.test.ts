@@ -36,5 +36,24 @@ for (const v of variants()) {
       visitor.close();
       await retire(bea, cy);
     });
+
+    it("typing is authorised like message:send: an agent following a waiting conversation may not type into it", async () => {
+      const dee = await newAgent(srv, "Dee");
+      expectOk(await call(dee.socket, "agent:status", { status: "away" }));
+      const visitor = await newVisitor(srv);
+      const cid = (await say(visitor)).conversationId;
+      await settled(srv, cid, "waiting");
+      expectOk(await call(dee.socket, "sync", { conversationId: cid, afterSeq: 0 })); // follows it now
+      const typingSeen: string[] = [];
+      visitor.socket.on("typing", (t) => typingSeen.push(t.from.id));
+      const typed = await call(dee.socket, "typing", { conversationId: cid, isTyping: true });
+      const sent = await call(dee.socket, "message:send", { conversationId: cid, clientMsgId: "dee-1", type: "text", body: "hi" });
+      assert.equal(sent.ok || sent.error.code, "FORBIDDEN", "sending is refused");
+      assert.equal(typed.ok || typed.error.code, "FORBIDDEN", "typing is refused the same way");
+      await sleep(300);
+      assert.deepEqual(typingSeen, [], "no typing reached the visitor");
+      visitor.close();
+      await retire(dee);
+    });
   });
 }
