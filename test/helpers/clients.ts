@@ -110,6 +110,24 @@ export function call<E extends ClientEvent>(socket: ClientSocket, event: E, payl
   return emitWithAck(socket, event, payload, timeoutMs) as Promise<AckOf<E>>;
 }
 
+/** `message:send` as a well-behaved client does it (PROTOCOL.md, Acks): a `RATE_LIMITED`
+ *  or `UNAVAILABLE` answer stored nothing, so wait its `retryAfterMs` and send again with the
+ *  same `clientMsgId`. For tests that write a long history through one participant faster
+ *  than its send budget allows (a visitor: 10 a second plus 100 a minute); any other refusal,
+ *  or still being refused after `maxWaitMs`, throws. Resolves with the stored message. */
+export async function sendAccepted(socket: ClientSocket, payload: PayloadOf<"message:send">, maxWaitMs = 30_000): Promise<Message> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const res = await call(socket, "message:send", payload);
+    if (res.ok) return res.message;
+    const { code, retryAfterMs } = res.error;
+    if ((code !== "RATE_LIMITED" && code !== "UNAVAILABLE") || Date.now() > deadline) {
+      throw new Error(`message:send ${payload.clientMsgId} refused: ${code} ${res.error.message}`);
+    }
+    await new Promise((r) => setTimeout(r, retryAfterMs ?? 100));
+  }
+}
+
 /** Escape hatch for tests that send what the contract forbids (payloads of the wrong
  *  shape, missing payloads, events a namespace does not know): neither the event nor the
  *  payload is checked. Everything else goes through the typed `call`. */
