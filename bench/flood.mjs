@@ -3,7 +3,10 @@
 // one more visitor floods `message:send` from a process of its own (bench/flooder.mjs).
 // Per-participant limits must keep the flood from the others: their e2e p99 with the
 // flood should stay within twice that without it. Writes the "flood" section of BENCHMARKS.md.
-//   npm run bench:flood [-- --flood-rate 10000 --rate 1000 --seconds 15 --visitors 200 --agents 4 --no-postgres]
+// The two alternate (quiet, flooded, quiet, flooded: --rounds 2), so that a drift of the
+// server or the machine over the run (a growing database, a busy neighbour) shows as a
+// difference between runs of the same kind rather than passing for the flood's effect.
+//   npm run bench:flood [-- --flood-rate 10000 --rate 1000 --seconds 15 --visitors 200 --agents 4 --rounds 2 --no-postgres]
 import { spawn } from "node:child_process";
 import { writeFloodSection } from "./flood-report.mjs";
 import { runLoad } from "./load.mjs";
@@ -13,7 +16,7 @@ import { machine, root } from "./report.mjs";
 import { BENCH_ADMIN as ADMIN, cpuSeconds, holdfastEnv, onInterrupt, peakRssMb, rssMb, runQueueWaitNs, startServer, withDataDir } from "./servers.mjs";
 
 const argv = process.argv.slice(2);
-const opts = { rate: 1000, seconds: 15, visitors: 200, agents: 4, "flood-rate": 10_000 };
+const opts = { rate: 1000, seconds: 15, visitors: 200, agents: 4, "flood-rate": 10_000, rounds: 2 };
 let postgres = true;
 for (let i = 0; i < argv.length; i++) {
   const name = argv[i].replace(/^--/, "");
@@ -69,8 +72,11 @@ async function measure(label, env) {
       const serverWaitPct = ((runQueueWaitNs(pid) - wait0) / 1e9 / res.sendSeconds) * 100;
       return { ...res, flood: f, healthMaxMs, serverCpuPct: ((cpuSeconds(pid) - cpu0) / res.sendSeconds) * 100, serverWaitPct, rssMb: rssMb(pid) };
     };
-    const quiet = await run("quiet", false);
-    const flooded = await run("flooded", true);
+    const quiet = [], flooded = [];
+    for (let i = 1; i <= opts.rounds; i++) {
+      quiet.push(await run(`quiet ${i}`, false));
+      flooded.push(await run(`flooded ${i}`, true));
+    }
     disconnectAll(p);
     return { label, quiet, flooded, peakRssMb: peakRssMb(pid) };
   } finally {
