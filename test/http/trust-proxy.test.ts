@@ -43,6 +43,9 @@ function assertNotLimited(r: { status: number; code?: string }, what: string) {
 }
 
 describe("TRUST_PROXY and per-IP rate limits", function () {
+  // Each test makes 100 sign-in attempts, each verifying a password hash (argon2, made to
+  // be slow): about 20 s on a busy 2-CPU machine.
+  this.timeout(90_000);
   let srv: TestServer | undefined;
   afterEach(async () => {
     await srv?.stop();
