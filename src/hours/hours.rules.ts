@@ -82,6 +82,7 @@ const HORIZON_MS = 400 * 86_400_000;
 export function hoursAt(s: Schedule, now: number): HoursState {
   if (!s.enabled) return { open: true, nextChangeAt: null };
   const open = openAt(s, wallClock(s.timezone, now));
+  if (!s.week.some((day) => day.length)) return { open, nextChangeAt: null }; // never opens: no walk
   let t = now;
   // Walk from boundary to boundary of the wall clock; where the zone's offset changes on
   // the way (DST), stop at the change itself: the wall clock jumps there.

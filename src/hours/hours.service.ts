@@ -26,7 +26,15 @@ export function createBusinessHours(d: BusinessHoursDeps) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const listeners: ((open: boolean) => void)[] = [];
 
-  const state = (): HoursState => hoursAt(schedule, d.now());
+  // Every visitor page view asks: the answer holds from when it was computed until its
+  // next change, so it is computed once per change, not per request.
+  let memo: { at: number; value: HoursState } | null = null;
+  function state(): HoursState {
+    const t = d.now();
+    if (memo && t >= memo.at && (memo.value.nextChangeAt === null || t < memo.value.nextChangeAt)) return memo.value;
+    memo = { at: t, value: hoursAt(schedule, t) };
+    return memo.value;
+  }
 
   /** Re-evaluates now: tells listeners of a flip, re-arms the timer to the next change. */
   function tick() {
@@ -50,6 +58,7 @@ export function createBusinessHours(d: BusinessHoursDeps) {
 
   function apply(next: Schedule) {
     schedule = next;
+    memo = null;
     tick();
   }
 
