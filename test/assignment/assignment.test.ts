@@ -55,7 +55,7 @@ for (const v of variants()) {
       assert.equal((await row(srv, c7.cid)).status, "waiting");
       assert.equal(await owner(c7.cid), null);
       const told = await transcript(srv, c7.cid);
-      assert.match(systemTexts(told)[0], /no agent is available/i);
+      assert.match(systemTexts(told)[0], /^We are away right now/);
       await until(() => c7.visitor.received.some((m) => m.sender.type === "system"), 3000, "visitor hears no-agent");
       // Every agent sees the waiting conversation in its queue, Di included.
       for (const a of [abe, bea, cy, di]) {
