@@ -6,10 +6,12 @@
 // admin sets all of it on /admin/hours (CSRF, validation that changes nothing on refusal).
 import assert from "node:assert/strict";
 import { call, until } from "../helpers/clients.js";
-import { startServer, testDatabases, type TestServer } from "../helpers/server.js";
+import { REDIS_URL, startServer, type TestServer } from "../helpers/server.js";
 import { httpLogin } from "../console/helpers.js";
 import { ADMIN } from "../helpers/server.js";
-import { newAgent, newVisitor, retire, row, say, settled, systemTexts, transcript, type Agent } from "../assignment/harness.js";
+import {
+  newAgent, newVisitor, requireState, retire, row, say, settled, systemTexts, transcript, variants, type Agent,
+} from "../assignment/harness.js";
 
 const OFFLINE = "Our team is in from 9:00 to 17:30, Paris time. Leave a message and we reply by email.";
 const FORM = {
@@ -17,8 +19,8 @@ const FORM = {
   thu: "09:00-17:30", fri: "09:00-17:30", sat: "", sun: "", holidays: "2026-12-25\n2027-01-01",
 };
 
-for (const db of testDatabases()) {
-  describe(`business hours with an injected clock [${db}]`, function () {
+for (const v of variants()) {
+  describe(`business hours with an injected clock [${v.name}]`, function () {
     this.timeout(60_000);
     let offset = 0;
     let srv: TestServer;
@@ -37,8 +39,9 @@ for (const db of testDatabases()) {
     };
     const post = (body: object) => admin.agent.post("/admin/hours").type("form").send({ _csrf: admin.csrf, ...body });
 
-    before(async () => {
-      srv = await startServer({ db, now: () => Date.now() + offset });
+    before(async function () {
+      await requireState(this, v.state);
+      srv = await startServer({ db: v.db, now: () => Date.now() + offset, env: v.state === "redis" ? { REDIS_URL } : {} });
       const settings = srv.application.services.settings;
       await settings.setWidget({ ...(await settings.getWidget()), offlineMessage: OFFLINE });
       admin = await httpLogin(srv.url, ADMIN.email, ADMIN.password);
