@@ -15,7 +15,7 @@ import { handshakeOnly } from "./accounts/web-session.js";
 import { adminRoutes } from "./admin/admin.routes.js";
 import { agentsApiRoutes } from "./admin/agents-api.routes.js";
 import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
-import { composeServices } from "./composition.js";
+import { composeServices, type ComposeOptions } from "./composition.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -37,7 +37,7 @@ import { widgetRoutes } from "./widget/widget.routes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export async function createApplication(httpServer: HttpServer, infra: Infrastructure) {
+export async function createApplication(httpServer: HttpServer, infra: Infrastructure, deps: ComposeOptions = {}) {
   const { config, log, redis } = infra;
   // Express must be the server's request listener before Socket.IO attaches: Socket.IO
   // then answers /socket.io itself and hands every other request on.
@@ -47,7 +47,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const io = createIo(httpServer, {
     offlineAfterMs: config.offlineAfterMs, origins, redis, redisPrefix: config.redisPrefix, nodeName: config.nodeName,
   });
-  const s = await composeServices(infra, io, origins);
+  const s = await composeServices(infra, io, origins, deps);
   await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
 
   // HTTP, in order: headers, static files (no session), the session, the routes.
@@ -72,12 +72,12 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(uploadsRoutes({
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
-  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence }));
+  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
-    publicUrl: config.publicUrl,
+    publicUrl: config.publicUrl, hours: s.hours,
   }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));

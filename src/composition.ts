@@ -32,6 +32,7 @@ import type { AppServer } from "./realtime/types.js";
 import { createSettingsRepository } from "./settings/settings.repository.js";
 import { createSettingsService } from "./settings/settings.service.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
+import { createBusinessHours } from "./hours/hours.service.js";
 import { createUploadLinks } from "./uploads/upload-links.js";
 import { createUploadsRepository } from "./uploads/uploads.repository.js";
 import type { Origins } from "./widget/origins.js";
@@ -41,7 +42,13 @@ const ASSIGNMENT_SWEEP_MS = 5000;
 /** How often expired agent tokens are deleted (they are refused before that anyway). */
 const TOKEN_PRUNE_MS = 3600_000;
 
-export async function composeServices(infra: Infrastructure, io: AppServer, origins: Origins) {
+/** What a caller (a test) may inject; everything else comes from the infrastructure. */
+export interface ComposeOptions {
+  /** The clock business hours judge by (default Date.now). */
+  now?: () => number;
+}
+
+export async function composeServices(infra: Infrastructure, io: AppServer, origins: Origins, opts: ComposeOptions = {}) {
   const { db, log, config, presence } = infra;
   const clustered = !!infra.redis;
   // This instance's metrics registry (never prom-client's global one).
@@ -68,6 +75,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const settingsSync = startSettingsSync({ settings, filter, origins, clustered, log });
   await settingsSync.refresh(); // the stored word list and origins apply from the start
 
+  const hours = createBusinessHours({ repo: repos.settings, now: opts.now ?? Date.now, clustered, log });
+  await hours.load();
+
   const tokens = createTokens(infra.sessionSecret);
   const accounts = createAccountsService(repos.accounts, tokens, log);
   const stopTokenPrune = accounts.startTokenPrune(TOKEN_PRUNE_MS);
@@ -89,7 +99,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const views = createConversationViews(presence);
   const assignment = createAssignmentService({
     conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
+    isOpen: hours.isOpen, offlineMessage: async () => (await settings.getWidget()).offlineMessage,
   });
+  hours.onChange((open) => open && void assignment.assignWaiting()); // the queue moves at opening time
   const stopSweep = assignment.startSweep(ASSIGNMENT_SWEEP_MS);
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
@@ -107,7 +119,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
-    assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
+    assignment, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks,
     /** Stops the timers started here and writes what is queued. */
     async close() {
@@ -115,6 +127,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
       stopTokenPrune();
       webSession.close();
       settingsSync.close();
+      hours.close();
       await writer.drain();
     },
   };

@@ -10,6 +10,8 @@ import type { AdminAgentsService } from "./agents.service.js";
 import { contentAdminRoutes } from "./content.routes.js";
 import { conversationsAdminRoutes } from "./conversations.routes.js";
 import type { HealthDashboard } from "./health.service.js";
+import type { BusinessHours } from "../hours/hours.service.js";
+import { hoursAdminRoutes } from "./hours.routes.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -20,6 +22,7 @@ export interface AdminDeps {
   health: HealthDashboard;
   /** PUBLIC_URL: the base of links in exports (they leave the page); unset, the request's. */
   publicUrl?: string;
+  hours: BusinessHours;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -28,6 +31,7 @@ export function adminRoutes(d: AdminDeps) {
   r.get("/admin", (_req, res) => res.redirect(303, "/admin/agents"));
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
+  r.use(hoursAdminRoutes(d.hours));
   r.use(conversationsAdminRoutes(d.repo, d.publicUrl));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));

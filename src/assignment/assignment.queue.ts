@@ -18,6 +18,8 @@ export interface QueueDeps {
   accounts: Pick<AccountsRepository, "activeAgents">;
   presence: Pick<PresenceStore, "availableAgents">;
   log: Logger;
+  /** Business hours: closed, nothing is assigned automatically (agents may still claim). */
+  isOpen?: () => boolean;
   /** The owners follow their new conversations (synchronous: before anything is delivered). */
   follow(claimed: Claimed[]): void;
   /** The system lines and announcements of an assignment; never rejects. */
@@ -38,6 +40,7 @@ const IDLE: RunOutcome = { claimed: new Set(), more: false };
 
 export function createAssignmentQueue(d: QueueDeps) {
   async function candidates(): Promise<Candidate[]> {
+    if (d.isOpen && !d.isOpen()) return [];
     const ids = await d.presence.availableAgents();
     if (!ids.length) return [];
     const [agents, load] = await Promise.all([d.accounts.activeAgents(ids), d.conversations.openLoads(ids)]);

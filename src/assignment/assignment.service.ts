@@ -26,6 +26,10 @@ export interface AssignmentDeps {
   realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded" | "ownerOnly">;
   presence: Pick<PresenceStore, "availableAgents">;
   log: Logger;
+  /** Business hours (hours/): closed, new conversations wait in the queue. */
+  isOpen?: () => boolean;
+  /** The admin's offline message, the text of the "no agent" line (empty: the stock one). */
+  offlineMessage?: () => Promise<string>;
 }
 
 export function createAssignmentService(d: AssignmentDeps) {
@@ -117,11 +121,12 @@ export function createAssignmentService(d: AssignmentDeps) {
       timer.unref();
       return () => clearInterval(timer);
     },
-    /** A visitor's first message is stored: assign now, or tell the visitor to wait. */
+    /** A visitor's first message is stored: assign now, or tell the visitor to wait, in
+     *  the admin's own words. */
     async conversationCreated(conversationId: string) {
       if (await queue.assigns(conversationId)) return;
       const row = await d.conversations.byId(conversationId);
-      if (row?.status === "waiting") await system(conversationId, "no-agent");
+      if (row?.status === "waiting") await system(conversationId, "no-agent", (await d.offlineMessage?.()) ?? "");
     },
     async claim(actor: Actor, conversationId: string) {
       const row = await d.conversations.byId(conversationId);

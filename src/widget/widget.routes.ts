@@ -11,6 +11,7 @@ import ejs from "ejs";
 import express, { type Request, type Response } from "express";
 import { memoAvailability, type AvailabilitySource } from "./availability.js";
 import type { Origins } from "./origins.js";
+import type { HoursState, Schedule } from "../hours/hours.rules.js";
 
 export interface WidgetSettings {
   title: string;
@@ -25,6 +26,8 @@ export interface WidgetDeps {
   origins: Pick<Origins, "allowed" | "list">;
   /** The presence store: an online, not-away agent exists. */
   presence: AvailabilitySource;
+  /** Business hours: outside them nobody is available, whoever is online. */
+  hours?: { state(): HoursState; schedule(): Schedule; now(): number };
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -50,13 +53,21 @@ function csp(frameAncestors: string[]): string {
 
 export function widgetRoutes(deps: WidgetDeps): express.Router {
   const router = express.Router();
-  const available = memoAvailability(deps.presence);
+  const presence = memoAvailability(deps.presence);
+  const available = () => (deps.hours && !deps.hours.state().open ? Promise.resolve(false) : presence());
+  /** With a schedule: `hours: { open, nextChangeInMs }` (relative, so a page's clock skew
+   *  does not matter), for the page to re-ask right when the hours open or close. */
+  const hoursField = () => {
+    if (!deps.hours?.schedule().enabled) return {};
+    const { open, nextChangeAt } = deps.hours.state();
+    return { hours: { open, ...(nextChangeAt === null ? {} : { nextChangeInMs: Math.max(0, nextChangeAt - deps.hours.now()) }) } };
+  };
 
   router.get("/", async (req: Request, res: Response, next) => {
     try {
       const embed = req.query.embed === "1";
       const [settings, open] = await Promise.all([deps.settings.getWidget(), available()]);
-      const widget = { ...settings, ...(open === null ? {} : { available: open }) };
+      const widget = { ...settings, ...(open === null ? {} : { available: open }), ...hoursField() };
       const html = await ejs.renderFile(VIEW, { widget, embed }, { async: false });
       res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...deps.origins.list()] : ["'self'"]));
       // frame-ancestors governs framing; an X-Frame-Options from a global middleware
@@ -110,7 +121,7 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
       res.setHeader("Cache-Control", "public, max-age=5");
       res.json({
         title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage,
-        ...(open === null ? {} : { available: open }),
+        ...(open === null ? {} : { available: open }), ...hoursField(),
       });
     } catch (err) {
       next(err);

@@ -222,8 +222,8 @@ describe("visitor page (Chromium)", function () {
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
     // The server's system lines (stored in English) read in Chinese too.
     await sendFromPage(page, "你好");
-    await page.locator(".hf-system", { hasText: /已加入对话|目前没有客服在线/ }).first().waitFor();
-    assert.deepEqual(await page.locator(".hf-system", { hasText: /joined|No agent/ }).count(), 0);
+    await page.locator(".hf-system", { hasText: /已加入对话|目前没有客服在线|我们现在不在线/ }).first().waitFor();
+    assert.deepEqual(await page.locator(".hf-system", { hasText: /joined|No agent|We are away/ }).count(), 0);
     await context.close();
   });
 });

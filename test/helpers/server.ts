@@ -103,13 +103,14 @@ const baseEnv = (extra: Record<string, string>) => ({
   ...extra,
 });
 
-/** In-process server. Pass `store` to share a database between servers. */
-export async function startServer(opts: { db?: DbKind; env?: Record<string, string>; store?: Store } = {}): Promise<TestServer> {
+/** In-process server. Pass `store` to share a database between servers, `now` for the
+ *  clock business hours judge by. */
+export async function startServer(opts: { db?: DbKind; env?: Record<string, string>; store?: Store; now?: () => number } = {}): Promise<TestServer> {
   const store = opts.store ?? (await freshStore(opts.db ?? "pglite"));
   const config = loadConfig({ ...baseEnv(store.env), ...opts.env, PORT: "0" });
   const infra = await openInfrastructure(config, createLogger(config.logLevel));
   const http: Server = createServer();
-  const application = await createApplication(http, infra);
+  const application = await createApplication(http, infra, { now: opts.now });
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   const port = (http.address() as AddressInfo).port;
   return {

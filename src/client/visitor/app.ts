@@ -66,7 +66,7 @@ function main(root: HTMLElement): void {
 
   const visible = () => document.visibilityState === "visible" && (!bridge.embedded || bridge.open);
   // Is anyone there? Known before the first message (no socket yet), kept roughly live.
-  const availability = new AgentAvailability({ initial: cfg.available, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
+  const availability = new AgentAvailability({ initial: cfg.available, initialChangeInMs: cfg.hoursChangeInMs, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
     onChange: (available) => (bridge.post({ type: "availability", available }), render()) });
   bridge.post({ type: "availability", available: availability.available }); // the launcher's dot
   rt.on("ready", () => void availability.check()); // every (re)connect

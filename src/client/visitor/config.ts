@@ -11,6 +11,8 @@ export interface PageConfig {
   offlineMessage: string;
   /** Whether an agent was available when the server rendered the page (null: unknown). */
   available: boolean | null;
+  /** Business hours open or close this many ms after rendering (null: no schedule). */
+  hoursChangeInMs: number | null;
 }
 
 const str = (v: unknown, max: number) => (typeof v === "string" ? v.trim().slice(0, max) : "");
@@ -37,5 +39,11 @@ export function readConfig(root: HTMLElement): PageConfig {
     greeting: str(s.greeting, 500),
     offlineMessage: str(s.offlineMessage, 500),
     available: typeof s.available === "boolean" ? s.available : null,
+    hoursChangeInMs: changeIn(s.hours),
   };
+}
+
+function changeIn(hours: unknown): number | null {
+  const ms = (hours as { nextChangeInMs?: unknown } | null)?.nextChangeInMs;
+  return typeof ms === "number" && ms >= 0 ? ms : null;
 }

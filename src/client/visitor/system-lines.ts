@@ -2,6 +2,7 @@
 // because the agent and the visitor read the same transcript. A Chinese visitor sees them
 // in Chinese: the known shapes are matched here and re-worded. The shapes mirror
 // src/assignment/system-messages.ts; test/widget/system-lines.test.ts keeps the two in step.
+// The "no agent" line is the admin's offline message: its stock text is re-worded too.
 // Anything not recognised (a future line, an old transcript) is shown as stored.
 
 type Rule = [RegExp, (name: string) => string];
@@ -13,6 +14,9 @@ const zh: Rule[] = [
   [/^(.+) marked the conversation as resolved$/, (n) => `${n} 已将对话标记为已解决`],
   [/^No agent is available right now\. Leave a message and we will get back to you here\.$/,
     () => "目前没有客服在线。请留言，我们会在这里回复您。"],
+  // The admin's offline message as shipped (DEFAULT_WIDGET); one the admin wrote is theirs.
+  [/^We are away right now\. Leave a message and we will get back to you here\.$/,
+    () => "我们现在不在线。请留言，我们会在这里回复您。"],
   [/^The visitor left$/, () => "访客已离开"],
   [/^The agent is unavailable; waiting for the next agent$/, () => "客服暂时无法接待，正在等待下一位客服"],
   [/^(.+) is unavailable; waiting for the next agent$/, (n) => `${n} 暂时无法接待，正在等待下一位客服`],
