@@ -21,8 +21,8 @@ export function accountsRoutes(d: {
 
   r.post("/api/visitor/session", async (req, res) => {
     await sessionsPerIp.hit(req.ip ?? "?");
-    const { page, referrer, language, timezone, ...body } = parseBody(VisitorSessionSchema, req.body);
-    const meta = { ...body.meta, ...contextToMeta({ page, referrer, language, timezone }), userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
+    const { page, title, referrer, language, timezone, ...body } = parseBody(VisitorSessionSchema, req.body);
+    const meta = { ...body.meta, ...contextToMeta({ page, title, referrer, language, timezone }), userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
     res.status(201).json(await d.sessions.create({ name: body.name, email: body.email, meta, userId: body.userId, userHash: body.userHash }));
   });
 

@@ -5,16 +5,14 @@ import { z } from "zod";
 
 export const VisitorContextFields = {
   page: z.string().max(2000).optional(),
+  title: z.string().max(300).optional(), // the page's title (an addition to the contract's fields)
   referrer: z.string().max(2000).optional(),
   language: z.string().max(35).optional(),
   timezone: z.string().max(64).optional(),
 };
 
 /** `visitor:context` (visitors only): strict, like every event payload. */
-export const VisitorContextSchema = z.strictObject({
-  ...VisitorContextFields,
-  title: z.string().max(300).optional(),
-});
+export const VisitorContextSchema = z.strictObject(VisitorContextFields);
 
 /** visitor.meta keys, as the console's panel has always read them (pageUrl, not page). */
 export function contextToMeta(c: { page?: string; title?: string; referrer?: string; language?: string; timezone?: string }) {

@@ -90,13 +90,13 @@ for (const db of testDatabases()) {
     });
 
     it("takes the contract's context fields and shows them to the agent", async () => {
-      const ctx = { page: "https://shop.example/cart?x=1", referrer: "https://www.bing.com/", language: "fr-FR", timezone: "Europe/Paris" };
+      const ctx = { page: "https://shop.example/cart?x=1", title: "Cart", referrer: "https://www.bing.com/", language: "fr-FR", timezone: "Europe/Paris" };
       const v = await session(srv, { userId: "cust-5005", userHash: hash("cust-5005"), ...ctx });
       const admin = await agentToken(srv.url);
       const info = await api<{ visitor: Record<string, unknown> }>(srv.url, "GET", `/api/visitors/${v.body.visitorId}`, undefined, admin.token);
       assert.equal(info.status, 200);
-      const { pageUrl, referrer, language, timezone, userId } = info.body.visitor;
-      assert.deepEqual({ pageUrl, referrer, language, timezone, userId }, { pageUrl: ctx.page, referrer: ctx.referrer, language: ctx.language, timezone: ctx.timezone, userId: "cust-5005" });
+      const { pageUrl, pageTitle, referrer, language, timezone, userId } = info.body.visitor;
+      assert.deepEqual({ pageUrl, pageTitle, referrer, language, timezone, userId }, { pageUrl: ctx.page, pageTitle: ctx.title, referrer: ctx.referrer, language: ctx.language, timezone: ctx.timezone, userId: "cust-5005" });
     });
   });
 }
