@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import type { Browser, Frame, Page } from "playwright-core";
 import { until } from "../helpers/clients.js";
-import type { TestServer } from "../helpers/server.js";
+import { ADMIN, type TestServer } from "../helpers/server.js";
+import { consoleReady, loginPage } from "../console/helpers.js";
 import { agentOnline, launch, newPage, shot, startServer, waitStates, type Agent } from "./browser.js";
 import { hostSite, shopPage, type HostSite } from "./host-site.js";
 
@@ -89,6 +90,19 @@ describe("verified identity across devices (Chromium)", function () {
     assert.deepEqual(bodies, ["Hi, my parcel #5521 has not arrived", "Sent from my phone"], "one conversation holds both devices' messages");
     assert.equal(await srv.application.services.db.prisma.visitor.count({ where: { externalUserId: USER } }), 1);
     await shot(phone.page, "ident-phone");
+
+    // The agent's panel: one verified visitor, on two devices.
+    const desk = await newPage(browser, { viewport: { width: 1400, height: 860 } });
+    await loginPage(desk.page, srv.url, ADMIN.email, ADMIN.password);
+    await consoleReady(desk.page);
+    await desk.page.locator("#list .citem", { hasText: "Mia Chen" }).click();
+    const fact = (label: string) => desk.page.locator("#v-facts dt", { hasText: label }).locator("xpath=following-sibling::dd[1]");
+    await fact("Verified user").waitFor();
+    assert.equal(await fact("Verified user").textContent(), USER);
+    assert.equal(await desk.page.locator("#v-email").textContent(), "mia@example.com");
+    await until(async () => (await desk.page.locator("#h-facts dt", { hasText: "Devices" }).locator("xpath=following-sibling::dd[1]").textContent()) === "2", 15_000, "two devices");
+    await shot(desk.page, "ident-console-verified");
+    await desk.context.close();
     await laptop.context.close();
     await phone.context.close();
   });
