@@ -120,6 +120,12 @@ describe("verified identity across devices (Chromium)", function () {
     const userId = await visitorIdIn(page, srv);
     assert.notEqual(userId, guestId);
     assert.equal(await chat(page).locator(".hf-bubble", { hasText: "Guest question" }).count(), 0, "the guest's chat is gone from the screen");
+
+    // The user signs out of the site: Holdfast.reset() leaves a fresh guest, none of the user's chat.
+    await page.evaluate(() => (window as unknown as { Holdfast: { reset(): void } }).Holdfast.reset());
+    await until(async () => (await theirText(page, "#5521").count()) === 0 && (await chat(page).locator(".hf-textarea").count()) === 1, 10_000, "the user's chat gone");
+    const frame = await chatFrame(page, srv);
+    await until(async () => (await frame.evaluate(() => localStorage.getItem("holdfast.visitor.token")).catch(() => "x")) === null, 5000, "no token left");
     assert.deepEqual(errors, []);
     await context.close();
   });
