@@ -32,6 +32,7 @@ import { createHandlerFactory } from "./realtime/handlers.js";
 import { createIo } from "./realtime/io.js";
 import type { AppSocket } from "./realtime/types.js";
 import { uploadsRoutes } from "./uploads/uploads.routes.js";
+import { createVisitorContextHandlers } from "./visitors/visitor-context.handlers.js";
 import { createOrigins } from "./widget/origins.js";
 import { widgetRoutes } from "./widget/widget.routes.js";
 
@@ -66,7 +67,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     },
     metrics: s.metrics, metricsToken: config.metricsToken,
   }));
-  app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters }));
+  app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters, sessions: s.visitorSessions }));
   app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
   app.use(uploadsRoutes({
@@ -93,7 +94,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
-    handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
+    handlers: { visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime)], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),
     agentArrived: () => void s.assignment.assignWaiting(),

@@ -35,6 +35,9 @@ import { startSettingsSync } from "./settings/settings.sync.js";
 import { createBusinessHours } from "./hours/hours.service.js";
 import { createUploadLinks } from "./uploads/upload-links.js";
 import { createUploadsRepository } from "./uploads/uploads.repository.js";
+import { createVisitorContext } from "./visitors/visitor-context.service.js";
+import { createVisitorSessions } from "./visitors/visitor-sessions.service.js";
+import { createVisitorsRepository } from "./visitors/visitors.repository.js";
 import type { Origins } from "./widget/origins.js";
 
 /** How often each node works the queue besides the events that move it. */
@@ -107,6 +110,11 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
   });
 
+  // Verified identity and live context (visitors/): IDENTITY_SECRET, PROTOCOL.md section 2.
+  const visitorsRepo = createVisitorsRepository(db.prisma);
+  const visitorSessions = createVisitorSessions({ secret: config.identitySecret, accounts, repo: visitorsRepo, tokens, log });
+  const visitorContext = createVisitorContext({ repo: visitorsRepo, realtime });
+
   const webSession = createWebSession({ config, prisma: db.prisma, secret: infra.sessionSecret, log });
   const webAuth = createWebAuth(accounts);
   const consoleService = createConsoleService({
@@ -120,7 +128,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks,
+    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

@@ -57,6 +57,9 @@ const EnvSchema = z.object({
   // session id it creates, so the balancer can route a session to its node (README,
   // "Scale out"). It lands in URLs and in the balancer's config, hence the narrow form.
   NODE_NAME: optionalString.refine((v) => v === undefined || /^[a-z0-9-]{1,32}$/.test(v), "1-32 of a-z, 0-9 and -"),
+  // The HMAC key shared with the embedding site's server (PROTOCOL.md section 2): whoever
+  // knows it can sign in as any of the site's users, so a guessable one is refused.
+  IDENTITY_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, "at least 16 characters (a random string)"),
 });
 
 export type Config = {
@@ -91,6 +94,9 @@ export type Config = {
   limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
   /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
   nodeName?: string;
+  /** IDENTITY_SECRET: set, a visitor session with userId + userHash (its HMAC) is that
+   *  site user's one visitor on every device; unset, userId and userHash are ignored. */
+  identitySecret?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -126,5 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
     nodeName: e.NODE_NAME,
+    // Only when set, so that a configuration without it keeps its exact shape.
+    ...(e.IDENTITY_SECRET ? { identitySecret: e.IDENTITY_SECRET } : {}),
   };
 }

@@ -85,6 +85,27 @@ export interface SyncPayload {
   limit?: number;
 }
 
+/** `visitor:context` from a visitor (an addition to PROTOCOL.md): where the visitor is now,
+ *  as the page or the widget's host page sees it; omitted fields keep their stored value. */
+export interface VisitorContextUpdate {
+  page?: string;
+  title?: string;
+  referrer?: string;
+  language?: string;
+  timezone?: string;
+}
+/** `visitor:context` to agents (an addition): a visitor of a conversation they follow
+ *  moved; the whole stored context, null where nothing is known. */
+export interface VisitorContextPayload {
+  visitorId: string;
+  conversationIds: string[];
+  pageUrl: string | null;
+  pageTitle: string | null;
+  referrer: string | null;
+  language: string | null;
+  timezone: string | null;
+}
+
 export interface ClientToServerEvents {
   "message:send": (p: SendPayload, ack: AckFn<{ message: Message; duplicate: boolean }>) => void;
   sync: (p: SyncPayload, ack: AckFn<{ messages: Message[]; lastSeq: number; hasMore: boolean }>) => void;
@@ -98,6 +119,8 @@ export interface ClientToServerEvents {
   ) => void;
   "conversation:resolve": (p: { conversationId: string }, ack: AckFn<{ conversation: Conversation }>) => void;
   "agent:status": (p: { status: "online" | "away" }, ack: AckFn) => void;
+  /** Visitors only (an addition): the page they are on now. */
+  "visitor:context": (p: VisitorContextUpdate, ack: AckFn) => void;
 }
 
 export interface ReceiptPayload {
@@ -124,6 +147,8 @@ export interface ServerToClientEvents {
   typing: (p: TypingPayload) => void;
   presence: (p: PresencePayload) => void;
   conversation: (c: Conversation) => void;
+  /** To agents following the visitor's conversation (an addition). */
+  "visitor:context": (p: VisitorContextPayload) => void;
 }
 
 /** Events between server nodes (Socket.IO serverSideEmit, carried by the Redis adapter). */

@@ -116,6 +116,13 @@ describe("config.loadConfig", () => {
     for (const bad of ["Node1", "node.1", "node_1", "a".repeat(33), "nöde"]) rejects({ NODE_NAME: bad }, "NODE_NAME");
   });
 
+  it("IDENTITY_SECRET: unset by default, at least 16 characters when set", () => {
+    assert.equal("identitySecret" in load({}), false);
+    assert.equal(load({ IDENTITY_SECRET: "  " }).identitySecret, undefined);
+    assert.equal(load({ IDENTITY_SECRET: " 0123456789abcdef " }).identitySecret, "0123456789abcdef");
+    rejects({ IDENTITY_SECRET: "short" }, "IDENTITY_SECRET");
+  });
+
   it("optional strings are trimmed and blank means unset", () => {
     const c = load({ REDIS_URL: " redis://r:6379 ", ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "   ", SESSION_SECRET: "s3cret", TRUST_PROXY: "1" });
     assert.equal(c.redisUrl, "redis://r:6379");

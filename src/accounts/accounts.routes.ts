@@ -8,9 +8,12 @@ import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { AgentTokenSchema, VisitorSessionSchema } from "./accounts.schemas.js";
 import type { LoginThrottle } from "./login-throttle.js";
+import type { VisitorSessions } from "../visitors/visitor-sessions.service.js";
+import { contextToMeta } from "../visitors/visitors.schemas.js";
 
 export function accountsRoutes(d: {
   accounts: AccountsService; throttle: LoginThrottle; realtime: Pick<Realtime, "disconnectTokens">; limiters: Pick<Limiters, "cluster">;
+  sessions: VisitorSessions;
 }) {
   const { accounts } = d;
   const r = Router();
@@ -18,9 +21,9 @@ export function accountsRoutes(d: {
 
   r.post("/api/visitor/session", async (req, res) => {
     await sessionsPerIp.hit(req.ip ?? "?");
-    const body = parseBody(VisitorSessionSchema, req.body);
-    const meta = { ...body.meta, userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
-    res.status(201).json(await accounts.createVisitor({ name: body.name, email: body.email, meta }));
+    const { page, title, referrer, language, timezone, ...body } = parseBody(VisitorSessionSchema, req.body);
+    const meta = { ...body.meta, ...contextToMeta({ page, title, referrer, language, timezone }), userAgent: String(req.headers["user-agent"] ?? "").slice(0, 500) };
+    res.status(201).json(await d.sessions.create({ name: body.name, email: body.email, meta, userId: body.userId, userHash: body.userHash }));
   });
 
   // The same budget as the console's /login (login-throttle.ts).

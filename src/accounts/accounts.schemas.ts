@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VisitorContextFields } from "../visitors/visitors.schemas.js";
 
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const name = z.string().trim().min(1).max(100);
@@ -6,7 +7,8 @@ const name = z.string().trim().min(1).max(100);
 export const VisitorSessionSchema = z.strictObject({
   name: name.optional(),
   email: email.optional(),
-  // Context for the agent's visitor panel; all optional, all bounded.
+  // Context for the agent's visitor panel; all optional, all bounded. The contract's
+  // top-level fields (page, referrer, language, timezone) and the older `meta` object.
   meta: z
     .strictObject({
       pageUrl: z.string().max(2000).optional(),
@@ -15,6 +17,10 @@ export const VisitorSessionSchema = z.strictObject({
       timezone: z.string().max(64).optional(),
     })
     .optional(),
+  ...VisitorContextFields,
+  // Verified identity (visitors/identity.rules.ts): judged only with IDENTITY_SECRET set.
+  userId: z.string().min(1).max(128).optional(),
+  userHash: z.string().max(256).optional(),
 });
 export const AgentTokenSchema = z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(200) });
 const password = z.string().min(8).max(200);

@@ -14,7 +14,9 @@ export type ListScope = "mine" | "waiting" | "all";
 function metaOf(raw: unknown) {
   const m = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const s = (k: string) => (typeof m[k] === "string" ? (m[k] as string) : null);
-  return { pageUrl: s("pageUrl"), referrer: s("referrer"), language: s("language"), timezone: s("timezone"), userAgent: s("userAgent") };
+  return {
+    pageUrl: s("pageUrl"), pageTitle: s("pageTitle"), referrer: s("referrer"), language: s("language"), timezone: s("timezone"), userAgent: s("userAgent"),
+  };
 }
 
 export function createConsoleService(d: {
@@ -71,6 +73,8 @@ export function createConsoleService(d: {
           name: v.name,
           email: v.email,
           ...metaOf(v.meta),
+          // The embedding site's user id, for a visitor verified with IDENTITY_SECRET.
+          userId: v.externalUserId ?? null,
           firstSeenAt: v.createdAt.toISOString(),
           lastSeenAt: new Date(Math.max(...seen)).toISOString(),
           conversations: conversations.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),

@@ -2,7 +2,7 @@
 // here, so other modules say what happened ("this conversation changed", "deliver this
 // message", "this agent is signed out") and never touch Socket.IO or a room name.
 // With the Redis adapter, `to(...)` emits and room changes reach every node.
-import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload } from "../events.js";
+import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload, VisitorContextPayload } from "../events.js";
 import { createDelivery, type FanoutObserver } from "./delivery.js";
 import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom, tokenRoom } from "./rooms.js";
 import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
@@ -33,6 +33,10 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
     /** One side's presence to the other side of a conversation. */
     presence(p: PresencePayload & { conversationId: string }, to: ParticipantKind) {
       nsp(to).to(conversationRoom(p.conversationId)).emit("presence", p);
+    },
+    /** A visitor's new context, to the agents following their conversations. */
+    visitorContext(p: VisitorContextPayload) {
+      agents.to(p.conversationIds.map(conversationRoom)).emit("visitor:context", p);
     },
     /** Every device of one agent. */
     toAgent(agentId: string, c: Conversation) {

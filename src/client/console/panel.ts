@@ -16,8 +16,10 @@ interface Device {
 }
 interface VisitorInfo {
   visitor: {
-    id: string; name: string | null; email: string | null; pageUrl: string | null; referrer: string | null;
+    id: string; name: string | null; email: string | null; pageUrl: string | null; pageTitle?: string | null; referrer: string | null;
     language: string | null; timezone: string | null; userAgent: string | null; firstSeenAt: string; lastSeenAt: string;
+    /** The embedding site's user id of a verified visitor (IDENTITY_SECRET). */
+    userId?: string | null;
     conversations: { id: string }[];
   };
   health: {
@@ -32,16 +34,21 @@ function fact(dt: string, dd: string | Node, title?: string): HTMLElement[] {
   return [el("dt", { text: dt }), d];
 }
 
-/** The page URL as a link only when it is http(s); anything else stays text. */
-function urlNode(url: string | null): string | Node {
+/** The page URL as a link only when it is http(s); anything else stays text. With a
+ *  title, the title is the link and the URL shows under it. */
+function urlNode(url: string | null, title?: string | null): string | Node {
   if (!url) return "—";
+  let node: string | Node = title || url;
   try {
     const u = new URL(url);
-    if (u.protocol === "http:" || u.protocol === "https:") return el("a", { href: u.href, target: "_blank", rel: "noopener noreferrer", text: url });
+    if (u.protocol === "http:" || u.protocol === "https:") node = el("a", { href: u.href, target: "_blank", rel: "noopener noreferrer", text: title || url });
   } catch {
     /* not a URL */
   }
-  return url;
+  if (!title) return node;
+  const box = el("span", { class: "fact__page" }, node);
+  box.append(el("span", { class: "muted small fact__url", text: url }));
+  return box;
 }
 
 function spark(svg: SVGSVGElement, values: number[]): void {
@@ -74,7 +81,8 @@ export function mountPanel(state: ConsoleState): void {
     $("v-email").textContent = v.email || "no email given";
     const local = localTimeIn(v.timezone);
     $("v-facts").replaceChildren(
-      ...fact("Page", urlNode(v.pageUrl)),
+      ...(v.userId ? fact("Verified user", v.userId, "Signed in on the site (IDENTITY_SECRET): one history on every device") : []),
+      ...fact("Page", urlNode(v.pageUrl, v.pageTitle)),
       ...fact("Referrer", urlNode(v.referrer)),
       ...fact("Language", v.language || "—"),
       ...fact("Timezone", v.timezone ? `${v.timezone}${local ? ` (${local} there)` : ""}` : "—"),
@@ -140,6 +148,13 @@ export function mountPanel(state: ConsoleState): void {
       if (p.rttMs != null) last.health.rttMs = p.rttMs;
       renderHealth(p.presence, last.health.rttMs, last);
     }
+  });
+  // The visitor moved on the site: the page (and the rest of their context) at once.
+  state.rt.conn.socket.on("visitor:context", (p) => {
+    if (p.visitorId !== visitorId || !last) return;
+    const { visitorId: _id, conversationIds: _cids, ...context } = p;
+    last.visitor = { ...last.visitor, ...context };
+    render(last);
   });
   document.addEventListener("visibilitychange", () => void load());
 }

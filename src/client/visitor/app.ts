@@ -13,6 +13,8 @@ import { applyTheme } from "../ui/theme.js";
 import { forgetTranscript } from "../runtime/transcript-cache.js";
 import { BannerState } from "../ui/link-status.js";
 import { AgentAvailability } from "./availability.js";
+import { dropForeignTranscript } from "./identify.js";
+import { wireSite } from "./site.js";
 
 const STORAGE = "holdfast.visitor";
 const TRANSCRIPT_KEY = `${STORAGE}.transcript`;
@@ -29,7 +31,8 @@ function main(root: HTMLElement): void {
   const title = cfg.title || t("defaultTitle");
   const v = buildView(t, { title, greeting: cfg.greeting || t("subtitleDefault"), embed: cfg.embed });
 
-  const session = new VisitorSession((waiting) => showToast(v, waiting ? t("sessionFailed") : "", 0));
+  const session = new VisitorSession((waiting) => showToast(v, waiting ? t("sessionFailed") : "", 0), () => site.reporter);
+  dropForeignTranscript(TRANSCRIPT_KEY, session.token);
   const rt = new Runtime({ url: location.origin, namespace: "/visitor", token: () => session.token, storageKey: STORAGE, cacheTranscript: true });
   const list = new MessageList(t, lang, { retry: (id) => rt.retry(id), discard: (id) => rt.discard(id) });
   const bridge = new ParentBridge((open) => {
@@ -38,6 +41,7 @@ function main(root: HTMLElement): void {
     // Not on touch screens: focusing would throw the keyboard over the chat at once.
     if (open && !matchMedia("(pointer: coarse)").matches) v.textarea.focus({ preventScroll: true });
   });
+  const site = wireSite({ embed: cfg.embed, bridge, session, rt, storage: STORAGE, begin: (p) => begin(p), onIdentity: () => render() });
   v.scroll.append(list.root);
   root.replaceChildren(v.header, v.banner, v.scroll, v.bottom);
   root.classList.add("hf-booted");
@@ -60,7 +64,9 @@ function main(root: HTMLElement): void {
   const begin = (profile?: Profile) => {
     if (started) return;
     started = true;
-    void session.ensure(profile ?? prechatValues()).then(() => rt.start());
+    const p = profile ?? prechatValues();
+    // An identity the widget announced comes first (identify.ts), and goes with the session.
+    void site.gate.then(() => session.ensure({ ...p, ...site.profile() })).then(() => rt.start());
   };
   const prechatValues = (): Profile => (prechatDone ? {} : { name: v.name.value, email: v.email.value });
 
@@ -78,7 +84,7 @@ function main(root: HTMLElement): void {
     try {
       const entries = rt.entries();
       list.render(entries);
-      v.prechat.hidden = prechatDone || !!session.token || entries.length > 0;
+      v.prechat.hidden = prechatDone || !!session.token || entries.length > 0 || site.named();
       const log = rt.timeline.current();
       const info = log?.info;
       const agent = info?.agent ?? null;

@@ -12,13 +12,32 @@ export type ToParent =
   | { type: "availability"; available: boolean | null }
   | { type: "close" };
 
-export type FromParent = { type: "hello" } | { type: "open" } | { type: "close" };
+export type FromParent =
+  | { type: "hello" }
+  | { type: "open" }
+  | { type: "close" }
+  // Where the visitor is on the host site (page, title, referrer): see visitor/context.ts.
+  | { type: "context"; context: Record<string, unknown> }
+  // Holdfast.identify / data-user-id (visitor/identify.ts), Holdfast.reset.
+  | { type: "identify"; identity: Record<string, unknown> }
+  | { type: "reset" };
+
+/** What the host page tells besides open/close, from the parent's origin only. */
+export interface ParentHandlers {
+  context?(c: Record<string, unknown>): void;
+  identify?(identity: Record<string, unknown>): void;
+  reset?(): void;
+}
 
 export class ParentBridge {
   private parentOrigin: string | null = null;
   private queued: ToParent[] = [];
   /** Whether the widget panel is open (the parent says so); false until told. */
   open = false;
+
+  /** Set by the page once it can act on them; until then they are dropped (the widget
+   *  repeats context and identity after every `hello`). */
+  handlers: ParentHandlers = {};
 
   constructor(private readonly onOpenChange: (open: boolean) => void) {
     window.addEventListener("message", this.onMessage);
@@ -49,8 +68,15 @@ export class ParentBridge {
       const queued = this.queued;
       this.queued = [];
       for (const m of queued) this.post(m);
+    } else if (e.origin !== this.parentOrigin) {
+      return;
+    } else if (data.type === "context" && data.context && typeof data.context === "object") {
+      this.handlers.context?.(data.context);
+    } else if (data.type === "identify" && data.identity && typeof data.identity === "object") {
+      this.handlers.identify?.(data.identity);
+    } else if (data.type === "reset") {
+      this.handlers.reset?.();
     } else if (data.type === "open" || data.type === "close") {
-      if (e.origin !== this.parentOrigin) return;
       const open = data.type === "open";
       if (open !== this.open) {
         this.open = open;

@@ -6,11 +6,19 @@ import type { Attachment, Conversation } from "../../events.js";
 import { backoffDelay, store } from "../runtime/util.js";
 
 const TOKEN_KEY = "holdfast.visitor.token";
+/** The site's userId the stored token was made for (Holdfast.identify), if any. */
+const USER_KEY = "holdfast.visitor.user";
 
 export interface Profile {
   name?: string;
   email?: string;
+  /** Verified identity (PROTOCOL.md section 2): the site's user id and its HMAC. */
+  userId?: string;
+  userHash?: string;
 }
+
+/** The site's server refused the identity (wrong userHash): retrying cannot help. */
+class IdentityRefused extends Error {}
 
 export class UploadError extends Error {
   constructor(readonly reason: "tooLarge" | "badType" | "uploadFailed") {
@@ -22,15 +30,44 @@ export class VisitorSession {
   private pending: Promise<string> | null = null;
   private failures = 0;
 
-  constructor(private readonly onRetrying: (waiting: boolean) => void) {}
+  constructor(
+    private readonly onRetrying: (waiting: boolean) => void,
+    /** Where the visitor is (page, referrer, language, timezone), sent with a new session,
+     *  and told what the created session was sent with (visitor/context.ts). */
+    private readonly context: () => { fields(): object; sent(fields: object): void } = () => ({ fields: () => ({}), sent: () => {} }),
+  ) {}
 
   get token(): string | null {
     return store.get<string>(TOKEN_KEY) ?? null;
   }
 
+  /** The userId the stored token belongs to; null for an anonymous one. */
+  get user(): string | null {
+    return store.get<string>(USER_KEY) ?? null;
+  }
+
+  /** A session is being created right now. */
+  get creating(): boolean {
+    return !!this.pending;
+  }
+
   /** Forget a token the server refused (AUTH_INVALID); the next ensure() makes a new one. */
   forget(): void {
     store.remove(TOKEN_KEY);
+    store.remove(USER_KEY);
+  }
+
+  /** A session for this identity (another device, or another user than the stored one);
+   *  the stored token is replaced only once the server said yes. False: refused. */
+  async switchTo(profile: Profile): Promise<boolean> {
+    await this.pending?.catch(() => {});
+    try {
+      await this.create(profile);
+      return true;
+    } catch (err) {
+      if (err instanceof IdentityRefused) return false;
+      throw err;
+    }
   }
 
   /** Resolves with a token, creating the session if needed and retrying (with backoff,
@@ -49,7 +86,13 @@ export class VisitorSession {
         this.failures = 0;
         this.onRetrying(false);
         return token;
-      } catch {
+      } catch (err) {
+        if (err instanceof IdentityRefused) {
+          // The chat still works, as a guest; the site's developer learns why.
+          console.warn("[holdfast] identify: the server refused userId/userHash (is userHash the HMAC-SHA256 of userId with IDENTITY_SECRET?)");
+          profile = { name: profile.name, email: profile.email };
+          continue;
+        }
         this.onRetrying(true);
         await waitOrOnline(backoffDelay(this.failures++));
       }
@@ -57,18 +100,25 @@ export class VisitorSession {
   }
 
   private async create(profile: Profile): Promise<string> {
-    const body: Profile = {};
+    const context = this.context().fields();
+    const body: Profile & object = { ...context };
     if (profile.name?.trim()) body.name = profile.name.trim().slice(0, 100);
     if (profile.email?.trim()) body.email = profile.email.trim().slice(0, 200);
+    if (profile.userId) Object.assign(body, { userId: profile.userId, userHash: profile.userHash ?? "" });
     const res = await fetch("/api/visitor/session", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
+    // 401: a wrong hash; 400 with an identity: an id the server cannot take (too long).
+    if (profile.userId && (res.status === 401 || res.status === 400)) throw new IdentityRefused();
     if (!res.ok) throw new Error(`session: HTTP ${res.status}`);
     const json = (await res.json()) as { token?: unknown };
     if (typeof json.token !== "string" || !json.token) throw new Error("session: no token");
     store.set(TOKEN_KEY, json.token);
+    if (profile.userId) store.set(USER_KEY, profile.userId);
+    else store.remove(USER_KEY);
+    this.context().sent(context);
     return json.token;
   }
 

@@ -6,7 +6,10 @@
 // launcher lives in a shadow root so host CSS cannot restyle it either. The launcher
 // shows only once the iframe has said `ready`, i.e. once the server agreed to be framed
 // here (CSP frame-ancestors from ALLOWED_ORIGINS): a refused embed shows nothing.
+// Verified identity (data-user-id, data-user-hash, data-user-name, data-user-email, or
+// Holdfast.identify) and the host page's context go to the chat through host.ts.
 import { applyTheme, DEFAULT_COLOR, safeColor } from "../ui/theme.js";
+import { HostLink } from "./host.js";
 import { WIDGET_CSS } from "./style.js";
 
 interface Settings {
@@ -36,11 +39,12 @@ const CLOSE = "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 
     const v = script.getAttribute(`data-${k}`);
     if (v) overrides[k] = v;
   }
+  const link = new HostLink(script); // Holdfast.identify works from now on
   const start = () =>
     fetch(`${origin}/api/widget/settings`, { credentials: "omit" })
       .then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}))
       .catch(() => ({}) as Settings)
-      .then((s) => mount(origin, { ...s, ...overrides }, overrides));
+      .then((s) => mount(origin, { ...s, ...overrides }, overrides, link));
   if (document.body) void start();
   else document.addEventListener("DOMContentLoaded", () => void start());
 })();
@@ -66,7 +70,7 @@ function session(get: boolean, value?: boolean): boolean {
   return false;
 }
 
-function mount(origin: string, s: Settings, overrides: Settings): void {
+function mount(origin: string, s: Settings, overrides: Settings, link: HostLink): void {
   const host = document.createElement("div");
   host.id = "holdfast-widget";
   const root = host.attachShadow({ mode: "open" });
@@ -90,6 +94,9 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
   const frame = document.createElement("iframe");
   const q = new URLSearchParams({ embed: "1" });
   for (const k of ["title", "color", "greeting"] as const) if (overrides[k]) q.set(k, overrides[k]!);
+  // The chat waits for the identity (never in the URL: the hash is a credential) before
+  // it connects, so a returning device never shows the previous visitor's chat.
+  if (link.identity) q.set("identify", "1");
   frame.src = `${origin}/?${q}`;
   frame.title = s.title || "Chat";
   panel.appendChild(frame);
@@ -109,7 +116,8 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
   root.appendChild(wrap);
   document.body.appendChild(host);
 
-  const post = (type: string) => frame.contentWindow?.postMessage({ source: CHANNEL, type }, origin);
+  const send = (msg: { type: string }) => frame.contentWindow?.postMessage({ source: CHANNEL, ...msg }, origin);
+  const post = (type: string) => send({ type });
   let open = false;
   let unread = 0;
   let available: boolean | null = null;
@@ -136,7 +144,7 @@ function mount(origin: string, s: Settings, overrides: Settings): void {
     label();
   };
   button.addEventListener("click", () => setOpen(!open));
-  frame.addEventListener("load", () => post("hello"));
+  frame.addEventListener("load", () => (post("hello"), link.attach(send)));
 
   const warn = setTimeout(() => console.warn(`[holdfast] the chat at ${origin} did not load here; is ${location.origin} in ALLOWED_ORIGINS?`), 15_000);
   window.addEventListener("message", (e) => {
