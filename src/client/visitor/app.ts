@@ -13,6 +13,7 @@ import { applyTheme } from "../ui/theme.js";
 import { forgetTranscript } from "../runtime/transcript-cache.js";
 import { BannerState } from "../ui/link-status.js";
 import { AgentAvailability } from "./availability.js";
+import { adoptResumeLink } from "./resume.js";
 
 const STORAGE = "holdfast.visitor";
 const TRANSCRIPT_KEY = `${STORAGE}.transcript`;
@@ -29,6 +30,7 @@ function main(root: HTMLElement): void {
   const title = cfg.title || t("defaultTitle");
   const v = buildView(t, { title, greeting: cfg.greeting || t("subtitleDefault"), embed: cfg.embed });
 
+  adoptResumeLink(TRANSCRIPT_KEY); // an email's "continue the conversation" link
   const session = new VisitorSession((waiting) => showToast(v, waiting ? t("sessionFailed") : "", 0));
   const rt = new Runtime({ url: location.origin, namespace: "/visitor", token: () => session.token, storageKey: STORAGE, cacheTranscript: true });
   const list = new MessageList(t, lang, { retry: (id) => rt.retry(id), discard: (id) => rt.discard(id) });
