@@ -36,6 +36,8 @@ export function createEmailLinks(sessionSecret: string) {
     },
     resumeUrl: (base: string, visitorId: string) => `${base}/chat/resume?t=${encodeURIComponent(sign("resume", visitorId))}`,
     unsubscribeUrl: (base: string, visitorId: string) => `${base}/email/unsubscribe?t=${encodeURIComponent(sign("unsub", visitorId))}`,
+    /** The List-Unsubscribe header's URL, which mail clients POST to (RFC 8058). */
+    oneClickUrl: (base: string, visitorId: string) => `${base}/api/email/unsubscribe?t=${encodeURIComponent(sign("unsub", visitorId))}`,
   };
 }
 export type EmailLinks = ReturnType<typeof createEmailLinks>;

@@ -37,6 +37,7 @@ export function createFollowupService(d: FollowupDeps) {
           return renderFollowup({
             lang: emailLang(v.language), timezone: v.timezone, brand: d.brand, to: v.email, visitorName: v.visitor_name,
             resumeUrl: d.links.resumeUrl(d.baseUrl, v.visitor_id), unsubscribeUrl: d.links.unsubscribeUrl(d.baseUrl, v.visitor_id),
+            oneClickUrl: d.links.oneClickUrl(d.baseUrl, v.visitor_id),
             messages: msgs.map((m) => ({ sender: m.sender_name, type: m.type, body: m.body, createdAt: new Date(m.created_at) })),
           });
         });

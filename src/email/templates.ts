@@ -45,7 +45,7 @@ const STRINGS = {
 };
 
 export interface FollowupInput {
-  lang: EmailLang; timezone?: string | null; brand: string; to: string; visitorName: string | null; resumeUrl: string; unsubscribeUrl: string;
+  lang: EmailLang; timezone?: string | null; brand: string; to: string; visitorName: string | null; resumeUrl: string; unsubscribeUrl: string; oneClickUrl: string;
   messages: { sender: string; type: string; body: string; createdAt: Date }[];
 }
 
@@ -59,7 +59,7 @@ export function renderFollowup(i: FollowupInput): OutgoingEmail {
   return {
     to: i.to, subject, html: views.followupHtml(data), text: views.followupText(data),
     // RFC 8058 one-click unsubscribe: mail clients show their own button, which POSTs.
-    headers: { "List-Unsubscribe": `<${i.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    headers: { "List-Unsubscribe": `<${i.oneClickUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
 }
 
