@@ -3,10 +3,12 @@
 // others get none, and nothing goes out while an agent is online. The page says whether
 // email is configured and lists the deliveries with status and attempts.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { agentToken, api, call, connectVisitor, createAgent, expectOk, sleep, type VisitorSessionBody } from "../helpers/clients.js";
 import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
 import { httpLogin } from "../console/helpers.js";
-import { agentOnline } from "../browser/browser.js";
+import { agentOnline, ARTIFACTS } from "../browser/browser.js";
 import { AFTER_MS, emailServer } from "./helpers.js";
 import { startReceiver, type Receiver } from "./smtp-receiver.js";
 
@@ -60,6 +62,7 @@ describe("email to opted-in agents, and the admin Email page", function () {
     assert.equal(mine[0].subject, "Wendy is waiting, no agent online");
     assert.match(mine[0].text ?? "", /My order is late/);
     assert.match(String(mine[0].html), /Open the console/);
+    writeFileSync(path.join(ARTIFACTS, "email-waiting-en.html"), String(mine[0].html));
     assert.match(mine[0].text ?? "", /http:\/\/chat\.example\.test\/agent/);
     await sleep(AFTER_MS * 3);
     assert.equal(smtp.to(olga.email).filter((m) => m.text?.includes("Wendy")).length, 1, "once per conversation");

@@ -4,11 +4,13 @@
 // notes, Chinese for a zh visitor); messages read in time are not emailed; the resume link
 // restores the chat with its history in a fresh Chromium context; unsubscribe stops them.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import type { ParsedMail } from "mailparser";
 import type { Browser } from "playwright-core";
 import { api, call, expectOk, sleep, until } from "../helpers/clients.js";
 import { testDatabases, type TestServer } from "../helpers/server.js";
-import { agentOnline, launch, newPage, type Agent } from "../browser/browser.js";
+import { agentOnline, ARTIFACTS, launch, newPage, type Agent } from "../browser/browser.js";
 import { AFTER_MS, emailServer, linkIn, openChat, roomFor } from "./helpers.js";
 import { startReceiver, type Receiver } from "./smtp-receiver.js";
 
@@ -62,6 +64,7 @@ for (const db of testDatabases()) {
       assert.match(text, /Tracking: <b>ZX-1<\/b> & more/, "the text part is the text as written");
       assert.match(html, /Tracking: &lt;b&gt;ZX-1&lt;\/b&gt; &amp; more/, "the HTML part escapes it");
       assert.match(text, /Here are the 2 messages/);
+      writeFileSync(path.join(ARTIFACTS, "email-followup-en.html"), html);
       assert.match(listUnsubscribe(mail), /^<http:\/\/chat\.example\.test\/api\/email\/unsubscribe\?t=[^>]+>$/);
       await sleep(AFTER_MS * 2);
       assert.equal(smtp.to("dana@example.com").length, 1, "sent once");
@@ -80,6 +83,7 @@ for (const db of testDatabases()) {
         assert.match(part, /不再接收此类邮件/);
       }
       assert.match(String(mail.html), /<html lang="zh-CN">/);
+      writeFileSync(path.join(ARTIFACTS, "email-followup-zh.html"), String(mail.html));
       chat.visitor.close();
     });
 
