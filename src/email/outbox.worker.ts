@@ -11,6 +11,7 @@ import type { OutboxRepository } from "./outbox.repository.js";
 const BATCH = 10;
 /** A claimed row comes back to any node after this, if its node never reported (died). */
 const LOCK_MS = 5 * 60_000;
+const STOP_WAIT_MS = 2000;
 
 export interface WorkerOptions {
   outbox: OutboxRepository;
@@ -74,11 +75,14 @@ export function startOutboxWorker(o: WorkerOptions) {
   schedule();
 
   return {
-    /** Stops the loop; waits for the email being sent (each send is bounded by its timeouts). */
+    /** Stops the loop; waits a little for the email being sent (a slow server's is handed
+     *  back to a node by its lock's expiry). */
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => (wait = setTimeout(r, STOP_WAIT_MS)))]);
+      clearTimeout(wait);
     },
   };
 }
