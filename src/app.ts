@@ -73,6 +73,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(uploadsRoutes({
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
+  app.use(s.email.routes);
   app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
@@ -80,6 +81,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours,
   }));
+  app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 

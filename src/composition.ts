@@ -21,6 +21,7 @@ import { createConversationsRepository } from "./conversations/conversations.rep
 import { createConversationsService } from "./conversations/conversations.service.js";
 import { createMessageWriter } from "./conversations/message-writer.js";
 import { createMessagesRepository } from "./conversations/messages.repository.js";
+import { createEmailModule } from "./email/email.module.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
@@ -123,16 +124,22 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const adminAgents = createAdminAgentsService({
     accounts, sessions: webSession.store, assignment, realtime, presence, conversations: repos.conversations,
   });
+  // Email (src/email): follow-ups and agent notices through a database outbox.
+  const email = createEmailModule({
+    config, db, sessionSecret: infra.sessionSecret, log,
+    visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => presence.availableAgents(),
+  });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext,
+    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext, email,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
       stopTokenPrune();
+      await email.close();
       webSession.close();
       settingsSync.close();
       hours.close();

@@ -50,6 +50,10 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalString
     .refine((v) => v === undefined || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(v), "an http(s) URL like https://chat.example.com")
     .transform((v) => v?.replace(/\/+$/, "")),
+  // Email (src/email): unset SMTP_URL sends nothing and changes nothing else.
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/?#\s]+/i.test(v), "an smtp:// or smtps:// URL like smtp://user:pass@mail.example.com:587"),
+  MAIL_FROM: optionalString,
+  EMAIL_AFTER_MS: ms(120_000),
   SOCKETS_PER_PARTICIPANT: positiveInt(20),
   SOCKETS_PER_IP: positiveInt(1000),
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
@@ -89,6 +93,8 @@ export type Config = {
   /** PUBLIC_URL without a trailing slash: the base of links that leave the page, and an
    *  origin the console (cookie-authenticated /agent sockets) may be opened from. */
   publicUrl?: string;
+  /** SMTP_URL, MAIL_FROM, EMAIL_AFTER_MS (PROTOCOL.md section 5); no smtpUrl: no email. */
+  email: { smtpUrl?: string; from: string; afterMs: number };
   /** Handshake limits (PROTOCOL.md section 3): sockets one participant, and one address,
    *  may hold on a node; handshakes an address may start per minute. */
   limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     publicUrl: e.PUBLIC_URL,
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? "Holdfast <holdfast@localhost>", afterMs: e.EMAIL_AFTER_MS },
     limits: {
       socketsPerParticipant: e.SOCKETS_PER_PARTICIPANT,
       socketsPerIp: e.SOCKETS_PER_IP,

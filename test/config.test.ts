@@ -40,6 +40,7 @@ describe("config.loadConfig", () => {
       trustProxy: undefined,
       metricsToken: undefined,
       publicUrl: undefined,
+      email: { smtpUrl: undefined, from: "Holdfast <holdfast@localhost>", afterMs: 120_000 },
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
       nodeName: undefined,
     });
@@ -54,6 +55,13 @@ describe("config.loadConfig", () => {
     const c = load({ SOCKETS_PER_PARTICIPANT: "5", SOCKETS_PER_IP: "50", HANDSHAKES_PER_IP_PER_MINUTE: "600" });
     assert.deepEqual(c.limits, { socketsPerParticipant: 5, socketsPerIp: 50, handshakesPerIpPerMinute: 600 });
     rejects({ SOCKETS_PER_PARTICIPANT: "0", SOCKETS_PER_IP: "-1", HANDSHAKES_PER_IP_PER_MINUTE: "many" }, "SOCKETS_PER_PARTICIPANT", "SOCKETS_PER_IP", "HANDSHAKES_PER_IP_PER_MINUTE");
+  });
+
+  it("SMTP_URL is an smtp:// or smtps:// URL; EMAIL_AFTER_MS a positive count", () => {
+    const c = load({ SMTP_URL: "smtps://u:p@mail.example.com:465", MAIL_FROM: "Support <s@example.com>", EMAIL_AFTER_MS: "5000" });
+    assert.deepEqual(c.email, { smtpUrl: "smtps://u:p@mail.example.com:465", from: "Support <s@example.com>", afterMs: 5000 });
+    rejects({ SMTP_URL: "mail.example.com", EMAIL_AFTER_MS: "0" }, "SMTP_URL", "EMAIL_AFTER_MS");
+    rejects({ SMTP_URL: "http://mail.example.com" }, "SMTP_URL");
   });
 
   it("coerces numbers from their string form", () => {

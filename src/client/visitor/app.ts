@@ -14,6 +14,7 @@ import { forgetTranscript } from "../runtime/transcript-cache.js";
 import { BannerState } from "../ui/link-status.js";
 import { AgentAvailability } from "./availability.js";
 import { dropForeignTranscript } from "./identify.js";
+import { adoptResumeLink } from "./resume.js";
 import { wireSite } from "./site.js";
 
 const STORAGE = "holdfast.visitor";
@@ -31,6 +32,7 @@ function main(root: HTMLElement): void {
   const title = cfg.title || t("defaultTitle");
   const v = buildView(t, { title, greeting: cfg.greeting || t("subtitleDefault"), embed: cfg.embed });
 
+  adoptResumeLink(TRANSCRIPT_KEY); // an email's "continue the conversation" link
   const session = new VisitorSession((waiting) => showToast(v, waiting ? t("sessionFailed") : "", 0), () => site.reporter);
   dropForeignTranscript(TRANSCRIPT_KEY, session.token);
   const rt = new Runtime({ url: location.origin, namespace: "/visitor", token: () => session.token, storageKey: STORAGE, cacheTranscript: true });
