@@ -16,6 +16,8 @@ import { adminRoutes } from "./admin/admin.routes.js";
 import { agentsApiRoutes } from "./admin/agents-api.routes.js";
 import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
 import { composeServices } from "./composition.js";
+import { createCsatHandlers } from "./csat/csat.handlers.js";
+import { csatRoutes } from "./csat/csat.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -69,6 +71,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters }));
   app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
+  app.use(csatRoutes({ accounts: s.accounts, conversations: s.repos.conversations, csat: s.csat }));
   app.use(uploadsRoutes({
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
@@ -77,7 +80,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
-    publicUrl: config.publicUrl,
+    publicUrl: config.publicUrl, reports: s.repos.reports,
   }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
@@ -93,7 +96,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
-    handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
+    handlers: { visitor: [messaging, createCsatHandlers(on, s.csat)], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),
     agentArrived: () => void s.assignment.assignWaiting(),

@@ -10,6 +10,8 @@ import type { AdminAgentsService } from "./agents.service.js";
 import { contentAdminRoutes } from "./content.routes.js";
 import { conversationsAdminRoutes } from "./conversations.routes.js";
 import type { HealthDashboard } from "./health.service.js";
+import type { ReportsRepository } from "../reports/reports.repository.js";
+import { reportsAdminRoutes } from "../reports/reports.routes.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -20,6 +22,7 @@ export interface AdminDeps {
   health: HealthDashboard;
   /** PUBLIC_URL: the base of links in exports (they leave the page); unset, the request's. */
   publicUrl?: string;
+  reports: ReportsRepository;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -29,6 +32,7 @@ export function adminRoutes(d: AdminDeps) {
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(conversationsAdminRoutes(d.repo, d.publicUrl));
+  r.use(reportsAdminRoutes(d.reports));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
   return r;

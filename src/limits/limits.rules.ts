@@ -4,7 +4,7 @@
 // one client flooding the server. Pure data and pure decisions (unit-tested).
 import type { ClientToServerEvents, ParticipantType } from "../events.js";
 
-export type EventKind = "send" | "typing" | "read" | "sync" | "hb" | "action";
+export type EventKind = "send" | "typing" | "read" | "sync" | "hb" | "action" | "csat";
 
 /** A steady `perSecond`, plus `burst` more per minute for a moment of many (a reconnect
  *  flushing an outbox, a console opening a dozen transcripts). */
@@ -21,6 +21,7 @@ export const EVENT_BUDGETS: Record<ParticipantType, Record<EventKind, Budget>> =
     sync: { perSecond: 10, burst: 100 },
     hb: { perSecond: 5, burst: 30 },
     action: { perSecond: 1, burst: 1 }, // visitors have no agent actions
+    csat: { perSecond: 1, burst: 10 }, // one rating per conversation; a few retries at most
   },
   agent: {
     send: { perSecond: 20, burst: 200 },
@@ -29,6 +30,7 @@ export const EVENT_BUDGETS: Record<ParticipantType, Record<EventKind, Budget>> =
     sync: { perSecond: 20, burst: 200 },
     hb: { perSecond: 5, burst: 30 },
     action: { perSecond: 10, burst: 100 },
+    csat: { perSecond: 1, burst: 1 }, // agents do not rate
   },
 };
 
@@ -42,6 +44,7 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "conversation:transfer": "action",
   "conversation:resolve": "action",
   "agent:status": "action",
+  "csat:submit": "csat",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 

@@ -18,7 +18,7 @@ interface VisitorInfo {
   visitor: {
     id: string; name: string | null; email: string | null; pageUrl: string | null; referrer: string | null;
     language: string | null; timezone: string | null; userAgent: string | null; firstSeenAt: string; lastSeenAt: string;
-    conversations: { id: string }[];
+    conversations: { id: string; csatRating?: number | null; csatComment?: string | null }[];
   };
   health: {
     presence: Presence; rttMs: number | null; rttHistory: number[]; reconnects: number; recentReconnects: number;
@@ -60,6 +60,14 @@ function spark(svg: SVGSVGElement, values: number[]): void {
   svg.append(line);
 }
 
+/** The visitor's latest CSAT rating (conversations come newest first), with its comment. */
+function ratingFact(cs: VisitorInfo["visitor"]["conversations"]): HTMLElement[] {
+  const rated = cs.find((c) => c.csatRating != null);
+  if (!rated) return [];
+  const stars = "★".repeat(rated.csatRating!) + "☆".repeat(5 - rated.csatRating!);
+  return fact("Last rating", `${stars} ${rated.csatRating}/5${rated.csatComment ? ` “${rated.csatComment}”` : ""}`, rated.csatComment ?? undefined);
+}
+
 export function mountPanel(state: ConsoleState): void {
   const $ = (id: string) => document.getElementById(id)!;
   let visitorId: string | null = null;
@@ -82,6 +90,7 @@ export function mountPanel(state: ConsoleState): void {
       ...fact("First seen", dateTime(v.firstSeenAt)),
       ...fact("Last seen", h.presence === "online" || h.presence === "unstable" ? "now" : ago(v.lastSeenAt)),
       ...fact("Conversations", String(v.conversations.length)),
+      ...ratingFact(v.conversations),
     );
     renderHealth(h.presence, h.rttMs, info);
   }
