@@ -13,6 +13,7 @@ import { applyTheme } from "../ui/theme.js";
 import { forgetTranscript } from "../runtime/transcript-cache.js";
 import { BannerState } from "../ui/link-status.js";
 import { AgentAvailability } from "./availability.js";
+import { CsatPrompt } from "./csat.js";
 
 const STORAGE = "holdfast.visitor";
 const TRANSCRIPT_KEY = `${STORAGE}.transcript`;
@@ -38,7 +39,8 @@ function main(root: HTMLElement): void {
     // Not on touch screens: focusing would throw the keyboard over the chat at once.
     if (open && !matchMedia("(pointer: coarse)").matches) v.textarea.focus({ preventScroll: true });
   });
-  v.scroll.append(list.root);
+  const csat = new CsatPrompt(t, { token: () => session.token, socket: rt.conn.socket, changed: () => render() });
+  v.scroll.append(list.root, csat.root);
   root.replaceChildren(v.header, v.banner, v.scroll, v.bottom);
   root.classList.add("hf-booted");
   v.close.addEventListener("click", () => {
@@ -69,7 +71,7 @@ function main(root: HTMLElement): void {
   const availability = new AgentAvailability({ initial: cfg.available, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
     onChange: (available) => (bridge.post({ type: "availability", available }), render()) });
   bridge.post({ type: "availability", available: availability.available }); // the launcher's dot
-  rt.on("ready", () => void availability.check()); // every (re)connect
+  rt.on("ready", () => (void availability.check(), void csat.refresh())); // every (re)connect
   let lastUnread = -1;
   let rendering = false;
   function render(): void {
@@ -145,6 +147,7 @@ function main(root: HTMLElement): void {
     // server says so when that changes, and on every reconnect).
     if (!live || message.sender.type !== "system") return;
     void availability.check(); // "no agent", requeued, resolved: who is there may have changed
+    void csat.refresh(); // resolved: ask for a rating
     void session.conversation().then((c) => {
       if (!c) return;
       const log = rt.timeline.ensure(c.id);
@@ -156,6 +159,7 @@ function main(root: HTMLElement): void {
   wireComposer(v, {
     text: (body) => {
       stick = true;
+      csat.hide(); // this message opens a new conversation
       rt.send({ type: "text", body });
       begin();
     },
