@@ -3,6 +3,8 @@
 // transcript, and the thank-you survives a reload. A second rating is CONFLICT, another
 // visitor's conversation NOT_FOUND, a bad payload VALIDATION (and changes nothing).
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { call, callRaw, connectVisitor, expectOk, visitorSession } from "../helpers/clients.js";
@@ -124,6 +126,51 @@ describe("CSAT on the visitor page (Chromium)", function () {
     await page.locator(".hf-csat button[type=submit]").click();
     await page.locator(".hf-csat-thanks", { hasText: "感谢您的评价！" }).waitFor();
     await shot(page, "page-zh-thanks");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("CSAT in the widget (Chromium)", function () {
+  this.timeout(60_000);
+  let host: http.Server;
+  let hostUrl = "";
+  let chatUrl = "";
+  before(async () => {
+    host = http.createServer((_req, res) => {
+      res.setHeader("Content-Type", "text/html; charset=utf-8");
+      res.end(`<!doctype html><html><head><title>Acme Store</title></head><body style="font:16px Georgia,serif;padding:40px">
+<h1>Acme Store</h1><p>Handmade goods, shipped worldwide.</p><script src="${chatUrl}/widget.js" data-title="Acme Help" async></script></body></html>`);
+    });
+    await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
+    hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  });
+  // The host's origin is known once it listens (the hook above runs first): read then.
+  const env: Record<string, string> = {};
+  Object.defineProperty(env, "ALLOWED_ORIGINS", { get: () => hostUrl, enumerable: true });
+  const s = chatSuite({ env });
+  after(() => new Promise((r) => host.close(r)));
+
+  it("asks in the widget's panel after resolve and thanks there", async () => {
+    chatUrl = s.srv.url;
+    const { context, page, errors } = await newPage(s.browser);
+    await page.goto(hostUrl);
+    await page.locator("#holdfast-widget .launcher").click();
+    const chat = page.frameLocator("#holdfast-widget iframe");
+    await chat.locator(".hf-textarea").fill("Can I change my order?");
+    await chat.locator(".hf-textarea").press("Enter");
+    const conv = await s.agent.waitConversation();
+    await s.agent.send(conv.id, "Done, it's changed.");
+    expectOk(await call(s.agent.socket, "conversation:resolve", { conversationId: conv.id }), "resolve");
+    await chat.locator(".hf-csat-ask").waitFor({ state: "visible" });
+    await chat.locator('.hf-star[data-rating="5"]').click();
+    await chat.locator(".hf-csat-comment").fill("Great");
+    await page.screenshot({ path: path.join(SHOTS, "csat-widget-prompt.png") });
+    await chat.locator(".hf-csat button[type=submit]").click();
+    await chat.locator(".hf-csat-thanks").waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "csat-widget-thanks.png") });
+    const row = await s.srv.application.services.repos.csat.state(conv.id);
+    assert.deepEqual([row?.rating, row?.comment], [5, "Great"]);
     assert.deepEqual(errors, []);
     await context.close();
   });
