@@ -21,7 +21,7 @@ export const EVENT_BUDGETS: Record<ParticipantType, Record<EventKind, Budget>> =
     sync: { perSecond: 10, burst: 100 },
     hb: { perSecond: 5, burst: 30 },
     action: { perSecond: 1, burst: 1 }, // visitors have no agent actions
-    csat: { perSecond: 1, burst: 10 }, // one rating per conversation; a few retries at most
+    csat: { perSecond: 2, burst: 20 }, // one rating per conversation: a few retries and tabs at most
   },
   agent: {
     send: { perSecond: 20, burst: 200 },

@@ -118,6 +118,17 @@ describe("CSAT on the visitor page (Chromium)", function () {
     await context.close();
   });
 
+  it("has its own per-visitor budget: a flood is RATE_LIMITED with retryAfterMs", async () => {
+    const v = await connectVisitor(s.srv.url, (await visitorSession(s.srv.url, "Flood")).token);
+    const acks = await Promise.all(Array.from({ length: 60 }, () => call(v.socket, "csat:submit", { conversationId: "none", rating: 3 })));
+    const limited = acks.filter((a) => !a.ok && a.error.code === "RATE_LIMITED");
+    assert.ok(limited.length >= 30, `${limited.length} of 60 refused`);
+    assert.ok(limited.every((a) => !a.ok && (a.error.retryAfterMs ?? 0) > 0));
+    // Other events of the same visitor are not spent by it.
+    expectOk(await call(v.socket, "hb", { t: 1 }), "hb");
+    v.close();
+  });
+
   it("asks in Chinese for a Chinese browser", async () => {
     const { context, page, errors } = await resolvedChat({ locale: "zh-CN" });
     await page.locator(".hf-csat-ask").waitFor({ state: "visible" });

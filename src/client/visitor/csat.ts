@@ -86,7 +86,7 @@ export class CsatPrompt {
   private thank(rating: number): void {
     this.ask.hidden = true;
     this.thanks.hidden = false;
-    this.thanks.textContent = `${"★".repeat(rating)}${"☆".repeat(5 - rating)}  ${this.t("csatThanks")}`;
+    this.thanks.replaceChildren(el("span", { class: "hf-csat-stars", text: `${"★".repeat(rating)}${"☆".repeat(5 - rating)}` }), ` ${this.t("csatThanks")}`);
   }
 
   private async send(): Promise<void> {
