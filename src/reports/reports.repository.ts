@@ -45,10 +45,12 @@ const WHERE = `c.created_at >= $1::timestamptz AND c.created_at < $2::timestampt
 
 export const REPORT_SQL = {
   totals: `SELECT ${FIGURES} FROM conversation c WHERE ${WHERE}`,
-  perAgent: `SELECT c.agent_id, a.name AS agent_name, ${FIGURES} FROM conversation c LEFT JOIN agent a ON a.id = c.agent_id
-    WHERE ${WHERE} GROUP BY c.agent_id, a.name ORDER BY count(*) DESC, a.name`,
-  perDay: `SELECT to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, ${FIGURES} FROM conversation c
-    WHERE ${WHERE} GROUP BY 1 ORDER BY 1`,
+  // Grouped first, named after: the names join a few rows, not every conversation, and
+  // days group on a timestamp, not a string (on PGlite that halved these two; BENCHMARKS.md).
+  perAgent: `SELECT g.*, a.name AS agent_name FROM (SELECT c.agent_id, ${FIGURES} FROM conversation c
+    WHERE ${WHERE} GROUP BY c.agent_id) g LEFT JOIN agent a ON a.id = g.agent_id ORDER BY g.conversations DESC, a.name`,
+  perDay: `SELECT to_char(g.d, 'YYYY-MM-DD') AS day, g.* FROM (SELECT date_trunc('day', c.created_at AT TIME ZONE 'UTC') AS d, ${FIGURES}
+    FROM conversation c WHERE ${WHERE} GROUP BY 1) g ORDER BY g.d`,
   distribution: `SELECT c.csat_rating::int AS rating, count(*)::int AS n FROM conversation c
     WHERE ${WHERE} AND c.csat_rating IS NOT NULL GROUP BY 1 ORDER BY 1`,
 };
