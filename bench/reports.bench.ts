@@ -125,7 +125,7 @@ const file = writeSection("reports", `## Reports
 \`npm run bench:reports\` (bench/reports.bench.ts), ${new Date().toISOString().slice(0, 10)}. ${env}.
 
 Seeded in bulk with the real migrations: ${CONVERSATIONS.toLocaleString("en")} conversations over 90 days,
-${results.map((r) => `${r.seeded.messages.toLocaleString("en")} messages (${fmt(r.seeded.seconds)} s to seed)`).join(" / ")};
+${results.map((r) => `${r.seeded.messages.toLocaleString("en")} messages (${r.rows[0]?.db}: ${fmt(r.seeded.seconds)} s to seed)`).join(", ")};
 20 agents, a third of the conversations rated. Each figure is the median of ${RUNS} runs after
 a warm-up, on the raw driver, of the exact SQL the /admin/reports page and the CSV run
 (\`REPORT_SQL\` in src/reports/reports.repository.ts; the page runs the four together).

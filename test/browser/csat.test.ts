@@ -62,6 +62,9 @@ describe("CSAT on the visitor page (Chromium)", function () {
     assert.match(html, /id="transcript-csat"[^>]*>Rating: <strong>★★★★☆ 4\/5<\/strong> · “Quick and friendly, thanks!”/);
     const txt = (await admin.get(`/admin/conversations/${conv.id}/export.txt`)).text;
     assert.match(txt, /^Rating: 4\/5 "Quick and friendly, thanks!"$/m);
+    // The console's visitor panel reads it from /api/visitors/:id ("Last rating").
+    const panel = (await admin.get(`/api/visitors/${conv.visitor.id}`)).body as { visitor: { conversations: { id: string; csatRating: number; csatComment: string }[] } };
+    assert.deepEqual(panel.visitor.conversations.filter((c) => c.id === conv.id).map((c) => [c.csatRating, c.csatComment]), [[4, "Quick and friendly, thanks!"]]);
 
     // A second rating, from another device of the same visitor: CONFLICT, first one kept.
     const again = await connectVisitor(s.srv.url, await tokenOf(page));
