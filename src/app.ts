@@ -16,6 +16,8 @@ import { adminRoutes } from "./admin/admin.routes.js";
 import { agentsApiRoutes } from "./admin/agents-api.routes.js";
 import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
 import { composeServices, type ComposeOptions } from "./composition.js";
+import { createCsatHandlers } from "./csat/csat.handlers.js";
+import { csatRoutes } from "./csat/csat.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -70,6 +72,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters, sessions: s.visitorSessions }));
   app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
+  app.use(csatRoutes({ accounts: s.accounts, conversations: s.repos.conversations, csat: s.csat }));
   app.use(uploadsRoutes({
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
@@ -79,7 +82,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
-    publicUrl: config.publicUrl, hours: s.hours,
+    publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(notFoundHandler);
@@ -96,7 +99,10 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
-    handlers: { visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime)], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
+    handlers: {
+      visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
+      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)],
+    },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),
     agentArrived: () => void s.assignment.assignWaiting(),

@@ -14,6 +14,9 @@ import { createHealthDashboard } from "./admin/health.service.js";
 import { createAssignmentRepository } from "./assignment/assignment.repository.js";
 import { createAssignmentService } from "./assignment/assignment.service.js";
 import { createCannedRepository } from "./canned/canned.repository.js";
+import { createCsatRepository } from "./csat/csat.repository.js";
+import { createCsatService } from "./csat/csat.service.js";
+import { createReportsRepository } from "./reports/reports.repository.js";
 import { createConsoleRepository } from "./console/console.repository.js";
 import { createConsoleService } from "./console/console.service.js";
 import { createConversationViews } from "./conversations/conversation.views.js";
@@ -69,6 +72,8 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     console: createConsoleRepository(db.prisma),
     admin: createAdminRepository(db.prisma, uploadLinks.url),
     uploads: createUploadsRepository(db.prisma),
+    csat: createCsatRepository(db.prisma),
+    reports: createReportsRepository(db.prisma),
   };
   // Rate limits and socket caps (limits/): cluster-wide budgets in Redis when clustered.
   const limiters = createLimiters({ redis: infra.redis?.cmd, prefix: config.redisPrefix, log });
@@ -129,12 +134,13 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     config, db, sessionSecret: infra.sessionSecret, log,
     visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => presence.availableAgents(),
   });
+  const csat = createCsatService(repos.csat);
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext, email,
+    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext, email, csat,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

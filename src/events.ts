@@ -30,6 +30,17 @@ export interface HandshakeErrorData {
  *  so that an over-long message is refused where it was written, not sent again and again. */
 export const MAX_BODY_CHARS = 5000;
 
+/** The longest CSAT comment (`csat:submit`) the server takes. */
+export const CSAT_COMMENT_MAX = 1000;
+/** `csat:submit` (an addition): the visitor rates their resolved conversation, once; a
+ *  second rating is CONFLICT, someone else's conversation NOT_FOUND. */
+export interface CsatPayload {
+  conversationId: string;
+  /** A whole number, 1 (bad) to 5 (great). */
+  rating: number;
+  comment?: string;
+}
+
 export interface Attachment {
   id: string;
   url: string;
@@ -121,6 +132,7 @@ export interface ClientToServerEvents {
   "agent:status": (p: { status: "online" | "away" }, ack: AckFn) => void;
   /** Visitors only (an addition): the page they are on now. */
   "visitor:context": (p: VisitorContextUpdate, ack: AckFn) => void;
+  "csat:submit": (p: CsatPayload, ack: AckFn) => void;
 }
 
 export interface ReceiptPayload {

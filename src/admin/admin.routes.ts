@@ -12,6 +12,8 @@ import { conversationsAdminRoutes } from "./conversations.routes.js";
 import type { HealthDashboard } from "./health.service.js";
 import type { BusinessHours } from "../hours/hours.service.js";
 import { hoursAdminRoutes } from "./hours.routes.js";
+import type { ReportsRepository } from "../reports/reports.repository.js";
+import { reportsAdminRoutes } from "../reports/reports.routes.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -23,6 +25,7 @@ export interface AdminDeps {
   /** PUBLIC_URL: the base of links in exports (they leave the page); unset, the request's. */
   publicUrl?: string;
   hours: BusinessHours;
+  reports: ReportsRepository;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -33,6 +36,7 @@ export function adminRoutes(d: AdminDeps) {
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));
   r.use(conversationsAdminRoutes(d.repo, d.publicUrl));
+  r.use(reportsAdminRoutes(d.reports));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
   return r;

@@ -10,6 +10,8 @@ export interface Transcript {
     createdAt: string;
     resolvedAt: string | null;
     agent: { id: string; name: string } | null;
+    /** The visitor's rating after resolve (src/csat), if they gave one. */
+    csat: { rating: number; comment: string | null; at: string | null } | null;
   };
   visitor: { id: string; name: string | null; email: string | null; meta: unknown };
   messages: Message[];
@@ -25,6 +27,7 @@ export async function loadTranscript(repo: AdminRepository, id: string): Promise
       createdAt: c.createdAt.toISOString(),
       resolvedAt: c.resolvedAt?.toISOString() ?? null,
       agent: c.agent ? { id: c.agent.id, name: c.agent.name } : null,
+      csat: c.csatRating === null ? null : { rating: c.csatRating, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
     },
     visitor: { id: c.visitor.id, name: c.visitor.name, email: c.visitor.email, meta: c.visitor.meta },
     messages: await repo.messages(id),
@@ -39,6 +42,7 @@ export function transcriptText(t: Transcript, origin: string): string {
     `Conversation ${t.conversation.id} (${t.conversation.status})`,
     `Visitor: ${t.visitor.name ?? "Visitor"}${t.visitor.email ? ` <${t.visitor.email}>` : ""}`,
     `Started: ${t.conversation.createdAt}`,
+    ...(t.conversation.csat ? [`Rating: ${t.conversation.csat.rating}/5${t.conversation.csat.comment ? ` "${t.conversation.csat.comment.replace(/\r?\n/g, " ")}"` : ""}`] : []),
     "",
   ];
   const lines = t.messages.map((m) => {

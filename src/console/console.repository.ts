@@ -20,7 +20,7 @@ export function createConsoleRepository(prisma: Prisma) {
         where: { visitorId },
         orderBy: { createdAt: "desc" },
         take: 20,
-        select: { id: true, status: true, createdAt: true, lastSeq: true },
+        select: { id: true, status: true, createdAt: true, lastSeq: true, csatRating: true, csatComment: true },
       }),
 
     lastVisitorMessageAt: async (visitorId: string): Promise<Date | null> => {

@@ -12,6 +12,7 @@ import type { Message } from "../events.js";
 import type { Database, TxQuery } from "../lib/db.js";
 import type { AppError } from "../lib/errors.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
+import { responseMarks } from "./response-marks.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
 export type SendOutcome =
@@ -24,25 +25,29 @@ const WRITE_SQL = `WITH ins AS (
       type, body, attachment_id, created_at)
     SELECT u.*, $11::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u)
-  UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz
-  FROM unnest($12::text[], $13::int[]) AS v(id, seq) WHERE c.id = v.id`;
+  UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz,
+    first_visitor_at = CASE WHEN v.visitor THEN COALESCE(c.first_visitor_at, $11::timestamptz) ELSE c.first_visitor_at END,
+    first_response_at = CASE WHEN v.responded THEN COALESCE(c.first_response_at, $11::timestamptz) ELSE c.first_response_at END
+  FROM unnest($12::text[], $13::int[], $14::bool[], $15::bool[]) AS v(id, seq, visitor, responded) WHERE c.id = v.id`;
 
 /** `attachmentUrl`: how the messages read or written here link their attachments. */
 export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl) {
   const prisma = db.prisma;
   const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
   async function lockConversations(q: TxQuery, ids: string[]) {
-    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number }>(
-      `SELECT id, visitor_id, agent_id, status, last_seq FROM conversation
+    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number; had_visitor: boolean }>(
+      `SELECT id, visitor_id, agent_id, status, last_seq, first_visitor_at IS NOT NULL AS had_visitor FROM conversation
        WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
-    return new Map<string, LockedConversation>(
+    const hadVisitor = new Set(rows.filter((r) => r.had_visitor).map((r) => r.id));
+    const convs = new Map<string, LockedConversation>(
       rows.map((r) => [
         r.id,
         { id: r.id, visitorId: r.visitor_id, agentId: r.agent_id, status: r.status, lastSeq: Number(r.last_seq) },
       ]),
     );
+    return { convs, hadVisitor };
   }
 
   async function storedDuplicates(q: TxQuery, reqs: SendRequest[]) {
@@ -71,7 +76,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   /** Stores a batch in one transaction. Throws only if the transaction itself fails. */
   async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
     return db.transaction(async (q) => {
-      const convs = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
+      const { convs, hadVisitor } = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
       const stored = await storedDuplicates(q, reqs);
       const atts = await attachmentsOf(q, reqs);
       const { decisions, lastSeq } = planBatch(reqs, convs, new Set(stored.keys()), atts);
@@ -96,11 +101,13 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
       if (fresh.length) {
         const col = <T>(f: (m: Message) => T) => fresh.map(f);
         const seqs = [...lastSeq.entries()];
+        const marks = responseMarks(fresh.map((m) => ({ conversationId: m.conversationId, senderType: m.sender.type })), hadVisitor);
         await q(WRITE_SQL, [
           col((m) => m.id), col((m) => m.conversationId), col((m) => m.seq), col((m) => m.sender.type),
           col((m) => m.sender.id), col((m) => m.sender.name), col((m) => m.clientMsgId), col((m) => m.type),
           col((m) => m.body), col((m) => m.attachment?.id ?? null), now.toISOString(),
           seqs.map(([id]) => id), seqs.map(([, seq]) => seq),
+          seqs.map(([id]) => marks.get(id)?.visitor ?? false), seqs.map(([id]) => marks.get(id)?.responded ?? false),
         ]);
       }
       return decisions.map((d, i): SendOutcome => {

@@ -4,7 +4,7 @@
 // one client flooding the server. Pure data and pure decisions (unit-tested).
 import type { ClientToServerEvents, ParticipantType } from "../events.js";
 
-export type EventKind = "send" | "typing" | "read" | "sync" | "hb" | "action" | "context";
+export type EventKind = "send" | "typing" | "read" | "sync" | "hb" | "action" | "context" | "csat";
 
 /** A steady `perSecond`, plus `burst` more per minute for a moment of many (a reconnect
  *  flushing an outbox, a console opening a dozen transcripts). */
@@ -24,6 +24,7 @@ export const EVENT_BUDGETS: Record<ParticipantType, Record<EventKind, Budget>> =
     // A page change writes the visitor row and tells the agent: a person clicking
     // through a site makes one every few seconds at most.
     context: { perSecond: 1, burst: 20 },
+    csat: { perSecond: 2, burst: 20 }, // one rating per conversation: a few retries and tabs at most
   },
   agent: {
     send: { perSecond: 20, burst: 200 },
@@ -33,6 +34,7 @@ export const EVENT_BUDGETS: Record<ParticipantType, Record<EventKind, Budget>> =
     hb: { perSecond: 5, burst: 30 },
     action: { perSecond: 10, burst: 100 },
     context: { perSecond: 1, burst: 1 }, // agents have no visitor context
+    csat: { perSecond: 1, burst: 1 }, // agents do not rate
   },
 };
 
@@ -47,6 +49,7 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "conversation:resolve": "action",
   "agent:status": "action",
   "visitor:context": "context",
+  "csat:submit": "csat",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 

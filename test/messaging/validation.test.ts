@@ -31,6 +31,8 @@ const BAD: Record<string, unknown[]> = {
   "conversation:transfer": [undefined, {}, { conversationId: "c" }, { conversationId: "c", toAgentId: 3 }],
   "conversation:resolve": [undefined, {}, { conversationId: null }],
   "agent:status": [undefined, {}, { status: "busy" }, { status: "online", x: 1 }],
+  "csat:submit": [undefined, {}, { conversationId: "c", rating: 0 }, { conversationId: "c", rating: 6 }, { conversationId: "c", rating: 2.5 },
+    { conversationId: "c", rating: "5" }, { conversationId: "c", rating: 3, comment: long(1001) }, { conversationId: "c", rating: 3, x: 1 }],
 };
 
 for (const db of testDatabases()) {

@@ -20,7 +20,7 @@ interface VisitorInfo {
     language: string | null; timezone: string | null; userAgent: string | null; firstSeenAt: string; lastSeenAt: string;
     /** The embedding site's user id of a verified visitor (IDENTITY_SECRET). */
     userId?: string | null;
-    conversations: { id: string }[];
+    conversations: { id: string; csatRating?: number | null; csatComment?: string | null }[];
   };
   health: {
     presence: Presence; rttMs: number | null; rttHistory: number[]; reconnects: number; recentReconnects: number;
@@ -67,6 +67,14 @@ function spark(svg: SVGSVGElement, values: number[]): void {
   svg.append(line);
 }
 
+/** The visitor's latest CSAT rating (conversations come newest first), with its comment. */
+function ratingFact(cs: VisitorInfo["visitor"]["conversations"]): HTMLElement[] {
+  const rated = cs.find((c) => c.csatRating != null);
+  if (!rated) return [];
+  const stars = "★".repeat(rated.csatRating!) + "☆".repeat(5 - rated.csatRating!);
+  return fact("Last rating", `${stars} ${rated.csatRating}/5${rated.csatComment ? ` “${rated.csatComment}”` : ""}`, rated.csatComment ?? undefined);
+}
+
 export function mountPanel(state: ConsoleState): void {
   const $ = (id: string) => document.getElementById(id)!;
   let visitorId: string | null = null;
@@ -90,6 +98,7 @@ export function mountPanel(state: ConsoleState): void {
       ...fact("First seen", dateTime(v.firstSeenAt)),
       ...fact("Last seen", h.presence === "online" || h.presence === "unstable" ? "now" : ago(v.lastSeenAt)),
       ...fact("Conversations", String(v.conversations.length)),
+      ...ratingFact(v.conversations),
     );
     renderHealth(h.presence, h.rttMs, info);
   }

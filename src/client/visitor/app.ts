@@ -13,6 +13,7 @@ import { applyTheme } from "../ui/theme.js";
 import { forgetTranscript } from "../runtime/transcript-cache.js";
 import { BannerState } from "../ui/link-status.js";
 import { AgentAvailability } from "./availability.js";
+import { CsatPrompt } from "./csat.js";
 import { dropForeignTranscript } from "./identify.js";
 import { adoptResumeLink } from "./resume.js";
 import { wireSite } from "./site.js";
@@ -44,7 +45,8 @@ function main(root: HTMLElement): void {
     if (open && !matchMedia("(pointer: coarse)").matches) v.textarea.focus({ preventScroll: true });
   });
   const site = wireSite({ embed: cfg.embed, bridge, session, rt, storage: STORAGE, begin: (p) => begin(p), onIdentity: () => render() });
-  v.scroll.append(list.root);
+  const csat = new CsatPrompt(t, { token: () => session.token, socket: rt.conn.socket, changed: () => render() });
+  v.scroll.append(list.root, csat.root);
   root.replaceChildren(v.header, v.banner, v.scroll, v.bottom);
   root.classList.add("hf-booted");
   v.close.addEventListener("click", () => {
@@ -77,7 +79,7 @@ function main(root: HTMLElement): void {
   const availability = new AgentAvailability({ initial: cfg.available, initialChangeInMs: cfg.hoursChangeInMs, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
     onChange: (available) => (bridge.post({ type: "availability", available }), render()) });
   bridge.post({ type: "availability", available: availability.available }); // the launcher's dot
-  rt.on("ready", () => void availability.check()); // every (re)connect
+  rt.on("ready", () => (void availability.check(), void csat.refresh())); // every (re)connect
   let lastUnread = -1;
   let rendering = false;
   function render(): void {
@@ -153,6 +155,7 @@ function main(root: HTMLElement): void {
     // server says so when that changes, and on every reconnect).
     if (!live || message.sender.type !== "system") return;
     void availability.check(); // "no agent", requeued, resolved: who is there may have changed
+    void csat.refresh(); // resolved: ask for a rating
     void session.conversation().then((c) => {
       if (!c) return;
       const log = rt.timeline.ensure(c.id);
@@ -164,6 +167,7 @@ function main(root: HTMLElement): void {
   wireComposer(v, {
     text: (body) => {
       stick = true;
+      csat.hide(); // this message opens a new conversation
       rt.send({ type: "text", body });
       begin();
     },

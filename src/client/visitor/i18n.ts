@@ -55,6 +55,12 @@ const en = {
   poweredBy: "Powered by Holdfast",
   newMessages: "{n} new messages",
   emailInvalid: "Please enter a valid email address.",
+  csatTitle: "How was your chat?",
+  csatStar: "{n} of 5 stars",
+  csatComment: "Anything to add? (optional)",
+  csatSend: "Send rating",
+  csatThanks: "Thank you for your feedback!",
+  csatFailed: "Your rating could not be sent. Please try again.",
 };
 
 export type Strings = typeof en;
@@ -114,6 +120,12 @@ const zh: Strings = {
   poweredBy: "由 Holdfast 提供支持",
   newMessages: "{n} 条新消息",
   emailInvalid: "请输入有效的邮箱地址。",
+  csatTitle: "您对本次服务满意吗？",
+  csatStar: "{n} 星（满分 5 星）",
+  csatComment: "还有什么想告诉我们的吗？（选填）",
+  csatSend: "提交评价",
+  csatThanks: "感谢您的评价！",
+  csatFailed: "评价未能提交，请重试。",
 };
 
 /** "zh", "zh-CN", "zh-Hant-TW"… get Chinese; everything else English. */
