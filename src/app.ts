@@ -15,6 +15,7 @@ import { handshakeOnly } from "./accounts/web-session.js";
 import { adminRoutes } from "./admin/admin.routes.js";
 import { agentsApiRoutes } from "./admin/agents-api.routes.js";
 import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
+import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { composeServices } from "./composition.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
@@ -93,14 +94,14 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
-    handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)] },
+    handlers: { visitor: [messaging], agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle)] },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),
     agentArrived: () => void s.assignment.assignWaiting(),
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     log,
   });
-  reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, realtime: s.realtime, log });
+  reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, lifecycle: s.lifecycle, realtime: s.realtime, log });
 
   return {
     app,

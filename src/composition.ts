@@ -34,6 +34,8 @@ import { createSettingsService } from "./settings/settings.service.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
 import { createUploadLinks } from "./uploads/upload-links.js";
 import { createUploadsRepository } from "./uploads/uploads.repository.js";
+import { createLifecycleRepository } from "./lifecycle/lifecycle.repository.js";
+import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { Origins } from "./widget/origins.js";
 
 /** How often each node works the queue besides the events that move it. */
@@ -91,8 +93,15 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
   });
   const stopSweep = assignment.startSweep(ASSIGNMENT_SWEEP_MS);
+  // Left visitors, snoozes, AUTO_RESOLVE_AFTER_MS (src/lifecycle).
+  const lifecycle = createLifecycleService({
+    repo: createLifecycleRepository(db), conversations: repos.conversations, views, assignment,
+    autoResolveAfterMs: config.autoResolveAfterMs, log,
+  });
+  const stopLifecycle = lifecycle.startSweep();
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
+    woken: lifecycle.woken,
   });
 
   const webSession = createWebSession({ config, prisma: db.prisma, secret: infra.sessionSecret, log });
@@ -107,11 +116,12 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
-    assignment, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
+    assignment, lifecycle, conversations, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
+      stopLifecycle();
       stopTokenPrune();
       webSession.close();
       settingsSync.close();

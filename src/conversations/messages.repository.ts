@@ -14,17 +14,21 @@ import type { AppError } from "../lib/errors.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
+/** `woke`: this visitor message ended its conversation's snooze (src/lifecycle). */
 export type SendOutcome =
-  | { ok: true; message: Message; duplicate: boolean }
+  | { ok: true; message: Message; duplicate: boolean; woke?: boolean }
   | { ok: false; error: AppError };
 
-// Insert the new rows and advance last_seq in one statement (the CTE always runs).
+// Insert the new rows and advance last_seq in one statement (the CTE always runs); a
+// visitor's message also ends its conversation's snooze ($14, src/lifecycle).
 const WRITE_SQL = `WITH ins AS (
     INSERT INTO message (id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id,
       type, body, attachment_id, created_at)
     SELECT u.*, $11::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u)
-  UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz
+  UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz,
+    snoozed_at = CASE WHEN c.id = ANY($14::text[]) THEN NULL ELSE c.snoozed_at END,
+    snooze_until = CASE WHEN c.id = ANY($14::text[]) THEN NULL ELSE c.snooze_until END
   FROM unnest($12::text[], $13::int[]) AS v(id, seq) WHERE c.id = v.id`;
 
 /** `attachmentUrl`: how the messages read or written here link their attachments. */
@@ -32,17 +36,18 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   const prisma = db.prisma;
   const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
   async function lockConversations(q: TxQuery, ids: string[]) {
-    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number }>(
-      `SELECT id, visitor_id, agent_id, status, last_seq FROM conversation
+    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number; snoozed: boolean }>(
+      `SELECT id, visitor_id, agent_id, status, last_seq, snoozed_at IS NOT NULL AS snoozed FROM conversation
        WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
-    return new Map<string, LockedConversation>(
+    const convs = new Map<string, LockedConversation>(
       rows.map((r) => [
         r.id,
         { id: r.id, visitorId: r.visitor_id, agentId: r.agent_id, status: r.status, lastSeq: Number(r.last_seq) },
       ]),
     );
+    return { convs, snoozed: new Set(rows.filter((r) => r.snoozed).map((r) => r.id)) };
   }
 
   async function storedDuplicates(q: TxQuery, reqs: SendRequest[]) {
@@ -71,7 +76,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   /** Stores a batch in one transaction. Throws only if the transaction itself fails. */
   async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
     return db.transaction(async (q) => {
-      const convs = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
+      const { convs, snoozed } = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
       const stored = await storedDuplicates(q, reqs);
       const atts = await attachmentsOf(q, reqs);
       const { decisions, lastSeq } = planBatch(reqs, convs, new Set(stored.keys()), atts);
@@ -93,6 +98,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
         };
       });
       const fresh = created.filter((m): m is Message => m !== null);
+      const woken = new Set(fresh.filter((m) => m.sender.type === "visitor" && snoozed.has(m.conversationId)).map((m) => m.conversationId));
       if (fresh.length) {
         const col = <T>(f: (m: Message) => T) => fresh.map(f);
         const seqs = [...lastSeq.entries()];
@@ -100,13 +106,16 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
           col((m) => m.id), col((m) => m.conversationId), col((m) => m.seq), col((m) => m.sender.type),
           col((m) => m.sender.id), col((m) => m.sender.name), col((m) => m.clientMsgId), col((m) => m.type),
           col((m) => m.body), col((m) => m.attachment?.id ?? null), now.toISOString(),
-          seqs.map(([id]) => id), seqs.map(([, seq]) => seq),
+          seqs.map(([id]) => id), seqs.map(([, seq]) => seq), [...woken],
         ]);
       }
       return decisions.map((d, i): SendOutcome => {
         switch (d.kind) {
-          case "new":
-            return { ok: true, message: created[i]!, duplicate: false };
+          case "new": {
+            const m = created[i]!;
+            const woke = m.sender.type === "visitor" && woken.delete(m.conversationId); // once per conversation
+            return { ok: true, message: m, duplicate: false, ...(woke ? { woke } : {}) };
+          }
           case "duplicate-stored":
             return { ok: true, message: stored.get(d.key)!, duplicate: true };
           case "duplicate-in-batch":

@@ -42,6 +42,8 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "conversation:transfer": "action",
   "conversation:resolve": "action",
   "agent:status": "action",
+  "conversation:snooze": "action",
+  "conversation:unsnooze": "action",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 

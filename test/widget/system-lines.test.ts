@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { systemText, type SystemKey } from "../../src/assignment/system-messages.js";
 import { systemLine } from "../../src/client/visitor/system-lines.js";
 
-const keys: SystemKey[] = ["assigned", "transferred", "resolved", "no-agent", "visitor-left", "requeued"];
+const keys: SystemKey[] = ["assigned", "transferred", "resolved", "no-agent", "visitor-left", "requeued", "auto-resolved"];
 
 describe("system lines for Chinese visitors", () => {
   it("re-words every server system line, with and without a name", () => {
