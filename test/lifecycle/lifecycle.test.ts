@@ -28,7 +28,8 @@ const resolveAll = async (a: Agent, ...cids: string[]) => {
   for (const conversationId of cids) await call(a.socket, "conversation:resolve", { conversationId });
 };
 
-for (const v of variants(["pglite"])) {
+// Every test database: the sweep's SKIP LOCKED statement runs on PGlite and PostgreSQL.
+for (const v of variants()) {
   describe(`conversation lifecycle [${v.name}]`, function () {
     this.timeout(40_000);
     const srv = suiteServer(v, ENV);
