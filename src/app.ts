@@ -18,6 +18,7 @@ import { createAssignmentHandlers } from "./assignment/assignment.handlers.js";
 import { composeServices, type ComposeOptions } from "./composition.js";
 import { createCsatHandlers } from "./csat/csat.handlers.js";
 import { csatRoutes } from "./csat/csat.routes.js";
+import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -101,7 +102,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
-      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence)],
+      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle)],
     },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor) => s.conversations.opening(actor),
@@ -109,7 +110,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     log,
   });
-  reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, realtime: s.realtime, log });
+  reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, lifecycle: s.lifecycle, realtime: s.realtime, log });
 
   return {
     app,

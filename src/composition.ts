@@ -42,6 +42,8 @@ import { createUploadsRepository } from "./uploads/uploads.repository.js";
 import { createVisitorContext } from "./visitors/visitor-context.service.js";
 import { createVisitorSessions } from "./visitors/visitor-sessions.service.js";
 import { createVisitorsRepository } from "./visitors/visitors.repository.js";
+import { createLifecycleRepository } from "./lifecycle/lifecycle.repository.js";
+import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { Origins } from "./widget/origins.js";
 
 /** How often each node works the queue besides the events that move it. */
@@ -112,8 +114,15 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   hours.onChange((open) => open && void assignment.assignWaiting()); // the queue moves at opening time
   const stopSweep = assignment.startSweep(ASSIGNMENT_SWEEP_MS);
+  // Left visitors, snoozes, AUTO_RESOLVE_AFTER_MS (src/lifecycle).
+  const lifecycle = createLifecycleService({
+    repo: createLifecycleRepository(db), conversations: repos.conversations, views, assignment,
+    autoResolveAfterMs: config.autoResolveAfterMs, log,
+  });
+  const stopLifecycle = lifecycle.startSweep();
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
+    woken: lifecycle.woken,
   });
 
   // Verified identity and live context (visitors/): IDENTITY_SECRET, PROTOCOL.md section 2.
@@ -139,11 +148,12 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
-    assignment, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
+    assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks, visitorSessions, visitorContext, email, csat,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
+      stopLifecycle();
       stopTokenPrune();
       await email.close();
       webSession.close();

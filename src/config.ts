@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   OFFLINE_AFTER_MS: ms(30_000),
   RELEASE_AFTER_MS: ms(120_000),
   DELIVERY_RETRY_MS: ms(5_000),
+  AUTO_RESOLVE_AFTER_MS: ms(86_400_000),
   ALLOWED_ORIGINS: optionalString
     .transform((v) => (v ?? "").split(",").map(normaliseOrigin).filter(Boolean))
     .refine((list) => list.every(isPlainOrigin), "comma-separated origins like https://www.example.com"),
@@ -80,6 +81,8 @@ export type Config = {
   offlineAfterMs: number;
   releaseAfterMs: number;
   deliveryRetryMs: number;
+  /** An open conversation whose last message is an agent's, silent this long: resolved. */
+  autoResolveAfterMs: number;
   /** ALLOWED_ORIGINS: may embed the widget and open visitor sockets (the admin's list adds
    *  to it, see widget/origins.ts); empty = same origin only. */
   allowedOrigins: string[];
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offlineAfterMs: e.OFFLINE_AFTER_MS,
     releaseAfterMs: e.RELEASE_AFTER_MS,
     deliveryRetryMs: e.DELIVERY_RETRY_MS,
+    autoResolveAfterMs: e.AUTO_RESOLVE_AFTER_MS,
     allowedOrigins: e.ALLOWED_ORIGINS,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     logLevel: e.LOG_LEVEL,

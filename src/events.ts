@@ -69,6 +69,9 @@ export interface Conversation {
   lastSeq: number;
   createdAt: string;
   updatedAt: string;
+  /** Added (issue 11): set while its agent has snoozed it, out of the agent's lists;
+   *  `until` is when it comes back by itself, null: at the visitor's next message. */
+  snooze?: { until: string | null } | null;
 }
 
 /** `retryAfterMs` comes with RATE_LIMITED and UNAVAILABLE: nothing was stored, retry then. */
@@ -133,6 +136,12 @@ export interface ClientToServerEvents {
   /** Visitors only (an addition): the page they are on now. */
   "visitor:context": (p: VisitorContextUpdate, ack: AckFn) => void;
   "csat:submit": (p: CsatPayload, ack: AckFn) => void;
+  /** Added (issue 11), agents: owner or admin, open conversations only. `until` an ISO
+   *  time in the future (at most a year ahead); omitted or null: until the visitor's next
+   *  message. Snoozing again replaces the snooze. Either way a visitor's message ends it. */
+  "conversation:snooze": (p: { conversationId: string; until?: string | null }, ack: AckFn<{ conversation: Conversation }>) => void;
+  /** Added (issue 11): back in the lists now (a conversation that is not snoozed: unchanged). */
+  "conversation:unsnooze": (p: { conversationId: string }, ack: AckFn<{ conversation: Conversation }>) => void;
 }
 
 export interface ReceiptPayload {

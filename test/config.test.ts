@@ -33,6 +33,7 @@ describe("config.loadConfig", () => {
       offlineAfterMs: 30_000,
       releaseAfterMs: 120_000,
       deliveryRetryMs: 5_000,
+      autoResolveAfterMs: 86_400_000,
       allowedOrigins: [],
       uploadMaxBytes: 10 * 1024 * 1024,
       logLevel: "info",
@@ -67,8 +68,9 @@ describe("config.loadConfig", () => {
   it("coerces numbers from their string form", () => {
     const c = load({
       PORT: "8080", HEARTBEAT_INTERVAL_MS: "10000", OFFLINE_AFTER_MS: "15000", RELEASE_AFTER_MS: "60000",
-      DELIVERY_RETRY_MS: "2500", UPLOAD_MAX_BYTES: "1048576",
+      DELIVERY_RETRY_MS: "2500", UPLOAD_MAX_BYTES: "1048576", AUTO_RESOLVE_AFTER_MS: "3600000",
     });
+    assert.equal(c.autoResolveAfterMs, 3_600_000);
     assert.equal(c.port, 8080);
     assert.equal(c.heartbeatIntervalMs, 10_000);
     assert.equal(c.offlineAfterMs, 15_000);
@@ -84,7 +86,7 @@ describe("config.loadConfig", () => {
     rejects({ PORT: "65536" }, "PORT");
     rejects({ PORT: "-1" }, "PORT");
     rejects({ PORT: "80.5" }, "PORT");
-    for (const v of ["HEARTBEAT_INTERVAL_MS", "OFFLINE_AFTER_MS", "RELEASE_AFTER_MS", "DELIVERY_RETRY_MS", "UPLOAD_MAX_BYTES"]) {
+    for (const v of ["HEARTBEAT_INTERVAL_MS", "OFFLINE_AFTER_MS", "RELEASE_AFTER_MS", "DELIVERY_RETRY_MS", "UPLOAD_MAX_BYTES", "AUTO_RESOLVE_AFTER_MS"]) {
       rejects({ [v]: "0" }, v);
       rejects({ [v]: "-5" }, v);
       rejects({ [v]: "1.5" }, v);

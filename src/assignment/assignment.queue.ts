@@ -13,7 +13,7 @@ import type { AssignmentRepository, Claimed } from "./assignment.repository.js";
 import { distribute, type Candidate } from "./assignment.rules.js";
 
 export interface QueueDeps {
-  conversations: Pick<ConversationsRepository, "waitingIds" | "openLoads">;
+  conversations: Pick<ConversationsRepository, "openLoads">;
   claims: AssignmentRepository;
   accounts: Pick<AccountsRepository, "activeAgents">;
   presence: Pick<PresenceStore, "availableAgents">;
@@ -58,9 +58,9 @@ export function createAssignmentQueue(d: QueueDeps) {
   }
 
   async function runOnce(): Promise<RunOutcome> {
-    const waiting = await d.conversations.waitingIds(PAGE);
+    const { ids: waiting, returning } = await d.claims.waitingPage(PAGE);
     if (!waiting.length) return IDLE;
-    const plan = distribute(waiting, await candidates(), Date.now());
+    const plan = distribute(waiting, await candidates(), Date.now(), returning);
     if (!plan.length) return IDLE; // everyone is full: the queue keeps waiting
     const claimed = await d.claims.claimWaiting(plan);
     if (claimed.length) {

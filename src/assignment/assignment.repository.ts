@@ -32,7 +32,7 @@ const CLAIM = `WITH plan AS (
     ORDER BY c.id FOR UPDATE),
   room AS (
     SELECT a.id, a.name, a.max_concurrent - (SELECT count(*) FROM conversation o
-      WHERE o.status = 'open' AND o.agent_id = a.id) AS free
+      WHERE o.status = 'open' AND o.visitor_left_at IS NULL AND o.agent_id = a.id) AS free
     FROM agent a WHERE a.id = ANY($2::text[]) AND a.active),
   won AS (
     SELECT q.cid, q.aid, q.name FROM (
@@ -46,8 +46,22 @@ const CLAIM = `WITH plan AS (
     UPDATE agent SET last_assigned_at = now() WHERE id IN (SELECT agent_id FROM claimed))
   SELECT c.id AS cid, c.agent_id AS aid, w.name FROM claimed c JOIN won w ON w.cid = c.id`;
 
+// The queue's page, oldest first, with each visitor's last agent: the owner of their latest
+// conversation that had one (a requeued conversation has none of its own; its earlier ones
+// answer). One indexed probe per row of the page (conversation's visitor_id index).
+const WAITING_PAGE = `SELECT c.id, (SELECT p.agent_id FROM conversation p
+    WHERE p.visitor_id = c.visitor_id AND p.agent_id IS NOT NULL ORDER BY p.created_at DESC LIMIT 1) AS last_agent_id
+  FROM conversation c WHERE c.status = 'waiting' ORDER BY c.created_at LIMIT $1::int`;
+
 export function createAssignmentRepository(db: Database) {
   return {
+    /** The oldest waiting conversations, and the agent each visitor last had (if any). */
+    async waitingPage(limit: number): Promise<{ ids: string[]; returning: Map<string, string> }> {
+      const rows = await db.prisma.$queryRawUnsafe<{ id: string; last_agent_id: string | null }[]>(WAITING_PAGE, limit);
+      const returning = new Map<string, string>();
+      for (const r of rows) if (r.last_agent_id) returning.set(r.id, r.last_agent_id);
+      return { ids: rows.map((r) => r.id), returning };
+    },
     /** Assigns what of `plan` still holds; answers what was assigned. */
     async claimWaiting(plan: Placement[]): Promise<Claimed[]> {
       if (!plan.length) return [];

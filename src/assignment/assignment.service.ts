@@ -103,6 +103,15 @@ export function createAssignmentService(d: AssignmentDeps) {
     }
   }
 
+  /** After a conversation was set resolved: its system line (a seq), the announcement to
+   *  agents, the rooms let go, and the freed slot to the queue. */
+  async function ended(conversationId: string, key: "resolved" | "auto-resolved", name = "") {
+    await system(conversationId, key, name);
+    await announce(conversationId);
+    d.realtime.conversationEnded(conversationId);
+    void assignWaiting();
+  }
+
   async function owned(actor: Actor, conversationId: string) {
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
@@ -113,6 +122,9 @@ export function createAssignmentService(d: AssignmentDeps) {
 
   return {
     assignWaiting,
+    /** The conversation, if the actor may manage it (owner or admin, not resolved). */
+    owned,
+    announce,
     /** The queue is also worked every `ms`, so it never strands: a run that failed (the
      *  database or Redis was down) or an event this node never heard is made up for. One
      *  indexed read per node per period while nothing waits. */
@@ -156,20 +168,15 @@ export function createAssignmentService(d: AssignmentDeps) {
       const row = await owned(actor, conversationId);
       if (!(await d.conversations.setStatus(conversationId, "resolved", { agentId: row.agent_id })))
         throw conflict("the conversation changed meanwhile");
-      await system(conversationId, "resolved", actor.name);
-      await announce(conversationId);
-      d.realtime.conversationEnded(conversationId);
-      void assignWaiting();
+      await ended(conversationId, "resolved", actor.name);
       return d.views.view((await d.conversations.byId(conversationId))!);
     },
-    /** The visitor is gone RELEASE_AFTER_MS: close the conversation, free the slot. */
-    async visitorLeft(visitorId: string) {
-      const row = await d.conversations.activeForVisitor(visitorId);
-      if (!row || !(await d.conversations.setStatus(row.id, "resolved", {}))) return;
-      await system(row.id, "visitor-left");
-      await announce(row.id);
-      d.realtime.conversationEnded(row.id);
-      void assignWaiting();
+    /** Conversations already set resolved by AUTO_RESOLVE_AFTER_MS (src/lifecycle): what a
+     *  resolve does after its update, each with the "auto-resolved" line. Never rejects. */
+    async autoResolved(conversationIds: string[]) {
+      const done = await Promise.allSettled(conversationIds.map((id) => ended(id, "auto-resolved")));
+      const failed = done.filter((x) => x.status === "rejected");
+      if (failed.length) d.log.error("auto-resolve not announced", { count: failed.length, err: failed[0].reason });
     },
     /** The agent is gone RELEASE_AFTER_MS: their open conversations go back to the queue. */
     async agentGone(agentId: string) {

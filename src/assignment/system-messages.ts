@@ -6,7 +6,10 @@ const texts = {
   transferred: (n: string) => `The conversation was transferred to ${n}`,
   resolved: (n: string) => `${n || "The agent"} marked the conversation as resolved`,
   "no-agent": (offlineMessage: string) => offlineMessage || "No agent is available right now. Leave a message and we will get back to you here.",
+  // No longer written (a visitor who left keeps their conversation); kept for the
+  // transcripts that hold it.
   "visitor-left": () => "The visitor left",
+  "auto-resolved": () => "The conversation was resolved after a long silence. Write again any time.",
   requeued: (n: string) => `${n || "The agent"} is unavailable; waiting for the next agent`,
 };
 export type SystemKey = keyof typeof texts;

@@ -15,6 +15,7 @@ export function toConversation(r: ConversationRow, presence: Presence): Conversa
     lastSeq: Number(r.last_seq),
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+    snooze: r.snoozed_at ? { until: r.snooze_until ? new Date(r.snooze_until).toISOString() : null } : null,
   };
 }
 

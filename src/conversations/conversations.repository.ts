@@ -17,14 +17,22 @@ export interface ConversationRow {
   updated_at: Date | string;
   /** When the current agent got it; null while waiting (and for rows older than the column). */
   assigned_at: Date | string | null;
+  /** Set while the visitor has `left` (their conversation is then not in the agent's load). */
+  visitor_left_at: Date | string | null;
+  /** Set while snoozed; `snooze_until` null: until the visitor's next message. */
+  snoozed_at: Date | string | null;
+  snooze_until: Date | string | null;
 }
 
 const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.agent_id, a.name AS agent_name,
-  c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at, c.assigned_at
+  c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at, c.assigned_at,
+  c.visitor_left_at, c.snoozed_at, c.snooze_until
   FROM conversation c JOIN visitor v ON v.id = c.visitor_id LEFT JOIN agent a ON a.id = c.agent_id`;
 
+// A conversation whose visitor has left is not load (PROTOCOL.md section 4): it stays the
+// agent's, but does not keep the next visitor from them.
 const OPEN_LOADS = `SELECT agent_id, count(*)::int AS n FROM conversation
-  WHERE status = 'open' AND agent_id = ANY($1::text[]) GROUP BY agent_id`;
+  WHERE status = 'open' AND visitor_left_at IS NULL AND agent_id = ANY($1::text[]) GROUP BY agent_id`;
 
 export function createConversationsRepository(db: Pick<Database, "prisma" | "transaction">) {
   const { prisma } = db;
@@ -94,7 +102,8 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
         // which may precede a wait for the lock: the agent's traffic is compared with it.
         if (enforceCapacity && Number(load[0]?.n ?? 0) >= agent[0].max_concurrent) return false;
         const moved = await q(
-          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp()
+          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp(),
+             snoozed_at = NULL, snooze_until = NULL
            WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4 RETURNING id`,
           [agentId, id, from.status, from.agentId],
         );
@@ -109,7 +118,8 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
         `UPDATE conversation SET status = $2, updated_at = now(),
            agent_id = CASE WHEN $2 = 'waiting' THEN NULL ELSE agent_id END,
            assigned_at = CASE WHEN $2 = 'waiting' THEN NULL ELSE assigned_at END,
-           resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE resolved_at END
+           resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE resolved_at END,
+           snoozed_at = NULL, snooze_until = NULL
          WHERE id = $1 AND status <> 'resolved' ${from.agentId !== undefined ? "AND agent_id IS NOT DISTINCT FROM $3" : ""}`,
         id, to, ...(from.agentId !== undefined ? [from.agentId] : []),
       );

@@ -25,6 +25,8 @@ export interface ConversationsDeps {
   filter: ContentFilter;
   /** A visitor's first message is stored: assign it (assignment does not call back). */
   assignment: Pick<AssignmentService, "conversationCreated">;
+  /** A visitor's message ended its conversation's snooze: tell the agents (src/lifecycle). */
+  woken?: (conversationId: string) => Promise<void>;
 }
 
 export function createConversationsService(d: ConversationsDeps) {
@@ -72,6 +74,10 @@ export function createConversationsService(d: ConversationsDeps) {
       conversationId = await visitorConversation(actor.id);
       return d.writer.write(req());
     });
+    if (out.woke && d.woken) {
+      const woken = d.woken;
+      setImmediate(() => void woken(out.message.conversationId).catch(() => {})); // after the ack
+    }
     return { message: out.message, duplicate: out.duplicate };
   }
 

@@ -15,11 +15,15 @@ import { MESSAGE_COLUMNS, MESSAGE_FROM, toAttachment, toMessage, type Attachment
 import { responseMarks } from "./response-marks.js";
 import { planBatch, sendKey, type AttachmentInfo, type LockedConversation, type SendRequest } from "./seq.js";
 
+/** `woke`: this visitor message ended its conversation's snooze (src/lifecycle). */
 export type SendOutcome =
-  | { ok: true; message: Message; duplicate: boolean }
+  | { ok: true; message: Message; duplicate: boolean; woke?: boolean }
   | { ok: false; error: AppError };
 
-// Insert the new rows and advance last_seq in one statement (the CTE always runs).
+// Insert the new rows and advance last_seq in one statement (the CTE always runs); the
+// first visitor message and the first agent reply after it are marked for the reports
+// ($14, $15, src/reports), and a visitor's message ends its conversation's snooze ($16,
+// src/lifecycle).
 const WRITE_SQL = `WITH ins AS (
     INSERT INTO message (id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id,
       type, body, attachment_id, created_at)
@@ -27,7 +31,9 @@ const WRITE_SQL = `WITH ins AS (
       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS u)
   UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz,
     first_visitor_at = CASE WHEN v.visitor THEN COALESCE(c.first_visitor_at, $11::timestamptz) ELSE c.first_visitor_at END,
-    first_response_at = CASE WHEN v.responded THEN COALESCE(c.first_response_at, $11::timestamptz) ELSE c.first_response_at END
+    first_response_at = CASE WHEN v.responded THEN COALESCE(c.first_response_at, $11::timestamptz) ELSE c.first_response_at END,
+    snoozed_at = CASE WHEN c.id = ANY($16::text[]) THEN NULL ELSE c.snoozed_at END,
+    snooze_until = CASE WHEN c.id = ANY($16::text[]) THEN NULL ELSE c.snooze_until END
   FROM unnest($12::text[], $13::int[], $14::bool[], $15::bool[]) AS v(id, seq, visitor, responded) WHERE c.id = v.id`;
 
 /** `attachmentUrl`: how the messages read or written here link their attachments. */
@@ -35,9 +41,9 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   const prisma = db.prisma;
   const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
   async function lockConversations(q: TxQuery, ids: string[]) {
-    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number; had_visitor: boolean }>(
-      `SELECT id, visitor_id, agent_id, status, last_seq, first_visitor_at IS NOT NULL AS had_visitor FROM conversation
-       WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    const rows = await q<{ id: string; visitor_id: string; agent_id: string | null; status: string; last_seq: number; had_visitor: boolean; snoozed: boolean }>(
+      `SELECT id, visitor_id, agent_id, status, last_seq, first_visitor_at IS NOT NULL AS had_visitor, snoozed_at IS NOT NULL AS snoozed
+       FROM conversation WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
     const hadVisitor = new Set(rows.filter((r) => r.had_visitor).map((r) => r.id));
@@ -47,7 +53,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
         { id: r.id, visitorId: r.visitor_id, agentId: r.agent_id, status: r.status, lastSeq: Number(r.last_seq) },
       ]),
     );
-    return { convs, hadVisitor };
+    return { convs, hadVisitor, snoozed: new Set(rows.filter((r) => r.snoozed).map((r) => r.id)) };
   }
 
   async function storedDuplicates(q: TxQuery, reqs: SendRequest[]) {
@@ -76,7 +82,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   /** Stores a batch in one transaction. Throws only if the transaction itself fails. */
   async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
     return db.transaction(async (q) => {
-      const { convs, hadVisitor } = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
+      const { convs, hadVisitor, snoozed } = await lockConversations(q, [...new Set(reqs.map((r) => r.conversationId))].sort());
       const stored = await storedDuplicates(q, reqs);
       const atts = await attachmentsOf(q, reqs);
       const { decisions, lastSeq } = planBatch(reqs, convs, new Set(stored.keys()), atts);
@@ -98,6 +104,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
         };
       });
       const fresh = created.filter((m): m is Message => m !== null);
+      const woken = new Set(fresh.filter((m) => m.sender.type === "visitor" && snoozed.has(m.conversationId)).map((m) => m.conversationId));
       if (fresh.length) {
         const col = <T>(f: (m: Message) => T) => fresh.map(f);
         const seqs = [...lastSeq.entries()];
@@ -108,12 +115,16 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
           col((m) => m.body), col((m) => m.attachment?.id ?? null), now.toISOString(),
           seqs.map(([id]) => id), seqs.map(([, seq]) => seq),
           seqs.map(([id]) => marks.get(id)?.visitor ?? false), seqs.map(([id]) => marks.get(id)?.responded ?? false),
+          [...woken],
         ]);
       }
       return decisions.map((d, i): SendOutcome => {
         switch (d.kind) {
-          case "new":
-            return { ok: true, message: created[i]!, duplicate: false };
+          case "new": {
+            const m = created[i]!;
+            const woke = m.sender.type === "visitor" && woken.delete(m.conversationId); // once per conversation
+            return { ok: true, message: m, duplicate: false, ...(woke ? { woke } : {}) };
+          }
           case "duplicate-stored":
             return { ok: true, message: stored.get(d.key)!, duplicate: true };
           case "duplicate-in-batch":

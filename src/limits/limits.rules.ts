@@ -50,6 +50,8 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "agent:status": "action",
   "visitor:context": "context",
   "csat:submit": "csat",
+  "conversation:snooze": "action",
+  "conversation:unsnooze": "action",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 

@@ -1,11 +1,13 @@
 // What a presence change means for others: visitors' changes go to the agents of their
 // conversation (`presence` + `conversation`), agents' changes to their visitors; `left`
-// frees slots (visitor) or requeues conversations (agent), and an agent going offline
+// frees slots (visitor: the conversation stays, out of the agent's load, until they come
+// back, src/lifecycle) or requeues conversations (agent), and an agent going offline
 // requeues what they never saw (assignment/requeue.rules.ts). Runs on the one node that
 // observed the change (the store guarantees once per change cluster-wide).
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { ConversationViews } from "../conversations/conversation.views.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
+import type { LifecycleService } from "../lifecycle/lifecycle.service.js";
 import type { Logger } from "../lib/logger.js";
 import type { Realtime } from "../realtime/realtime.js";
 import type { PresenceChange, PresenceStore } from "./presence.types.js";
@@ -14,7 +16,8 @@ export function reactToPresence(d: {
   presence: Pick<PresenceStore, "onChange" | "health">;
   conversations: Pick<ConversationsRepository, "activeForVisitor" | "forAgent">;
   views: Pick<ConversationViews, "view">;
-  assignment: Pick<AssignmentService, "visitorLeft" | "agentGone" | "agentOffline" | "assignWaiting">;
+  assignment: Pick<AssignmentService, "agentGone" | "agentOffline" | "assignWaiting">;
+  lifecycle: Pick<LifecycleService, "visitorLeft" | "visitorReturned">;
   realtime: Pick<Realtime, "presence" | "conversationChanged">;
   log: Logger;
 }) {
@@ -27,7 +30,8 @@ export function reactToPresence(d: {
         d.realtime.presence({ conversationId: row.id, ...payload }, "agent");
         d.realtime.conversationChanged(await d.views.view(row));
       }
-      if (state === "left") await d.assignment.visitorLeft(p.id);
+      if (state === "left") await d.lifecycle.visitorLeft(p.id);
+      else if (row?.visitor_left_at && (state === "online" || state === "unstable")) await d.lifecycle.visitorReturned(p.id);
     } else {
       for (const row of await d.conversations.forAgent(p.id)) {
         d.realtime.presence({ conversationId: row.id, ...payload }, "visitor");

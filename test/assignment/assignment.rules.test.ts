@@ -2,7 +2,7 @@
 // conversations first, ties to whoever has waited longest since their last assignment;
 // and a page of the queue distributed by it at once.
 import assert from "node:assert/strict";
-import { afterAssign, distribute, rankCandidates, type Candidate } from "../../src/assignment/assignment.rules.js";
+import { afterAssign, backToLastAgent, distribute, rankCandidates, type Candidate } from "../../src/assignment/assignment.rules.js";
 
 const c = (id: string, load: number, lastAssignedAt: number | null = null, maxConcurrent = 5): Candidate => ({
   id, load, maxConcurrent, lastAssignedAt,
@@ -120,5 +120,20 @@ describe("assignment.rules", () => {
     const snapshot = structuredClone(pool);
     distribute(cids(5), pool, T);
     assert.deepEqual(pool, snapshot);
+  });
+
+  it("a returning visitor goes back to their last agent when available with room, whatever their load", () => {
+    const pool = [c("busy", 3, T - 10), c("idle", 0, null), c("full", 2, null, 2)];
+    const ranked = rankCandidates(pool);
+    assert.equal(backToLastAgent(ranked, "busy")?.id, "busy");
+    assert.equal(backToLastAgent(ranked, "full"), null, "at capacity: not them");
+    assert.equal(backToLastAgent(ranked, "gone"), null, "not available: not them");
+    assert.equal(backToLastAgent(ranked, undefined), null);
+    const returning = new Map([["r1", "busy"], ["r2", "full"], ["r3", "gone"]]);
+    const plan = distribute(["n1", "r1", "r2", "r3"], pool, T, returning);
+    assert.deepEqual(plan.map((p) => [p.conversationId, p.agentId]), [["n1", "idle"], ["r1", "busy"], ["r2", "idle"], ["r3", "idle"]]);
+    // Counted against the agent like any placement: the last agent fills up too.
+    const twice = distribute(["a", "b"], [c("x", 4, null, 5), c("y", 0, null)], T, new Map([["a", "x"], ["b", "x"]]));
+    assert.deepEqual(twice.map((p) => p.agentId), ["x", "y"]);
   });
 });

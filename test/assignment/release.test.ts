@@ -1,10 +1,11 @@
 // Slots released by absence (PROTOCOL.md section 4), with short timers: a visitor gone for
-// RELEASE_AFTER_MS has `left`, its conversation is resolved and the agent's slot goes to the
-// next waiting conversation; an agent gone that long has its open conversations put back to
+// RELEASE_AFTER_MS has `left`, its conversation stays open with its agent but out of their
+// load, so the slot goes to the next waiting conversation, and the visitor who comes back
+// goes on in it (issue 11); an agent gone that long has its open conversations put back to
 // `waiting` and handed to another available agent.
 import assert from "node:assert/strict";
-import { call, until } from "../helpers/clients.js";
-import { assertGapless, newAgent, newVisitor, retire, row, say, settled, suiteServer, systemTexts, transcript, variants } from "./harness.js";
+import { call, connectVisitor, until } from "../helpers/clients.js";
+import { assertGapless, newAgent, newVisitor, repos, retire, row, say, settled, suiteServer, systemTexts, transcript, variants } from "./harness.js";
 
 const OFFLINE_AFTER_MS = 1500;
 const RELEASE_AFTER_MS = 3000;
@@ -21,10 +22,11 @@ for (const v of variants(["pglite"])) {
     this.timeout(30_000);
     const srv = suiteServer(v, ENV);
 
-    it("a visitor who left frees the slot: resolved with a message, the next waiting one goes to that agent", async () => {
+    it("a visitor who left frees the slot but keeps the conversation: the next waiting one goes to that agent too", async () => {
       const abe = await newAgent(srv, "Abe", 1);
       const v1 = await newVisitor(srv, "Leaving Visitor");
-      const c1 = (await say(v1)).conversationId;
+      const first = await say(v1);
+      const c1 = first.conversationId;
       await settled(srv, c1, "open", abe.id);
       const v2 = await newVisitor(srv, "Patient Visitor");
       const c2 = (await say(v2)).conversationId;
@@ -38,19 +40,33 @@ for (const v of variants(["pglite"])) {
       assert.ok(leftAfter >= EARLIEST, `left only after RELEASE_AFTER_MS (${leftAfter} ms)`);
       // offline first (the disconnect grace or OFFLINE_AFTER_MS), then left: once each.
       assert.deepEqual(abe.presence.filter((p) => p.participant.id === v1.id).map((p) => p.presence), ["offline", "left"]);
-      await settled(srv, c1, "resolved");
-      await until(() => abe.conversations.some((c) => c.id === c1 && c.status === "resolved"), 3000, "Abe told resolved");
-      const log1 = await transcript(srv, c1);
-      assertGapless(log1);
-      assert.deepEqual(systemTexts(log1), ["Abe joined the conversation", "The visitor left"]);
-
+      // The slot is free (the left visitor is not load), yet c1 stays open and Abe's.
       await settled(srv, c2, "open", abe.id, 3000);
+      const r1 = await row(srv, c1);
+      assert.equal(r1.status, "open");
+      assert.equal(r1.agent_id, abe.id);
+      assert.ok(r1.visitor_left_at, "marked as left");
+      assert.equal((await repos(srv).conversations.openLoads([abe.id])).get(abe.id), 1, "only c2 is load");
+      assert.ok(!abe.conversations.some((c) => c.id === c1 && c.status === "resolved"), "never resolved");
       await until(() => v2.received.some((m) => m.body === "Abe joined the conversation"), 3000, "v2 hears Abe joined");
       await until(() => abe.conversations.some((c) => c.id === c2 && c.agent?.id === abe.id), 3000, "Abe told of c2");
-      // The waiting visitor stayed online all along (its heartbeats count).
       assert.ok(!abe.presence.some((p) => p.participant.id === v2.id && p.presence !== "online"));
-      // Resolved, so that Abe's own release later cannot requeue it into the next case.
-      assert.equal((await call(abe.socket, "conversation:resolve", { conversationId: c2 })).ok, true);
+
+      // The visitor comes back with the same token: the same conversation goes on, the next seq.
+      const back = await connectVisitor(srv.url, v1.token);
+      assert.deepEqual(back.ready.conversations.map((c) => [c.id, c.status, c.agent?.id]), [[c1, "open", abe.id]]);
+      const again = await say(back, "I am back");
+      assert.equal(again.conversationId, c1);
+      assert.equal(again.seq, (await transcript(srv, c1)).length);
+      await until(async () => !(await row(srv, c1)).visitor_left_at, 3000, "no longer left");
+      assert.equal((await repos(srv).conversations.openLoads([abe.id])).get(abe.id), 2, "c1 is load again");
+      const log1 = await transcript(srv, c1);
+      assertGapless(log1);
+      assert.deepEqual(systemTexts(log1), ["Abe joined the conversation"]);
+      assert.deepEqual(log1.filter((m) => m.sender.type === "visitor").map((m) => m.body), [first.body, "I am back"]);
+      // Resolved, so that Abe's own release later cannot requeue them into the next case.
+      for (const cid of [c1, c2]) assert.equal((await call(abe.socket, "conversation:resolve", { conversationId: cid })).ok, true);
+      back.close();
       await retire(abe, v2);
     });
 

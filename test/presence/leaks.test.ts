@@ -11,7 +11,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Redis } from "ioredis";
 import { newAgent, requireState, retire, variants, type Agent } from "../assignment/harness.js";
-import { sleep } from "../helpers/clients.js";
+import { call, sleep } from "../helpers/clients.js";
 import { REDIS_URL, startServer, TEST_REDIS_PREFIX, type TestServer } from "../helpers/server.js";
 import { bookkeeping, churn, ROUND } from "./leak-churn.js";
 
@@ -58,6 +58,15 @@ for (const v of variants(["pglite"])) {
       redis?.disconnect();
     });
 
+    // A visitor who left keeps their conversation open with its agent (issue 11): the rooms
+    // of the resident's conversations are live, not leaked, until the resident resolves them,
+    // as an agent does at the end of a day (requeued ones of churned agents included).
+    async function resolveResidents() {
+      for (const c of await srv.application.services.repos.conversations.forAgent(resident.id)) {
+        await call(resident.socket, "conversation:resolve", { conversationId: c.id }).catch(() => {});
+      }
+    }
+
     it(`${ROUNDS} rounds of ~${ROUND.connects} connects each: every count returns to its baseline`, async () => {
       await sleep(300);
       const base = await bookkeeping(srv, resident, redis);
@@ -70,6 +79,7 @@ for (const v of variants(["pglite"])) {
         const end = Date.now() + SETTLE_MS;
         while (JSON.stringify(now) !== JSON.stringify(base) && Date.now() < end) {
           await sleep(100);
+          await resolveResidents();
           now = await bookkeeping(srv, resident, redis);
         }
         assert.deepEqual(now, base, `round ${r}: bookkeeping back to its baseline`);

@@ -5,7 +5,7 @@ import { systemText, type SystemKey } from "../../src/assignment/system-messages
 import { systemLine } from "../../src/client/visitor/system-lines.js";
 import { DEFAULT_WIDGET } from "../../src/settings/settings.service.js";
 
-const keys: SystemKey[] = ["assigned", "transferred", "resolved", "no-agent", "visitor-left", "requeued"];
+const keys: SystemKey[] = ["assigned", "transferred", "resolved", "no-agent", "visitor-left", "requeued", "auto-resolved"];
 
 describe("system lines for Chinese visitors", () => {
   it("re-words every server system line, with and without a name", () => {

@@ -58,6 +58,16 @@ export class ConsoleRuntime extends Runtime {
     return { ok: true, conversation: res.conversation };
   }
 
+  /** Snooze until a time (ISO) or, with null, the visitor's next message; or end it. */
+  async snooze(conversationId: string, until: string | null | false): Promise<{ ok: true } | { ok: false; message: string }> {
+    const res = until === false
+      ? await emitAck(this.conn.socket, "conversation:unsnooze", { conversationId })
+      : await emitAck(this.conn.socket, "conversation:snooze", { conversationId, until });
+    if (!res.ok) return { ok: false, message: res.error.message };
+    this.upsertConversation(res.conversation);
+    return { ok: true };
+  }
+
   async setStatus(status: "online" | "away"): Promise<boolean> {
     return (await emitAck(this.conn.socket, "agent:status", { status })).ok;
   }

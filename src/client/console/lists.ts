@@ -9,6 +9,7 @@ const EMPTY: Record<Scope, string> = {
   mine: "No open conversations. New ones are assigned to you while you are online and below capacity.",
   waiting: "Nobody is waiting.",
   all: "No open conversations.",
+  snoozed: "Nothing snoozed. A snoozed conversation comes back by itself at its time or when the visitor writes.",
 };
 
 export function mountLists(state: ConsoleState): void {

@@ -9,6 +9,7 @@ import { mountLists } from "./lists.js";
 import { mountNotify } from "./notify.js";
 import { mountPanel } from "./panel.js";
 import { ConsoleState, type Me } from "./state.js";
+import { mountSnooze } from "./snooze.js";
 import { mountStatusBar } from "./statusbar.js";
 
 const root = document.getElementById("console")!;
@@ -35,6 +36,7 @@ function notice(text: string, kind: "error" | "info" = "error"): void {
 mountStatusBar(state);
 mountLists(state);
 mountHeader(state, notice);
+mountSnooze(state, notice);
 mountChat(state);
 mountComposer(state, notice);
 mountPanel(state);

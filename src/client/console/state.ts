@@ -6,7 +6,9 @@ import { Emitter } from "../runtime/util.js";
 import { getJson } from "./api.js";
 import type { ConsoleRuntime } from "./console-runtime.js";
 
-export type Scope = "mine" | "waiting" | "all";
+/** "snoozed" is the console's own view (issue 11): mine (an admin: all) while snoozed;
+ *  the server lists them with "mine" and "all", and the other views leave them out. */
+export type Scope = "mine" | "waiting" | "all" | "snoozed";
 export interface Me {
   id: string;
   name: string;
@@ -63,7 +65,9 @@ export class ConsoleState extends Emitter<StateEvents> {
   conversations(scope: Scope): Conversation[] {
     const all = this.rt.timeline.all().map((l) => l.info).filter((c): c is Conversation => !!c && !this.gone.has(c.id));
     if (scope === "waiting") return all.filter((c) => c.status === "waiting");
-    const list = all.filter((c) => (scope === "mine" ? this.isMine(c) : c.status !== "resolved"));
+    const list = all.filter((c) =>
+      scope === "snoozed" ? !!c.snooze && c.status === "open" && (this.isMine(c) || this.me.role === "admin")
+      : !c.snooze && (scope === "mine" ? this.isMine(c) : c.status !== "resolved"));
     return list.sort((a, b) => this.activity(b) - this.activity(a));
   }
 

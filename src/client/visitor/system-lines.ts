@@ -18,6 +18,7 @@ const zh: Rule[] = [
   [/^We are away right now\. Leave a message and we will get back to you here\.$/,
     () => "我们现在不在线。请留言，我们会在这里回复您。"],
   [/^The visitor left$/, () => "访客已离开"],
+  [/^The conversation was resolved after a long silence\. Write again any time\.$/, () => "对话已因长时间无回复而结束。欢迎随时再次留言。"],
   [/^The agent is unavailable; waiting for the next agent$/, () => "客服暂时无法接待，正在等待下一位客服"],
   [/^(.+) is unavailable; waiting for the next agent$/, (n) => `${n} 暂时无法接待，正在等待下一位客服`],
 ];
