@@ -76,9 +76,11 @@ function restart(sw: Switch, dropOutbox: boolean): void {
 }
 
 /** A transcript cached for another visitor than the stored token's (a switch whose page
- *  saved it once more while unloading) is not shown. */
+ *  saved it once more while unloading) is not shown; with no token at all (after
+ *  Holdfast.reset()) no cached transcript belongs to this browser's visitor. */
 export function dropForeignTranscript(key: string, token: string | null): void {
   const owner = token?.split(".")[1]; // "v.<visitorId>.<expiry>.<mac>"
   const saved = store.get<{ me?: { id?: string } | null }>(key);
-  if (owner && saved?.me?.id && saved.me.id !== owner) forgetTranscript(key);
+  if (!saved) return;
+  if (!owner || (saved.me?.id && saved.me.id !== owner)) forgetTranscript(key);
 }
