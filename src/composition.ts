@@ -83,11 +83,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
 
   const settings = createSettingsService(repos.settings);
   const filter = createContentFilter();
-  const settingsSync = startSettingsSync({ settings, filter, origins, clustered, log });
-  await settingsSync.refresh(); // the stored word list and origins apply from the start
-
-  const hours = createBusinessHours({ repo: repos.settings, now: opts.now ?? Date.now, clustered, log });
-  await hours.load();
+  const hours = createBusinessHours({ repo: repos.settings, now: opts.now ?? Date.now, log });
+  const settingsSync = startSettingsSync({ settings, filter, origins, clustered, log, reload: [hours.load] });
+  await settingsSync.refresh(); // the stored word list, origins and business hours apply from the start
 
   const tokens = createTokens(infra.sessionSecret);
   const accounts = createAccountsService(repos.accounts, tokens, log);

@@ -2,21 +2,20 @@
 // node's clock (injected, so tests can stand at any instant) and a timer to the next
 // change. When the hours open or close, every listener hears it on every node (each node
 // runs its own timer), so the queue moves at opening time and no visitor waits for a
-// poll. A schedule saved on this node applies at once; other nodes re-read it every 30 s.
+// poll. A schedule saved on this node applies at once; other nodes re-read it with the
+// other settings (settings/settings.sync.ts calls load()).
 import type { Logger } from "../lib/logger.js";
 import type { SettingsRepository } from "../settings/settings.repository.js";
 import { hoursAt, type HoursState, type Schedule } from "./hours.rules.js";
 import { DEFAULT_HOURS, HoursSchema } from "./hours.schemas.js";
 
 export const HOURS_KEY = "hours";
-const CLUSTER_REFRESH_MS = 30_000;
 /** setTimeout's ceiling is ~24.8 days; a later change is re-armed from there. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface BusinessHoursDeps {
   repo: Pick<SettingsRepository, "get" | "set">;
   now: () => number;
-  clustered: boolean;
   log: Logger;
 }
 
@@ -67,11 +66,6 @@ export function createBusinessHours(d: BusinessHoursDeps) {
     apply(parsed.success ? parsed.data : DEFAULT_HOURS);
   }
 
-  const refresher = d.clustered
-    ? setInterval(() => load().catch((err) => d.log.warn("business hours refresh failed", { err })), CLUSTER_REFRESH_MS)
-    : undefined;
-  refresher?.unref();
-
   return {
     load,
     schedule: () => schedule,
@@ -88,7 +82,6 @@ export function createBusinessHours(d: BusinessHoursDeps) {
     onChange: (l: (open: boolean) => void) => void listeners.push(l),
     close() {
       clearTimeout(timer);
-      clearInterval(refresher);
     },
   };
 }

@@ -16,6 +16,8 @@ export function startSettingsSync(d: {
   origins: Origins;
   clustered: boolean;
   log: Logger;
+  /** Other settings kept by their own modules, re-read with these (business hours). */
+  reload?: (() => Promise<unknown>)[];
 }) {
   let lastFilter = "";
   // The matcher is rebuilt only when the list really changed (a refresh is every 30 s).
@@ -31,6 +33,7 @@ export function startSettingsSync(d: {
   async function refresh() {
     applyFilter(await d.settings.getContentFilter());
     d.origins.setAdminOrigins((await d.settings.getWidget()).allowedOrigins);
+    for (const r of d.reload ?? []) await r();
   }
 
   const timer = d.clustered
