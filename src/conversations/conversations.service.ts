@@ -14,6 +14,7 @@ import type { ConversationRow, ConversationsRepository } from "./conversations.r
 import type { MessageWriter } from "./message-writer.js";
 import type { MessagesRepository } from "./messages.repository.js";
 import { StaleConversation, type SendRequest } from "./seq.js";
+import { createVisitorConversations } from "./visitor-conversations.js";
 
 export interface ConversationsDeps {
   conversations: ConversationsRepository;
@@ -46,20 +47,19 @@ export function createConversationsService(d: ConversationsDeps) {
     return row;
   }
 
-  async function visitorConversation(visitorId: string): Promise<string> {
-    const { row, created } = await d.conversations.ensureActive(visitorId);
-    if (created) {
-      d.realtime.joinConversation("visitor", visitorId, row.id);
+  const visitorConversations = createVisitorConversations({
+    ensureActive: (visitorId) => d.conversations.ensureActive(visitorId),
+    async opened(row) {
+      d.realtime.joinConversation("visitor", row.visitor_id, row.id);
       d.realtime.conversationChanged(await d.views.view(row));
-    }
-    return row.id;
-  }
+    },
+  });
 
   async function send(actor: Actor, p: { conversationId?: string; clientMsgId: string; type: SendRequest["type"]; body: string; attachmentId?: string }) {
     if (actor.type === "agent" && !p.conversationId) throw validation("conversationId: required for agents");
     const body = d.filter.apply(p.body);
     if (body === null) throw new AppError("CONTENT_BLOCKED", "the message contains words that are not allowed");
-    let conversationId = p.conversationId ?? (await visitorConversation(actor.id));
+    let conversationId = p.conversationId ?? (await visitorConversations.current(actor.id));
     const req = (): SendRequest => ({
       conversationId,
       sender: { type: actor.type, id: actor.id, name: actor.name, admin: actor.role === "admin" },
@@ -69,9 +69,12 @@ export function createConversationsService(d: ConversationsDeps) {
       attachmentId: p.attachmentId,
     });
     const out = await d.writer.write(req()).catch(async (err: unknown) => {
-      if (!(err instanceof StaleConversation)) throw err;
-      // The visitor's conversation was resolved meanwhile: this message opens a new one.
-      conversationId = await visitorConversation(actor.id);
+      // The conversation this visitor's send went to was resolved meanwhile (this message
+      // opens a new one), or, remembered, is gone: ask again, once.
+      const remembered = !p.conversationId && err instanceof AppError && err.code === "NOT_FOUND";
+      if (!(err instanceof StaleConversation) && !remembered) throw err;
+      visitorConversations.forget(actor.id, conversationId);
+      conversationId = await visitorConversations.current(actor.id);
       return d.writer.write(req());
     });
     if (out.woke && d.woken) {
@@ -141,6 +144,7 @@ export function createConversationsService(d: ConversationsDeps) {
     }
     const row = await d.conversations.activeForVisitor(actor.id);
     if (!row) return { conversations: [], agentPresence: null };
+    visitorConversations.remember(actor.id, row.id);
     const agent = row.agent_id ? { type: "agent" as const, id: row.agent_id } : null;
     // Unknown while the presence store is unreachable: say nothing rather than guess.
     const presence = agent && (await d.presence.presence(agent).catch((err: unknown) => {

@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { createApplication, type Application } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { openInfrastructure } from "../../src/infrastructure.js";
+import { openInfrastructure, type Infrastructure } from "../../src/infrastructure.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { perSuite } from "./suite.js";
 
@@ -104,11 +104,16 @@ const baseEnv = (extra: Record<string, string>) => ({
 });
 
 /** In-process server. Pass `store` to share a database between servers, `now` for the
- *  clock business hours judge by. */
-export async function startServer(opts: { db?: DbKind; env?: Record<string, string>; store?: Store; now?: () => number } = {}): Promise<TestServer> {
+ *  clock business hours judge by, `infra` to look at the infrastructure it is given. */
+export async function startServer(opts: {
+  db?: DbKind; env?: Record<string, string>; store?: Store; now?: () => number;
+  /** Sees the real infrastructure before the application does (to count its queries). */
+  infra?: (infra: Infrastructure) => void;
+} = {}): Promise<TestServer> {
   const store = opts.store ?? (await freshStore(opts.db ?? "pglite"));
   const config = loadConfig({ ...baseEnv(store.env), ...opts.env, PORT: "0" });
   const infra = await openInfrastructure(config, createLogger(config.logLevel));
+  opts.infra?.(infra);
   const http: Server = createServer();
   const application = await createApplication(http, infra, { now: opts.now });
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
