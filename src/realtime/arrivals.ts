@@ -27,7 +27,7 @@ export function createArrivals(db: Pick<Database, "query" | "kind">) {
   const loader = createBatchLoader<string, Arrival>(async (ids) => {
     const rows = await db.query<Row>(ARRIVALS, [ids]);
     return new Map(rows.map(({ arriving_id, arriving_name, ...c }) => [arriving_id, { name: arriving_name, conversation: c.id ? c : null }]));
-  }, { concurrency: db.kind === "pglite" ? 1 : 2, maxBatch: 500 });
+  }, { concurrency: db.kind === "pglite" ? 1 : 2, maxBatch: 500, lingerMs: 5 });
   const read = new WeakMap<AppSocket, ConversationRow | null>();
 
   return {
