@@ -40,10 +40,10 @@ ${results.map(rateRow).join("\n")}
 
 | build | database | connected before | node up after ms | resynced | resynced p50 ms | p99 ms | all resynced after ms | refusals during the storm |
 |---|---|---|---|---|---|---|---|---|
-${results.map((x) => stormRow(x, opts.visitors)).join("\n")}
+${results.filter((x) => x.storm.after !== undefined).map((x) => stormRow(x, opts.visitors)).join("\n") || "| (restart not measured in this run: --rate-only) |"}
 
 Target (>= 1,000 handshakes per second on one node with either database; all visitors back and resynced within 15 s of a restart):
-${results.filter((x) => x.which === "after").map((x) => `- ${x.db}: ${x.rate.perSec >= 1000 ? "**met**" : "**not met**"} (${f(x.rate.perSec, 0)}/s); restart ${x.storm.allMs <= 15_000 ? "**met**" : "**not met**"} (${Number.isFinite(x.storm.allMs) ? `${f(x.storm.allMs / 1000)} s` : "not all back"})`).join("\n")}
+${results.filter((x) => x.which === "after").map((x) => `- ${x.db}: ${x.rate.perSec >= 1000 ? "**met**" : "**not met**"} (${f(x.rate.perSec, 0)}/s); restart ${x.storm.after === undefined ? "not measured" : x.storm.allMs <= 15_000 ? "**met**" : "**not met**"} (${Number.isFinite(x.storm.allMs) ? `${f(x.storm.allMs / 1000)} s` : "not all back"})`).join("\n")}
 ${notes.map((n) => `\n${n}`).join("")}`;
   console.log(md);
   return write ? writeSection("storm", md) : null;
