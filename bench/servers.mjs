@@ -40,9 +40,10 @@ export async function freePort() {
   return port;
 }
 
-/** Spawns `node [nodeArgs] script` with PORT set and waits (30 s at most) for `readyPath`. */
-export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz" }) {
-  const port = await freePort();
+/** Spawns `node [nodeArgs] script` with PORT set (`port`, or a free one) and waits (30 s
+ *  at most) for `readyPath`. */
+export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz", port: fixed }) {
+  const port = fixed ?? (await freePort());
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
     env: { ...process.env, ...env, PORT: String(port) },
@@ -69,6 +70,7 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyP
   return {
     child,
     url,
+    port,
     /** SIGTERM (a graceful stop writes CPU profiles), SIGKILL after 10 s. */
     async stop() {
       if (exited !== null) return;

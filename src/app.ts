@@ -98,14 +98,14 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const messaging = createConversationHandlers(on, s.conversations, s.presence, s.realtime);
   const handshakesPerIp = s.limiters.cluster("handshakes-ip", { points: config.limits.handshakesPerIpPerMinute, durationSec: 60 });
   registerConnections(io, {
-    auth: { visitor: visitorAuth(s.accounts, origins, log), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
+    auth: { visitor: visitorAuth(s.accounts, origins, log, s.arrivals), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
       agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle)],
     },
     track: (socket) => trackConnection(socket, s.presence),
-    opening: (actor) => s.conversations.opening(actor),
+    opening: (actor, socket) => s.conversations.opening(actor, s.arrivals.take(socket)),
     agentArrived: () => void s.assignment.assignWaiting(),
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     log,

@@ -30,6 +30,7 @@ import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
+import { createArrivals } from "./realtime/arrivals.js";
 import { catchUpAfterOutages, createCatchUp } from "./realtime/catch-up.js";
 import { createRealtime } from "./realtime/realtime.js";
 import type { AppServer } from "./realtime/types.js";
@@ -99,6 +100,8 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     maxQueuedPerSender: 200,
     metrics,
   });
+  // Visitor handshakes read in groups (realtime/arrivals.ts): a reconnect storm is one query per batch.
+  const arrivals = createArrivals(db);
   const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout });
   metrics.track({ writer, realtime, presence });
   if (infra.redis) {
@@ -147,7 +150,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, visitorSessions, visitorContext, email, csat,
+    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

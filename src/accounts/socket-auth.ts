@@ -7,6 +7,7 @@ import type { ExtendedError } from "socket.io";
 import type { HandshakeErrorCode, HandshakeErrorData } from "../events.js";
 import type { Logger } from "../lib/logger.js";
 import { isUnavailable, RETRY_AFTER_MS } from "../lib/unavailable.js";
+import type { Arrivals } from "../realtime/arrivals.js";
 import type { AppSocket } from "../realtime/types.js";
 import type { Origins } from "../widget/origins.js";
 import type { AccountsService } from "./accounts.service.js";
@@ -28,7 +29,9 @@ function broken(err: unknown, what: string, log: Logger): ExtendedError {
 
 const tokenOf = (socket: AppSocket): unknown => (socket.handshake.auth as { token?: unknown } | undefined)?.token;
 
-export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "allowed">, log: Logger) {
+/** The token is checked by its HMAC; the visitor (and, for `ready`, its conversation) is
+ *  read with the other handshakes of the moment, in one query (realtime/arrivals.ts). */
+export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "allowed">, log: Logger, arrivals: Pick<Arrivals, "visitor">) {
   return async (socket: AppSocket, next: Next) => {
     try {
       const { origin, host } = socket.request.headers;
@@ -36,9 +39,9 @@ export function visitorAuth(accounts: AccountsService, origins: Pick<Origins, "a
       const token = tokenOf(socket);
       if (token === undefined || token === null || token === "") return next(fail("AUTH_REQUIRED", "token required"));
       const id = accounts.visitorIdFromToken(token);
-      const visitor = id ? await accounts.repo.visitorById(id) : null;
-      if (!visitor) return next(fail("AUTH_INVALID", "invalid token"));
-      socket.data = { type: "visitor", id: visitor.id, name: visitor.name ?? "Visitor" };
+      const visitor = id ? await arrivals.visitor(socket, id) : null;
+      if (!id || !visitor) return next(fail("AUTH_INVALID", "invalid token"));
+      socket.data = { type: "visitor", id, name: visitor.name ?? "Visitor" };
       next();
     } catch (err) {
       next(broken(err, "visitor", log));

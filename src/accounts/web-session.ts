@@ -48,6 +48,9 @@ export type WebSession = ReturnType<typeof createWebSession>;
 export function handshakeOnly(mw: RequestHandler) {
   return (req: IncomingMessage & { _query?: Record<string, string> }, res: ServerResponse, next: (err?: unknown) => void) => {
     if (req._query?.sid !== undefined) return next();
+    // No session cookie (every visitor, every token-authenticated agent): nothing to read,
+    // and express-session would still build and sign a fresh session for each handshake.
+    if (!req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return next();
     // Express's Request and Response extend these node types; the session reads no more.
     void mw(req as Request, res as Response, next);
   };

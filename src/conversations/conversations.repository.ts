@@ -24,9 +24,11 @@ export interface ConversationRow {
   snooze_until: Date | string | null;
 }
 
-const SELECT = `SELECT c.id, c.status, c.visitor_id, v.name AS visitor_name, c.agent_id, a.name AS agent_name,
+/** A ConversationRow's columns, from `conversation c`, `visitor v` and `agent a`. */
+export const CONVERSATION_COLUMNS = `c.id, c.status, c.visitor_id, v.name AS visitor_name, c.agent_id, a.name AS agent_name,
   c.last_seq, c.visitor_read_seq, c.agent_read_seq, c.created_at, c.updated_at, c.assigned_at,
-  c.visitor_left_at, c.snoozed_at, c.snooze_until
+  c.visitor_left_at, c.snoozed_at, c.snooze_until`;
+const SELECT = `SELECT ${CONVERSATION_COLUMNS}
   FROM conversation c JOIN visitor v ON v.id = c.visitor_id LEFT JOIN agent a ON a.id = c.agent_id`;
 
 // A conversation whose visitor has left is not load (PROTOCOL.md section 4): it stays the

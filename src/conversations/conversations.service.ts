@@ -137,12 +137,13 @@ export function createConversationsService(d: ConversationsDeps) {
   /** What `ready` carries (PROTOCOL.md): a visitor's active conversation, or an agent's
    *  assigned ones; for a visitor also where its agent stands now, since agent presence
    *  reaches visitors on changes only (online/away in the header, delivered ticks). */
-  async function opening(actor: Actor) {
+  async function opening(actor: Actor, handshakeRow?: ConversationRow | null) {
     if (actor.type === "agent") {
       const rows = await d.conversations.forAgent(actor.id);
       return { conversations: await d.views.views(rows), agentPresence: null };
     }
-    const row = await d.conversations.activeForVisitor(actor.id);
+    // `handshakeRow`: the visitor's conversation as its handshake read it (realtime/arrivals.ts).
+    const row = handshakeRow !== undefined ? handshakeRow : await d.conversations.activeForVisitor(actor.id);
     if (!row) return { conversations: [], agentPresence: null };
     visitorConversations.remember(actor.id, row.id);
     const agent = row.agent_id ? { type: "agent" as const, id: row.agent_id } : null;

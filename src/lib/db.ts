@@ -29,6 +29,10 @@ export interface Database {
    * millisecond per statement on top of the driver, which at 1,000 msg/s was a tenth of the
    * server's CPU (BENCHMARKS.md). Everything else goes through Prisma. */
   transaction<T>(fn: (query: TxQuery) => Promise<T>): Promise<T>;
+  /** One read on the raw driver, outside any transaction: for the hottest reads (the
+   *  handshake's, src/realtime/arrivals.ts), where Prisma's per-query cost would be most
+   *  of the handshake's. */
+  query: TxQuery;
   /** Runs fn on one dedicated connection (a session: advisory locks hold across calls). */
   withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -63,6 +67,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
+    query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
     async transaction(fn) {
       const client = await pool.connect();
       let broken: unknown;
@@ -113,6 +118,7 @@ async function openPglite(dir: string): Promise<Database> {
   return {
     kind: "pglite",
     prisma,
+    query: async (sql, params) => (await lite.query(sql, params)).rows as never,
     transaction: (fn) => lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows as never)),
     // PGlite is one connection in this process; that is already a session.
     withConnection: (fn) =>

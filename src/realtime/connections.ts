@@ -24,8 +24,9 @@ export interface ConnectionDeps {
   handlers: { visitor: Register[]; agent: Register[] };
   /** Presence input for the socket's lifetime; resolves once the connect is recorded. */
   track: (socket: AppSocket) => Promise<void>;
-  /** What `ready` carries, and the agent presence a visitor needs at once. */
-  opening: (actor: Actor) => Promise<{ conversations: Conversation[]; agentPresence: PresencePayload | null }>;
+  /** What `ready` carries, and the agent presence a visitor needs at once (the socket:
+   *  what its handshake already read). */
+  opening: (actor: Actor, socket: AppSocket) => Promise<{ conversations: Conversation[]; agentPresence: PresencePayload | null }>;
   /** After an agent's `ready`: the queue may move. */
   agentArrived: () => void;
   heartbeatIntervalMs: number;
@@ -53,7 +54,7 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
       if (!isUnavailable(err)) throw err;
       d.log.warn("presence unavailable on connect", { socket: socket.id });
     });
-    const { conversations, agentPresence } = await d.opening(actorOf(socket));
+    const { conversations, agentPresence } = await d.opening(actorOf(socket), socket);
     socket.join(conversations.map((c) => conversationRoom(c.id)));
     socket.emit("ready", {
       you: { type: socket.data.type, id: socket.data.id, name: socket.data.name },
