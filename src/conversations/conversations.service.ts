@@ -13,7 +13,7 @@ import type { ConversationViews } from "./conversation.views.js";
 import type { ConversationRow, ConversationsRepository } from "./conversations.repository.js";
 import type { MessageWriter } from "./message-writer.js";
 import type { MessagesRepository } from "./messages.repository.js";
-import { StaleConversation, type SendRequest } from "./seq.js";
+import { MissingConversation, StaleConversation, type SendRequest } from "./seq.js";
 import { createVisitorConversations } from "./visitor-conversations.js";
 
 export interface ConversationsDeps {
@@ -71,7 +71,7 @@ export function createConversationsService(d: ConversationsDeps) {
     const out = await d.writer.write(req()).catch(async (err: unknown) => {
       // The conversation this visitor's send went to was resolved meanwhile (this message
       // opens a new one), or, remembered, is gone: ask again, once.
-      const remembered = !p.conversationId && err instanceof AppError && err.code === "NOT_FOUND";
+      const remembered = !p.conversationId && err instanceof MissingConversation;
       if (!(err instanceof StaleConversation) && !remembered) throw err;
       visitorConversations.forget(actor.id, conversationId);
       conversationId = await visitorConversations.current(actor.id);

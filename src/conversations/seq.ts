@@ -33,6 +33,15 @@ export class StaleConversation extends AppError {
   }
 }
 
+/** The conversation named by a send does not exist (or is not the visitor's): NOT_FOUND.
+ *  Its own class so that a visitor's send to a remembered conversation that is gone can be
+ *  told apart from a missing attachment (conversations.service.ts). */
+export class MissingConversation extends AppError {
+  constructor() {
+    super("NOT_FOUND", "conversation not found");
+  }
+}
+
 export type Decision =
   | { kind: "new"; seq: number }
   | { kind: "duplicate-stored"; key: string }
@@ -43,10 +52,10 @@ export const sendKey = (s: Pick<SendRequest, "sender" | "clientMsgId">) =>
   `${s.sender.type}\u0000${s.sender.id}\u0000${s.clientMsgId}`;
 
 function refuse(req: SendRequest, conv: LockedConversation | undefined, att: Map<string, AttachmentInfo>): AppError | null {
-  if (!conv) return notFound("conversation not found");
+  if (!conv) return new MissingConversation();
   const s = req.sender;
   if (s.type === "visitor") {
-    if (conv.visitorId !== s.id) return notFound("conversation not found");
+    if (conv.visitorId !== s.id) return new MissingConversation();
     if (conv.status === "resolved") return new StaleConversation();
   } else if (s.type === "agent") {
     if (conv.agentId !== s.id && !s.admin) return forbidden("not your conversation");

@@ -23,7 +23,6 @@ export function createBatchLoader<K, V>(fetch: (keys: K[]) => Promise<Map<K, V>>
   let inFlight = 0;
   let scheduled = false;
   let lastBatchAt = -Infinity;
-  const stats = { queries: 0, keys: 0 };
 
   function schedule() {
     if (scheduled) return;
@@ -44,8 +43,6 @@ export function createBatchLoader<K, V>(fetch: (keys: K[]) => Promise<Map<K, V>>
 
   async function run(batch: Map<K, Waiter<V>[]>) {
     inFlight++;
-    stats.queries++;
-    stats.keys += batch.size;
     try {
       const got = await fetch([...batch.keys()]);
       for (const [k, ws] of batch) for (const w of ws) w.resolve(got.get(k));
@@ -58,7 +55,6 @@ export function createBatchLoader<K, V>(fetch: (keys: K[]) => Promise<Map<K, V>>
   }
 
   return {
-    stats,
     /** The row of `key`, or undefined when the query found none. */
     load(key: K): Promise<V | undefined> {
       return new Promise((resolve, reject) => {

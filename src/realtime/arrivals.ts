@@ -31,8 +31,6 @@ export function createArrivals(db: Pick<Database, "query" | "kind">) {
   const read = new WeakMap<AppSocket, ConversationRow | null>();
 
   return {
-    /** Queries and rows read so far (tests, metrics). */
-    stats: loader.stats,
     /** The visitor of a verified token, or null if there is none; remembers its
      *  conversation for the socket's `ready`. */
     async visitor(socket: AppSocket, visitorId: string): Promise<Arrival | null> {
