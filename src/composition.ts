@@ -28,6 +28,7 @@ import { createEmailModule } from "./email/email.module.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
+import { createSharedCounts } from "./limits/cluster-caps.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createArrivals } from "./realtime/arrivals.js";
@@ -79,8 +80,10 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     reports: createReportsRepository(db.prisma),
   };
   // Rate limits and socket caps (limits/): cluster-wide budgets in Redis when clustered.
-  const limiters = createLimiters({ redis: infra.redis?.cmd, prefix: config.redisPrefix, log });
+  const limiters = createLimiters({ redis: infra.redis?.limits, prefix: config.redisPrefix, log });
   const socketCaps = createSocketCaps({ perParticipant: config.limits.socketsPerParticipant, perIp: config.limits.socketsPerIp });
+  const sharedCaps = infra.redis && createSharedCounts({ client: infra.redis.limits, prefix: config.redisPrefix, nodeId: infra.nodeId, localCounts: socketCaps.entries });
+  if (sharedCaps) socketCaps.share(sharedCaps);
 
   const settings = createSettingsService(repos.settings);
   const filter = createContentFilter();
@@ -160,6 +163,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
       webSession.close();
       settingsSync.close();
       hours.close();
+      await sharedCaps?.close();
       await writer.drain();
     },
   };

@@ -1,8 +1,9 @@
-// Rate limiters from rate-limiter-flexible, in two scopes. `cluster`: one budget across
+// Rate limiters from rate-limiter-flexible, in two kinds. `cluster`: one budget across
 // every node, in Redis when REDIS_URL is set (HTTP and handshake limits, per address or
-// per account), in memory on a single node. `node`: per participant on this node, in
-// memory (socket events: a Redis round trip per event cost 16-146 µs of CPU and 0.14-0.7 ms
-// of latency where memory costs 1-3 µs; see SECURITY notes). A Redis that is down or
+// per account), in memory on a single node. `participant`: a socket event's budget per
+// participant, in this node's memory first (1-3 µs, where a Redis round trip costs 16-146
+// µs of CPU: a flood is refused here), then, when clustered, counted across the cluster
+// in Redis (cluster-budgets.ts). A Redis that is down or
 // stalls never turns into refusals or a hang: the Redis limiter answers from an
 // in-memory insurance limiter at once when the connection is not ready, and after
 // REDIS_TIMEOUT_MS when a command does not come back (insuredRedis below).
@@ -10,6 +11,7 @@ import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
 import { AppError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import { clusterBudget, createPause, type Wait } from "./cluster-budgets.js";
 import type { Budget } from "./limits.rules.js";
 
 const REDIS_TIMEOUT_MS = 250;
@@ -47,6 +49,24 @@ export interface Limiter {
 export const rateLimited = (retryAfterMs: number, message = "too many requests, try again later") =>
   new AppError("RATE_LIMITED", message, undefined, Math.max(1, Math.ceil(retryAfterMs)));
 
+/** A steady rate plus a burst per minute, per key, in this process's memory. */
+function inMemory(name: string, b: Budget, failOpen: (name: string, err: unknown) => void): Wait {
+  const steady = new RateLimiterMemory({ keyPrefix: `${name}:s`, points: b.perSecond, duration: 1 });
+  const burst = new RateLimiterMemory({ keyPrefix: `${name}:b`, points: b.burst, duration: 60 });
+  const limiter = new BurstyRateLimiter(steady, burst);
+  return {
+    wait: (key) =>
+      limiter.consume(key).then(
+        () => 0,
+        (res: unknown) => {
+          if (res instanceof RateLimiterRes) return Math.max(1, Math.ceil(res.msBeforeNext));
+          failOpen(name, res);
+          return 0;
+        },
+      ),
+  };
+}
+
 export function createLimiters(d: { redis?: Redis; prefix: string; log: Logger }) {
   let lastWarned = 0;
   /** A limiter that could not answer (a bug, or both stores failing): let it through. */
@@ -55,6 +75,7 @@ export function createLimiters(d: { redis?: Redis; prefix: string; log: Logger }
     lastWarned = Date.now();
     d.log.warn("rate limiter failed, request let through", { limiter: name, err: err instanceof Error ? err.message : String(err) });
   };
+  const pause = createPause();
 
 
   return {
@@ -79,24 +100,14 @@ export function createLimiters(d: { redis?: Redis; prefix: string; log: Logger }
       };
     },
 
-    /** Per key on this node, in memory: a steady rate plus a burst per minute. `wait`
-     *  answers how long to wait (ms) when over budget, else 0: a flood is refused
-     *  thousands of times a second, so no Error (and its stack) is built per refusal. */
-    node(name: string, b: Budget): { wait(key: string): Promise<number> } {
-      const steady = new RateLimiterMemory({ keyPrefix: `${name}:s`, points: b.perSecond, duration: 1 });
-      const burst = new RateLimiterMemory({ keyPrefix: `${name}:b`, points: b.burst, duration: 60 });
-      const limiter = new BurstyRateLimiter(steady, burst);
-      return {
-        wait: (key) =>
-          limiter.consume(key).then(
-            () => 0,
-            (res: unknown) => {
-              if (res instanceof RateLimiterRes) return Math.max(1, Math.ceil(res.msBeforeNext));
-              failOpen(name, res);
-              return 0;
-            },
-          ),
-      };
+    /** Per participant: a steady rate plus a burst per minute, on this node and (with
+     *  Redis) across the cluster. `wait` answers how long to wait (ms) when over budget,
+     *  else 0: a flood is refused thousands of times a second, so no Error (and its
+     *  stack) is built per refusal. */
+    participant(name: string, b: Budget): Wait {
+      const local = inMemory(name, b, failOpen);
+      if (!d.redis) return local;
+      return clusterBudget({ client: d.redis, keyPrefix: `${d.prefix}rl:ev:${name}`, budget: b, local, pause, onError: (err) => failOpen(name, err) });
     },
   };
 }

@@ -29,10 +29,10 @@ export function handshakeLimits(d: {
       next(handshakeError("RATE_LIMITED", "too many connection attempts from this address", refused.retryAfterMs));
     },
     /** Last: a participant cut off for flooding, and the participant's and the address's socket caps. */
-    after(socket: AppSocket, next: Next) {
+    async after(socket: AppSocket, next: Next) {
       const cooling = d.coolDowns.left(socket);
       if (cooling > 0) return next(handshakeError("RATE_LIMITED", "cut off for flooding, try again later", cooling));
-      if (d.caps.admit(socket, d.ipOf(socket.request))) return next();
+      if (await d.caps.admit(socket, d.ipOf(socket.request))) return next();
       next(handshakeError("RATE_LIMITED", "too many connections for this participant or address", SOCKET_CAP_RETRY_MS));
     },
   };
@@ -58,15 +58,15 @@ export function createCoolDowns(now = () => Date.now()) {
 }
 export type CoolDowns = ReturnType<typeof createCoolDowns>;
 
-/** Per participant on this node: how long (ms) the socket's participant must wait before
- *  its next event of this kind, 0 while within its budget. A socket that goes on past
+/** Per participant (across the cluster when clustered): how long (ms) the socket's
+ *  participant must wait before its next event of this kind, 0 while within its budget. A socket that goes on past
  *  ABUSE.refusals refusals is disconnected and its participant cooled down. */
-export function eventLimits(limiters: Pick<Limiters, "node">, coolDowns: CoolDowns) {
-  const by = new Map<string, ReturnType<Limiters["node"]>>();
+export function eventLimits(limiters: Pick<Limiters, "participant">, coolDowns: CoolDowns) {
+  const by = new Map<string, ReturnType<Limiters["participant"]>>();
   const limiter = (type: ParticipantType, kind: EventKind) => {
     const name = `${type}:${kind}`;
     let l = by.get(name);
-    if (!l) by.set(name, (l = limiters.node(name, EVENT_BUDGETS[type][kind])));
+    if (!l) by.set(name, (l = limiters.participant(name, EVENT_BUDGETS[type][kind])));
     return l;
   };
   const refusals = new WeakMap<AppSocket, { n: number; since: number }>();
