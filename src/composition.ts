@@ -101,6 +101,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     maxBatch: 200,
     maxQueue: 10_000,
     maxQueuedPerSender: 200,
+    paceMs: config.writePaceMs,
     metrics,
   });
   // Visitor handshakes read in groups (realtime/arrivals.ts): a reconnect storm is one query per batch.

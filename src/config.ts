@@ -58,6 +58,9 @@ const EnvSchema = z.object({
   SOCKETS_PER_PARTICIPANT: positiveInt(20),
   SOCKETS_PER_IP: positiveInt(1000),
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
+  // Group commit (conversations/message-writer.ts): while sends keep coming, a batch
+  // starts at most this often (ms), so it carries more of them; 0 writes each at once.
+  WRITE_PACE_MS: z.coerce.number().int().min(0).max(100).default(5),
   // Behind a load balancer with several nodes: this node's name starts every Socket.IO
   // session id it creates, so the balancer can route a session to its node (README,
   // "Scale out"). It lands in URLs and in the balancer's config, hence the narrow form.
@@ -101,6 +104,8 @@ export type Config = {
   /** Handshake limits (PROTOCOL.md section 3): sockets one participant, and one address,
    *  may hold on a node; handshakes an address may start per minute. */
   limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
+  /** WRITE_PACE_MS: while busy, the least time between two group-commit batches. */
+  writePaceMs: number;
   /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
   nodeName?: string;
   /** IDENTITY_SECRET: set, a visitor session with userId + userHash (its HMAC) is that
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketsPerIp: e.SOCKETS_PER_IP,
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
+    writePaceMs: e.WRITE_PACE_MS,
     nodeName: e.NODE_NAME,
     // Only when set, so that a configuration without it keeps its exact shape.
     ...(e.IDENTITY_SECRET ? { identitySecret: e.IDENTITY_SECRET } : {}),

@@ -43,6 +43,7 @@ describe("config.loadConfig", () => {
       publicUrl: undefined,
       email: { smtpUrl: undefined, from: "Holdfast <holdfast@localhost>", afterMs: 120_000 },
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
+      writePaceMs: 5,
       nodeName: undefined,
     });
   });
@@ -56,6 +57,8 @@ describe("config.loadConfig", () => {
     const c = load({ SOCKETS_PER_PARTICIPANT: "5", SOCKETS_PER_IP: "50", HANDSHAKES_PER_IP_PER_MINUTE: "600" });
     assert.deepEqual(c.limits, { socketsPerParticipant: 5, socketsPerIp: 50, handshakesPerIpPerMinute: 600 });
     rejects({ SOCKETS_PER_PARTICIPANT: "0", SOCKETS_PER_IP: "-1", HANDSHAKES_PER_IP_PER_MINUTE: "many" }, "SOCKETS_PER_PARTICIPANT", "SOCKETS_PER_IP", "HANDSHAKES_PER_IP_PER_MINUTE");
+    assert.equal(load({ WRITE_PACE_MS: "0" }).writePaceMs, 0, "0: no pacing");
+    rejects({ WRITE_PACE_MS: "500" }, "WRITE_PACE_MS");
   });
 
   it("SMTP_URL is an smtp:// or smtps:// URL; EMAIL_AFTER_MS a positive count", () => {

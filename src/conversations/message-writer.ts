@@ -1,7 +1,11 @@
 // Group commit. Sends that arrive while a batch is being written wait in a bounded queue
 // and go to the database together in the next transaction, so throughput is set by
 // statements per batch rather than by Prisma's per-query cost. A lone send on an idle
-// server is written at once (no timer on the latency path). The queue is shared fairly:
+// server is written at once (no timer on the latency path); while sends keep coming, a
+// batch starts at most every `paceMs`, so that it carries the sends of that time: each
+// transaction costs about 2 ms of CPU (Node and database) whatever its size, against
+// about 0.1 ms per message, so batches of 4 at 2,000 msg/s cost 2.5 times the CPU per
+// message of batches of 20 (BENCHMARKS.md, "Group commit"). The queue is shared fairly:
 // one sender may have at most maxQueuedPerSender writes waiting, so no single client
 // (whatever got it past its rate limit) fills the queue that everyone's sends wait in.
 // A send that is refused (by the rules in seq.ts, that cap, or because the queue is full)
@@ -35,6 +39,8 @@ export interface WriterOptions {
   maxQueue: number;
   /** One sender's pending sends (queued or being written) beyond this: RATE_LIMITED. */
   maxQueuedPerSender: number;
+  /** While busy, the least time between the starts of two batches (ms); 0: no pacing. */
+  paceMs: number;
   /** Times each group-commit transaction and counts the database errors caught here. */
   metrics?: Pick<Metrics, "writeBatch" | "dependencyError">;
 }
@@ -45,16 +51,22 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   const perSender = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
+  let lastStart = -Infinity;
   const stats = { batches: 0, messages: 0, fallbacks: 0 };
 
   function schedule() {
     if (scheduled) return;
     scheduled = true;
-    // One macrotask turn lets sends that arrived in the same I/O burst join the batch.
-    setImmediate(() => {
+    const go = () => {
       scheduled = false;
+      if (queue.length) lastStart = performance.now();
       while (inFlight < opts.concurrency && queue.length) void run(queue.splice(0, opts.maxBatch));
-    });
+    };
+    // One macrotask turn lets sends that arrived in the same I/O burst join the batch; a
+    // full batch never waits.
+    const wait = lastStart + opts.paceMs - performance.now();
+    if (wait > 0 && queue.length < opts.maxBatch) setTimeout(go, wait);
+    else setImmediate(go);
   }
 
   async function run(batch: Pending[]) {

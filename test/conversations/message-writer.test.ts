@@ -1,0 +1,59 @@
+// The group commit's pacing (conversations/message-writer.ts): a lone send on an idle
+// server is written at once; while sends keep coming, a batch starts at most every
+// `paceMs`, so batches carry more sends (the cost of a transaction is mostly per batch).
+// A repository stand-in that takes 1 ms per batch and records each batch's size.
+import assert from "node:assert/strict";
+import { createMessageWriter } from "../../src/conversations/message-writer.js";
+import type { MessagesRepository } from "../../src/conversations/messages.repository.js";
+import type { SendRequest } from "../../src/conversations/seq.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { sleep } from "../helpers/clients.js";
+
+function recordingRepo() {
+  const batches: { size: number; at: number }[] = [];
+  const repo = {
+    async writeBatch(reqs: SendRequest[]) {
+      batches.push({ size: reqs.length, at: performance.now() });
+      await sleep(1);
+      return reqs.map((r, i) => ({ ok: true as const, duplicate: false, message: { id: `${batches.length}-${i}`, seq: i + 1, clientMsgId: r.clientMsgId } }));
+    },
+  } as unknown as MessagesRepository;
+  return { repo, batches };
+}
+const req = (n: number): SendRequest => ({ conversationId: "c1", sender: { type: "visitor", id: `v${n % 50}`, name: "V" }, clientMsgId: `m${n}`, type: "text", body: "hi" });
+const writer = (repo: MessagesRepository, paceMs: number) =>
+  createMessageWriter(repo, createLogger("silent"), { concurrency: 4, maxBatch: 200, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs });
+
+/** 200 sends, one every 0.25 ms (about 4,000 a second), each awaited at the end. */
+async function steadyStream(w: ReturnType<typeof writer>) {
+  const sends: Promise<unknown>[] = [];
+  const t0 = performance.now();
+  for (let n = 0; n < 200; n++) {
+    while (performance.now() - t0 < n * 0.25) await new Promise((r) => setImmediate(r));
+    sends.push(w.write(req(n)));
+  }
+  await Promise.all(sends);
+}
+
+describe("message writer pacing", () => {
+  it("writes a lone send at once, with no timer on its way", async () => {
+    const { repo, batches } = recordingRepo();
+    const w = writer(repo, 20);
+    const t0 = performance.now();
+    await w.write(req(1));
+    assert.equal(batches.length, 1);
+    assert.ok(batches[0].at - t0 < 10, `the lone send waited ${(batches[0].at - t0).toFixed(1)} ms`);
+  });
+
+  it("while sends keep coming, starts a batch at most every paceMs, so batches carry more", async () => {
+    const unpaced = recordingRepo();
+    await steadyStream(writer(unpaced.repo, 0));
+    const paced = recordingRepo();
+    await steadyStream(writer(paced.repo, 5));
+    const gaps = paced.batches.slice(1).map((b, i) => b.at - paced.batches[i].at);
+    // Timers may fire late, never early (1 ms of slack for their resolution).
+    assert.ok(gaps.every((g) => g >= 4), `gaps between paced batches: ${gaps.map((g) => g.toFixed(1)).join(", ")} ms`);
+    assert.ok(paced.batches.length * 2 <= unpaced.batches.length, `paced ${paced.batches.length} batches, unpaced ${unpaced.batches.length}`);
+    assert.equal(paced.batches.reduce((n, b) => n + b.size, 0), 200, "every send written once");
+  });
+});
