@@ -44,6 +44,7 @@ describe("config.loadConfig", () => {
       email: { smtpUrl: undefined, from: "Holdfast <holdfast@localhost>", afterMs: 120_000 },
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
       nodeName: undefined,
+      wsDeflateThresholdBytes: 2048,
     });
   });
 
