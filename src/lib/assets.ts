@@ -47,14 +47,15 @@ export function createAssets(publicDir: string) {
       const name = req.path.slice(1);
       if ((req.method !== "GET" && req.method !== "HEAD") || !HASHED_RE.test(name)) return next();
       const file = path.join(publicDir, "build", "hashed", name);
-      const encoding = req.acceptsEncodings("br", "gzip", "identity");
+      // Brotli whenever accepted (smaller than gzip by ~10%), whatever order the client lists.
+      const encoding = req.acceptsEncodings("br") === "br" ? "br" : req.acceptsEncodings("gzip") === "gzip" ? "gzip" : null;
       const suffix = encoding === "br" ? ".br" : encoding === "gzip" ? ".gz" : "";
       const body = read(file + suffix);
       if (!body) return next();
       res.vary("Accept-Encoding");
       res.setHeader("Cache-Control", IMMUTABLE);
       res.setHeader("Content-Type", TYPES[path.extname(name).slice(1)]!);
-      if (suffix) res.setHeader("Content-Encoding", encoding as string);
+      if (encoding) res.setHeader("Content-Encoding", encoding);
       res.setHeader("Content-Length", body.length);
       // The name is the version: an ETag would only add revalidations nobody needs.
       res.status(200).end(req.method === "HEAD" ? undefined : body);
