@@ -2,14 +2,20 @@
 import { fmt, writeSection } from "./report.mjs";
 
 const kb = (b) => `${fmt(b / 1024, 1)} KB`;
-const fate = (r) => (r.cached ? "cache" : r.status === 304 ? "304" : String(r.status ?? "?"));
+// A cache hit: no bytes came, whatever status the cache stored.
+const fate = (r) => (r.cached || (r.bytes === 0 && r.status === 200) ? "cache" : r.status === 304 ? "304" : String(r.status ?? "?"));
 
 export function writePagesSection({ command, machine, loadAfter, network, runs, results, deflate }) {
   const rows = results.map((r) =>
     `| ${r.label} | ${fmt(r.first.ms, 0)} ms | ${kb(r.first.bytes)} | ${fmt(r.repeat.ms, 0)} ms | ${kb(r.repeat.bytes)} |`);
   const last = results.at(-1);
-  const breakdown = last.breakdown.map((r) =>
-    `| ${r.url.slice(0, 70)} | ${fate(r)} | ${r.end && r.start ? fmt((r.end - r.start) * 1000, 0) : "-"} ms | ${r.bytes ?? 0} B |`);
+  // Times are from the first request's start (CDP's monotonic clock), so the chain shows.
+  const table = (list) => {
+    const t0 = Math.min(...list.map((r) => r.start ?? Infinity));
+    const at = (t) => (t ? fmt((t - t0) * 1000, 0) : "-");
+    return list.map((r) => `| ${r.url.replace(/\?.*$/, (q) => q.slice(0, 12))} | ${fate(r)} | ${at(r.start)} | ${at(r.end)} | ${r.bytes ?? 0} B |`).join("\n");
+  };
+  const head = "| request | answer | sent at ms | done at ms | bytes |\n| --- | --- | ---: | ---: | ---: |";
   const body = `## Pages: the widget across a slow, far link (\`npm run bench:pages\`)
 
 ${new Date().toISOString().slice(0, 10)}, ${machine}; load average after: ${loadAfter.map((x) => x.toFixed(2)).join(", ")}.
@@ -27,11 +33,17 @@ browser received (encoded, headers included).
 | --- | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
 
-Repeat visit of "${last.label}", request by request (cache: no request sent; 304: revalidated; time from request to its last byte):
+Request by request for "${last.label}" (cache: answered from the browser's cache, no
+request sent; 304: revalidated; a request not done when the composer was ready shows "-").
+First visit:
 
-| request | answer | time | bytes |
-| --- | --- | ---: | ---: |
-${breakdown.join("\n")}
+${head}
+${table(last.breakdownFirst)}
+
+Repeat visit:
+
+${head}
+${table(last.breakdown)}
 
 ### WebSocket deflate for large frames
 

@@ -52,6 +52,16 @@ async function visit(page, cdp, url, repeat) {
   const onResponse = (e) => Object.assign(requests.get(e.requestId) ?? {}, { status: e.response.status, cached: e.response.fromDiskCache || e.response.fromMemoryCache || false });
   const onCache = (e) => Object.assign(requests.get(e.requestId) ?? {}, { cached: true });
   const onDone = (e) => Object.assign(requests.get(e.requestId) ?? {}, { bytes: e.encodedDataLength, end: e.timestamp });
+  // The socket: its WebSocket handshake, then the frame that carries `ready`.
+  const onWsCreated = (e) => requests.set(e.requestId, { url: `${new URL(e.url).pathname} (WebSocket)` });
+  const onWs = (e) => Object.assign(requests.get(e.requestId) ?? {}, { start: e.timestamp });
+  const onWsUp = (e) => Object.assign(requests.get(e.requestId) ?? {}, { status: e.response.status, end: e.timestamp });
+  const onWsFrame = (e) => {
+    const ws = requests.get(e.requestId);
+    if (ws && !ws.ready && /"ready"/.test(e.response.payloadData)) requests.set(`${e.requestId}-ready`, { url: "  `ready` received (after the handshake)", start: ws.end, end: e.timestamp, status: "-" }), (ws.ready = true);
+  };
+  const ws = [["Network.webSocketCreated", onWsCreated], ["Network.webSocketWillSendHandshakeRequest", onWs], ["Network.webSocketHandshakeResponseReceived", onWsUp], ["Network.webSocketFrameReceived", onWsFrame]];
+  for (const [event, fn] of ws) cdp.on(event, fn);
   cdp.on("Network.requestWillBeSent", onSent);
   cdp.on("Network.responseReceived", onResponse);
   cdp.on("Network.requestServedFromCache", onCache);
@@ -75,6 +85,7 @@ async function visit(page, cdp, url, repeat) {
     cdp.off("Network.responseReceived", onResponse);
     cdp.off("Network.requestServedFromCache", onCache);
     cdp.off("Network.loadingFinished", onDone);
+    for (const [event, fn] of ws) cdp.off(event, fn);
   }
 }
 
@@ -86,6 +97,7 @@ async function measure(label, cwd, browser) {
   const first = [];
   const repeat = [];
   let breakdown = null;
+  let breakdownFirst = null;
   try {
     for (let i = 0; i < opts.runs; i++) {
       const context = await browser.newContext();
@@ -94,6 +106,7 @@ async function measure(label, cwd, browser) {
       await cdp.send("Network.enable");
       await cdp.send("Network.emulateNetworkConditions", NETWORK);
       first.push(await visit(page, cdp, host.url, false));
+      breakdownFirst ??= first[0].requests;
       // The first visitor writes once: from then on the device has a token and a
       // conversation, and its next visit connects at once (a returning visitor).
       await page.locator("#holdfast-widget .launcher").click();
@@ -119,6 +132,7 @@ async function measure(label, cwd, browser) {
     first: { ms: median(first.map((v) => v.ms)), bytes: median(first.map((v) => v.bytes)) },
     repeat: { ms: median(repeat.map((v) => v.ms)), bytes: median(repeat.map((v) => v.bytes)) },
     breakdown: breakdown.map((r) => ({ ...r, url: r.url.replace(srv.url, "").replace(host.url, "shop") })),
+    breakdownFirst: breakdownFirst.map((r) => ({ ...r, url: r.url.replace(srv.url, "").replace(host.url, "shop") })),
   };
 }
 
