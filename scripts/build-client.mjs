@@ -5,6 +5,10 @@
 //   src/client/console/admin.ts -> public/build/admin.js   (the admin pages' small scripts)
 // Type-checks src/client first (the server's tsconfig excludes it: DOM lib, no emit),
 // so a type error fails the build instead of shipping.
+// Then the long-cached copies (scripts/assets.mjs): each bundle and stylesheet the pages
+// load also as `<name>.<content hash>.<ext>`, precompressed (.br, .gz), listed in
+// public/build/manifest.json, which the views read (src/lib/assets.ts). widget.js keeps
+// its stable URL: customers embed it.
 // Flags: --no-check skips the type-check (the watch loop of a developer), --quiet.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -12,6 +16,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { writeHashedAssets } from "./assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -58,3 +63,10 @@ for (const e of entries) {
   const gz = gzipSync(readFileSync(file), { level: 9 }).length;
   log(`${relative(root, file).padEnd(24)} ${String(bytes).padStart(7)} B  (${gz} B gzipped)`);
 }
+
+// What the pages reference by manifest (widget.js is not among them: its URL is public).
+const manifest = writeHashedAssets(join(root, "public"), [
+  "build/visitor.js", "build/console.js", "build/admin.js",
+  "css/visitor.css", "css/console.css", "css/app.css",
+]);
+log(`public/build/manifest.json: ${Object.values(manifest).join(", ")}`);

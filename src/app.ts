@@ -24,7 +24,9 @@ import { createConversationHandlers } from "./conversations/conversations.handle
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
 import { countDependencyErrors, healthRoutes } from "./health/health.routes.js";
 import type { Infrastructure } from "./infrastructure.js";
+import { createAssets } from "./lib/assets.js";
 import { clientIp } from "./lib/client-ip.js";
+import { compressResponses } from "./lib/compression.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
 import { securityHeaders } from "./lib/security.js";
 import { createCoolDowns, eventLimits, handshakeLimits } from "./limits/socket-limits.js";
@@ -50,17 +52,23 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const origins = createOrigins(config.allowedOrigins);
   const io = createIo(httpServer, {
     offlineAfterMs: config.offlineAfterMs, origins, redis, redisPrefix: config.redisPrefix, nodeName: config.nodeName,
+    deflateThresholdBytes: config.wsDeflateThresholdBytes,
   });
   const s = await composeServices(infra, io, origins, deps);
   await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
 
-  // HTTP, in order: headers, static files (no session), the session, the routes.
+  // HTTP, in order: headers, compression, static files (no session), the session, the routes.
   if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
   app.disable("x-powered-by");
   app.use(securityHeaders(config));
+  app.use(await compressResponses(log));
   app.set("view engine", "ejs");
   app.set("views", path.join(root, "views"));
+  // Views name their scripts and stylesheets through the build's manifest (hashed URLs).
+  const assets = createAssets(path.join(root, "public"));
+  app.locals.asset = assets.url;
   app.use(express.json({ limit: "64kb" }));
+  app.use("/build/hashed", assets.middleware);
   app.use(express.static(path.join(root, "public"), { maxAge: config.production ? "1h" : 0 }));
   app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 }), s.webSession.middleware, csrfProtection);
   app.use(healthRoutes({
@@ -78,7 +86,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
   app.use(s.email.routes);
-  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours }));
+  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours, asset: assets.url }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({

@@ -67,6 +67,10 @@ const EnvSchema = z.object({
   NODE_NAME: optionalString.refine((v) => v === undefined || /^[a-z0-9-]{1,32}$/.test(v), "1-32 of a-z, 0-9 and -"),
   // The HMAC key shared with the embedding site's server (PROTOCOL.md section 2): whoever
   // knows it can sign in as any of the site's users, so a guessable one is refused.
+  // WebSocket frames at least this long go out deflated (permessage-deflate): large
+  // `sync` answers on slow links. 0 turns compression off. Small frames (most events)
+  // cost more CPU to deflate than their bytes are worth.
+  WS_DEFLATE_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(2048),
   IDENTITY_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, "at least 16 characters (a random string)"),
 });
 
@@ -111,6 +115,8 @@ export type Config = {
   /** IDENTITY_SECRET: set, a visitor session with userId + userHash (its HMAC) is that
    *  site user's one visitor on every device; unset, userId and userHash are ignored. */
   identitySecret?: string;
+  /** WS_DEFLATE_THRESHOLD_BYTES: frames from this size deflated; 0: no compression. */
+  wsDeflateThresholdBytes: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     writePaceMs: e.WRITE_PACE_MS,
     nodeName: e.NODE_NAME,
+    wsDeflateThresholdBytes: e.WS_DEFLATE_THRESHOLD_BYTES,
     // Only when set, so that a configuration without it keeps its exact shape.
     ...(e.IDENTITY_SECRET ? { identitySecret: e.IDENTITY_SECRET } : {}),
   };

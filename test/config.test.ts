@@ -45,6 +45,7 @@ describe("config.loadConfig", () => {
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000 },
       writePaceMs: 5,
       nodeName: undefined,
+      wsDeflateThresholdBytes: 2048,
     });
   });
 

@@ -17,6 +17,8 @@ export function createIo(
     redis?: { pub: Redis; sub: Redis };
     redisPrefix?: string;
     nodeName?: string;
+    /** Frames from this many bytes go out deflated; 0: none (config.ts). */
+    deflateThresholdBytes?: number;
   },
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
@@ -34,6 +36,12 @@ export function createIo(
     // Cross-origin polling needs CORS headers; the namespace handshake (visitorAuth) is
     // what refuses a visitor socket from an origin that is not allowed, WebSocket included.
     cors: { origin: (origin, cb) => cb(null, o.origins.allowed(origin)), credentials: true },
+    // permessage-deflate for the large frames only (a 500-message `sync` answer shrinks
+    // several times; see BENCHMARKS.md, "Pages"). The context is not kept between
+    // messages, so an idle socket holds no deflate window: memory stays per frame.
+    perMessageDeflate: o.deflateThresholdBytes
+      ? { threshold: o.deflateThresholdBytes, serverNoContextTakeover: true, clientNoContextTakeover: true }
+      : false,
   });
   // A polling client sends its session id (`?sid=`) with every request, and only the node
   // that created the session knows it. With the node's name in front, the load balancer

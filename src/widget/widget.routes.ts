@@ -28,6 +28,8 @@ export interface WidgetDeps {
   presence: AvailabilitySource;
   /** Business hours: outside them nobody is available, whoever is online. */
   hours?: { state(): HoursState; schedule(): Schedule; now(): number };
+  /** The hashed URL of a page asset (lib/assets.ts); the stable one by default. */
+  asset?: (name: string) => string;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -68,7 +70,7 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
       const embed = req.query.embed === "1";
       const [settings, open] = await Promise.all([deps.settings.getWidget(), available()]);
       const widget = { ...settings, ...(open === null ? {} : { available: open }), ...hoursField() };
-      const html = await ejs.renderFile(VIEW, { widget, embed }, { async: false });
+      const html = await ejs.renderFile(VIEW, { widget, embed, asset: deps.asset ?? ((n: string) => `/${n}`) }, { async: false });
       res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...deps.origins.list()] : ["'self'"]));
       // frame-ancestors governs framing; an X-Frame-Options from a global middleware
       // (helmet) would refuse every allowed embedder.

@@ -40,11 +40,14 @@ const CLOSE = "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 
     if (v) overrides[k] = v;
   }
   const link = new HostLink(script); // Holdfast.identify works from now on
-  const start = () =>
-    fetch(`${origin}/api/widget/settings`, { credentials: "omit" })
-      .then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}))
-      .catch(() => ({}) as Settings)
-      .then((s) => mount(origin, { ...s, ...overrides }, overrides, link));
+  // The settings (colour, side, availability) and the chat's iframe load side by side:
+  // on a far link each round trip counts, and the launcher stays hidden until the
+  // iframe says `ready`, which comes after the settings in practice (one round trip
+  // against at least two), so the launcher shows in its final colours either way.
+  const settings = fetch(`${origin}/api/widget/settings`, { credentials: "omit" })
+    .then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}))
+    .catch(() => ({}) as Settings);
+  const start = () => void settings.then(mount(origin, overrides, link));
   if (document.body) void start();
   else document.addEventListener("DOMContentLoaded", () => void start());
 })();
@@ -70,7 +73,8 @@ function session(get: boolean, value?: boolean): boolean {
   return false;
 }
 
-function mount(origin: string, s: Settings, overrides: Settings, link: HostLink): void {
+/** Adds launcher and iframe; answers what applies the server's settings once they come. */
+function mount(origin: string, overrides: Settings, link: HostLink): (s: Settings) => void {
   const host = document.createElement("div");
   host.id = "holdfast-widget";
   const root = host.attachShadow({ mode: "open" });
@@ -85,10 +89,8 @@ function mount(origin: string, s: Settings, overrides: Settings, link: HostLink)
     style.textContent = WIDGET_CSS;
     root.appendChild(style);
   }
-  applyTheme(host, safeColor(s.color || "") || DEFAULT_COLOR);
-
   const wrap = document.createElement("div");
-  wrap.className = `wrap ${s.position === "left" ? "left" : "right"}`;
+  wrap.className = "wrap";
   const panel = document.createElement("div");
   panel.className = "panel";
   const frame = document.createElement("iframe");
@@ -98,7 +100,6 @@ function mount(origin: string, s: Settings, overrides: Settings, link: HostLink)
   // it connects, so a returning device never shows the previous visitor's chat.
   if (link.identity) q.set("identify", "1");
   frame.src = `${origin}/?${q}`;
-  frame.title = s.title || "Chat";
   panel.appendChild(frame);
 
   const button = document.createElement("button");
@@ -133,7 +134,7 @@ function mount(origin: string, s: Settings, overrides: Settings, link: HostLink)
     wrap.classList.toggle("away", available === false);
     label();
   };
-  setAvailable(s.available);
+  let heard = false; // the chat's own word on availability is newer than the settings'
   const setOpen = (v: boolean) => {
     open = v;
     wrap.classList.toggle("open", v);
@@ -161,11 +162,21 @@ function mount(origin: string, s: Settings, overrides: Settings, link: HostLink)
       badge.hidden = !unread;
       label();
     } else if (data.type === "availability") {
+      heard = true;
       setAvailable(data.available);
     } else if (data.type === "close") {
       setOpen(false);
       button.focus(); // keyboard users land back where they opened the chat
     }
   });
-  label();
+  const apply = (fetched: Settings) => {
+    const s = { ...fetched, ...overrides };
+    applyTheme(host, safeColor(s.color || "") || DEFAULT_COLOR);
+    wrap.classList.toggle("left", s.position === "left");
+    wrap.classList.toggle("right", s.position !== "left");
+    frame.title = s.title || "Chat";
+    if (!heard) setAvailable(s.available);
+  };
+  apply({});
+  return apply;
 }
