@@ -61,7 +61,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
   app.disable("x-powered-by");
   app.use(securityHeaders(config));
-  app.use(await compressResponses(log));
+  app.use(compressResponses());
   app.set("view engine", "ejs");
   app.set("views", path.join(root, "views"));
   // Views name their scripts and stylesheets through the build's manifest (hashed URLs).
