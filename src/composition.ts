@@ -29,6 +29,7 @@ import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
 import { createSharedCounts } from "./limits/cluster-caps.js";
+import { startPlannerStats } from "./maintenance/planner-stats.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createArrivals } from "./realtime/arrivals.js";
@@ -52,6 +53,8 @@ import type { Origins } from "./widget/origins.js";
 const ASSIGNMENT_SWEEP_MS = 5000;
 /** How often expired agent tokens are deleted (they are refused before that anyway). */
 const TOKEN_PRUNE_MS = 3600_000;
+/** How often each node checks whether the planner's statistics went stale (src/maintenance). */
+const PLANNER_STATS_MS = 60_000;
 
 /** What a caller (a test) may inject; everything else comes from the infrastructure. */
 export interface ComposeOptions {
@@ -79,6 +82,8 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     csat: createCsatRepository(db.prisma),
     reports: createReportsRepository(db.prisma),
   };
+  // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
+  const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);
   // Rate limits and socket caps (limits/): cluster-wide budgets in Redis when clustered.
   const limiters = createLimiters({ redis: infra.redis?.limits, prefix: config.redisPrefix, log });
   const socketCaps = createSocketCaps({ perParticipant: config.limits.socketsPerParticipant, perIp: config.limits.socketsPerIp });
@@ -154,7 +159,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat,
+    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, plannerStats,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
@@ -166,6 +171,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
       hours.close();
       await sharedCaps?.close();
       await writer.drain();
+      await plannerStats.close();
     },
   };
 }

@@ -36,6 +36,11 @@ const WRITE_SQL = `WITH ins AS (
     snooze_until = CASE WHEN c.id = ANY($16::text[]) THEN NULL ELSE c.snooze_until END
   FROM unnest($12::text[], $13::int[], $14::bool[], $15::bool[]) AS v(id, seq, visitor, responded) WHERE c.id = v.id`;
 
+/** A sync's read ($1 conversation, $2 after seq, $3 limit): an ordered scan of the
+ *  (conversation_id, seq) index once the planner has statistics (src/maintenance). */
+export const MESSAGES_AFTER_SQL = `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.conversation_id = $1 AND m.seq > $2::int
+  ORDER BY m.seq LIMIT $3::int`;
+
 /** `attachmentUrl`: how the messages read or written here link their attachments. */
 export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl) {
   const prisma = db.prisma;
@@ -137,11 +142,7 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   }
 
   async function messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    const rows = await prisma.$queryRawUnsafe<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.conversation_id = $1 AND m.seq > $2::int
-       ORDER BY m.seq LIMIT $3::int`,
-      conversationId, afterSeq, limit,
-    );
+    const rows = await prisma.$queryRawUnsafe<MessageRow[]>(MESSAGES_AFTER_SQL, conversationId, afterSeq, limit);
     return toMessages(rows);
   }
 
