@@ -142,7 +142,9 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
   }
 
   async function messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    const rows = await prisma.$queryRawUnsafe<MessageRow[]>(MESSAGES_AFTER_SQL, conversationId, afterSeq, limit);
+    // On the raw driver: Prisma's per-query cost and its row mapping would be most of a
+    // sync of a few hundred messages (the same rows as the write path's, toMessage reads both).
+    const rows = await db.query<MessageRow>(MESSAGES_AFTER_SQL, [conversationId, afterSeq, limit]);
     return toMessages(rows);
   }
 
