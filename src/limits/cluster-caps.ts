@@ -69,9 +69,10 @@ export function createSharedCounts(o: {
   async function refresh() {
     if (client.status !== "ready") return;
     try {
-      if (!stale) return void (await client.zadd(nodes, now() + LIVE_MS, epoch));
+      // The set itself expires too, once no node refreshes it (every key has a TTL).
+      if (!stale) return void (await client.multi().zadd(nodes, now() + LIVE_MS, epoch).pexpire(nodes, 2 * LIVE_MS).exec());
       const next = `${o.nodeId}:${++generation}`;
-      const batch = client.multi().zadd(nodes, now() + LIVE_MS, next).zrem(nodes, epoch).zremrangebyscore(nodes, "-inf", now());
+      const batch = client.multi().zadd(nodes, now() + LIVE_MS, next).zrem(nodes, epoch).zremrangebyscore(nodes, "-inf", now()).pexpire(nodes, 2 * LIVE_MS);
       for (const [key, n] of o.localCounts()) batch.hset(hash(key), next, n).pexpire(hash(key), KEY_TTL_MS);
       await batch.exec();
       [epoch, stale] = [next, false];

@@ -51,13 +51,16 @@ describeCluster("per-participant limits across a cluster", function () {
   const joinAll = async (...ps: Promise<Participant>[]) => open.push(...(await Promise.all(ps)));
 
   it("a visitor's socket cap counts its sockets on every node; one that closes frees its place anywhere", async () => {
-    const { token } = await visitorSession(a.url);
+    const { token, visitorId } = await visitorSession(a.url);
     await joinAll(connectVisitor(a.url, token), connectVisitor(a.url, token), connectVisitor(b.url, token), connectVisitor(b.url, token));
     assert.equal(await refused(connectVisitor(a.url, token)), "RATE_LIMITED", "a 5th socket on node A");
     assert.equal(await refused(connectVisitor(b.url, token)), "RATE_LIMITED", "a 5th socket on node B");
     open.shift()!.close(); // one of node A's
     // Node A writes its new count to Redis as the socket goes: node B sees the place free.
     await until(async () => (await kept(b.url, token)) === null, 10_000, "a socket on node B once one on node A closed");
+    // Once the visitor's last socket is gone, so is its count in Redis.
+    open.splice(0).forEach((p) => p.close());
+    await until(async () => (await redis.exists(`${TEST_REDIS_PREFIX}caps:p:visitor:${visitorId}`)) === 0, 10_000, "the visitor's count gone from Redis");
   });
 
   it("counts only live nodes: the sockets of a node that died stop counting", async () => {

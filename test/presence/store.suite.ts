@@ -168,7 +168,8 @@ export function presenceStoreSuite(name: string, h: Harness) {
       assert.deepEqual([none.presence, none.devices, none.rttMs, none.lastTrafficAt], ["offline", [], null, null]);
     });
 
-    it("no leaks: 5,000 visitors connect, talk, disconnect and run to left", async () => {
+    it("no leaks: 5,000 visitors connect, talk, disconnect and run to left", async function () {
+      this.timeout(60_000); // 15,000 presence changes: slow on a loaded CI machine
       const { store: s, keys } = h.create({ releasedTtlMs: 300 });
       const log = record(s);
       const N = 5000;
@@ -181,7 +182,7 @@ export function presenceStoreSuite(name: string, h: Harness) {
           await s.disconnect(p, `sock-${i + j}`);
         }));
       }
-      await waitFor(() => log.length >= 3 * N, 15_000, `${3 * N} changes (have ${log.length})`);
+      await waitFor(() => log.length >= 3 * N, 40_000, `${3 * N} changes (have ${log.length})`);
       const counted = new Map<string, string>();
       for (const c of log) counted.set(c.participant.id, (counted.get(c.participant.id) ?? "") + c.presence[0]);
       assert.equal(counted.size, N);
