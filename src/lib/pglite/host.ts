@@ -4,6 +4,9 @@
 // (lib/unavailable.ts) as with a real PostgreSQL that restarts; a fresh thread is started
 // after a short pause, PostgreSQL's crash recovery replays its write-ahead log, and the
 // pool's next connections find it again.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { WorkerOptions } from "./worker.js";
 
@@ -26,7 +29,8 @@ const fromSource = import.meta.url.endsWith(".ts");
 
 function newWorker(opts: WorkerOptions): Worker {
   if (!fromSource) return new Worker(new URL("./worker.js", import.meta.url), { workerData: opts });
-  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const tsx = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const api = JSON.stringify(pathToFileURL(path.join(tsx, "dist/esm/api/index.mjs")).href);
   const entry = JSON.stringify(new URL("./worker.ts", import.meta.url).href);
   return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { eval: true, workerData: opts });
 }
