@@ -23,7 +23,7 @@ async function idleRss(pid) {
 }
 
 const r = await withDataDir(async (dir) => {
-  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env: holdfastEnv({ DATA_DIR: dir }) });
+  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env: holdfastEnv({ DATA_DIR: dir }), readyPath: "/readyz" });
   let t = Date.now();
   let s = await start();
   const firstStartS = (Date.now() - t) / 1000;

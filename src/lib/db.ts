@@ -4,7 +4,7 @@
 // driver path, one schema and one set of migrations serve both. Prisma is the query
 // layer; the raw driver is kept for the hot write path and the migration runner, which
 // needs multi-statement scripts and a session-level lock.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -126,11 +126,13 @@ async function openPglite(dataDir: string, onRestart?: (err: unknown) => void): 
   const unlock = lockDataDir(dataDir);
   let host: EmbeddedHost;
   try {
+    const data = { dir: path.join(dataDir, "pglite"), socketPath: path.join(dataDir, ".s.PGSQL.5432"), postgresqlconf: PGLITE_CONF };
     // pg reaches a unix socket by its directory (`host`) and port: DIR/.s.PGSQL.PORT.
-    host = await startEmbedded(
-      { dir: path.join(dataDir, "pglite"), socketPath: path.join(dataDir, ".s.PGSQL.5432"), postgresqlconf: PGLITE_CONF },
-      { socketDir: dataDir, port: 5432, onRestart },
-    );
+    const start = () => startEmbedded(data, { socketDir: dataDir, port: 5432, onRestart });
+    // A first start runs initdb, whose WASM memory a thread never gives back (about 500 MB
+    // resident): that thread is ended and a fresh one serves, as after a restart.
+    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await (await start()).close();
+    host = await start();
   } catch (err) {
     unlock();
     throw err;
