@@ -2,6 +2,7 @@
 // database answers UNAVAILABLE meanwhile, a fresh thread is started, what was acked
 // before is still there and new sends are acked again. And one server per DATA_DIR.
 import assert from "node:assert/strict";
+import pg from "pg";
 import { openDatabase, type Database } from "../../src/lib/db.js";
 import { isUnavailable } from "../../src/lib/unavailable.js";
 import { call, connectVisitor, expectOk, visitorSession } from "../helpers/clients.js";
@@ -62,6 +63,39 @@ describe("embedded database thread [pglite]", function () {
       const again = await openDatabase({ dataDir: store.env.DATA_DIR! });
       await again.close();
     } finally {
+      await store.drop();
+    }
+  });
+
+  it("takes turns by transaction: another connection waits for COMMIT, and an abandoned transaction is rolled back", async () => {
+    const store = await freshStore("pglite");
+    const db = await openDatabase({ dataDir: store.env.DATA_DIR! });
+    const target = { host: db.embedded!.socketDir, port: db.embedded!.port, user: "postgres", database: "postgres" };
+    const a = new pg.Client(target);
+    const b = new pg.Client(target);
+    a.on("error", () => {}); // its connection is cut on purpose below
+    try {
+      await db.withConnection((c) => c.exec("CREATE TABLE turns (n int)"));
+      await a.connect();
+      await b.connect();
+      await a.query("BEGIN");
+      await a.query("INSERT INTO turns VALUES (1)");
+      let bDone = false;
+      const bCount = b.query("SELECT count(*)::int AS n FROM turns").then((r) => ((bDone = true), r.rows[0].n));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(bDone, false, "a second connection ran inside another's open transaction");
+      await a.query("COMMIT");
+      assert.equal(await bCount, 1);
+
+      await a.query("BEGIN");
+      await a.query("INSERT INTO turns VALUES (2)");
+      (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      assert.deepEqual(await db.query("SELECT count(*)::int AS n FROM turns"), [{ n: 1 }]);
+      assert.deepEqual(await db.transaction((q) => q("SELECT count(*)::int AS n FROM turns")), [{ n: 1 }]);
+    } finally {
+      await a.end().catch(() => {});
+      await b.end().catch(() => {});
+      await db.close();
       await store.drop();
     }
   });

@@ -54,12 +54,18 @@ async function pump() {
   busy = true;
   const out = await db.execProtocolRaw(input);
   busy = false;
-  if (c.closed) owner = null; // that was our own ROLLBACK of its abandoned transaction
-  else {
-    c.socket.write(out);
-    const status = lastReadyStatus(out);
-    owner = status === "I" ? null : c;
+  const status = lastReadyStatus(out);
+  if (!c.closed) c.socket.write(out);
+  else if (status !== "I" && !c.queued) {
+    // It closed while this batch ran and left a transaction open: end it before anyone else.
+    c.pending = [simpleQuery("ROLLBACK")];
+    c.queued = true;
+    ready.push(c);
   }
+  // A closed connection keeps its turn until our ROLLBACK of its transaction has run, so
+  // nobody else's statement lands inside the abandoned transaction.
+  if (c.closed) owner = c.queued ? c : null;
+  else owner = status === "I" ? null : c;
   void pump();
 }
 
