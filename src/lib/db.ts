@@ -1,14 +1,17 @@
 // Opens the database: PGlite (embedded PostgreSQL) in DATA_DIR by default, real
-// PostgreSQL when DATABASE_URL is set. Both speak the same SQL, so one schema and one
-// set of migrations serve both. Prisma is the query layer; the raw driver is kept for
-// the migration runner, which needs multi-statement scripts and a session-level lock.
-import { mkdirSync } from "node:fs";
+// PostgreSQL when DATABASE_URL is set. Both speak the same SQL and the same wire
+// protocol (PGlite runs in its own thread behind a unix socket, lib/pglite/), so one
+// driver path, one schema and one set of migrations serve both. Prisma is the query
+// layer; the raw driver is kept for the hot write path and the migration runner, which
+// needs multi-statement scripts and a session-level lock.
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { startEmbedded, type EmbeddedHost } from "./pglite/host.js";
+import { lockDataDir } from "./pglite/lock.js";
+import { PGLITE_CONF } from "./pglite/settings.js";
 
 export type Prisma = PrismaClient;
 
@@ -35,12 +38,14 @@ export interface Database {
   query: TxQuery;
   /** Runs fn on one dedicated connection (a session: advisory locks hold across calls). */
   withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
+  /** The embedded database's thread, when kind is "pglite". */
+  embedded?: EmbeddedHost;
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  return openPglite(path.join(opts.dataDir, "pglite"));
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; onRestart?: (err: unknown) => void }): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl });
+  return openPglite(path.resolve(opts.dataDir), opts.onRestart);
 }
 
 // Client-side bounds. A stalled link (a dead route, a paused server) neither answers nor
@@ -54,9 +59,12 @@ const QUERY_TIMEOUT_MS = 5000;
 const STATEMENT_TIMEOUT = "4s";
 const timedOut = (err: unknown) => err instanceof Error && err.message === "Query read timeout";
 
-async function openPostgres(url: string): Promise<Database> {
+/** Where the driver connects: a URL (PostgreSQL) or a unix socket (the embedded one). */
+type Target = { connectionString: string } | { host: string; port: number; user: string; database: string };
+
+async function openPostgres(target: Target, kind: Database["kind"] = "postgres", max = 10): Promise<Database> {
   // One pool for Prisma and the raw write path, so together they never exceed its size.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS });
+  const pool = new pg.Pool({ ...target, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS });
   // A connection the server dropped (a restart, a cut link) emits 'error': on an idle one
   // through the pool, on a checked-out one on the client itself. Without a listener either
   // would end the process; the query in flight fails on its own (UNAVAILABLE) and the pool
@@ -65,7 +73,7 @@ async function openPostgres(url: string): Promise<Database> {
   pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    kind: "postgres",
+    kind,
     prisma,
     query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
     async transaction(fn) {
@@ -90,7 +98,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     async withConnection(fn) {
       // No query timeout: a migration may take long, and its lock waits for another node's.
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      const client = new pg.Client({ ...target, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       client.on("error", () => {}); // as above: the caller's query fails instead
       await client.connect();
       try {
@@ -109,26 +117,37 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
-  mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir);
-  // The adapter is typed against an older driver-adapter-utils; the runtime contract
-  // it implements is the same (it ignores argTypes, where the two versions differ).
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) as never });
+// PGlite serves one statement at a time whatever the pool's size (worker.ts takes turns
+// by transaction); a few connections let the next batch wait in the thread, not here.
+const EMBEDDED_POOL = 4;
+
+async function openPglite(dataDir: string, onRestart?: (err: unknown) => void): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  let host: EmbeddedHost;
+  try {
+    const data = { dir: path.join(dataDir, "pglite"), socketPath: path.join(dataDir, ".s.PGSQL.5432"), postgresqlconf: PGLITE_CONF };
+    // pg reaches a unix socket by its directory (`host`) and port: DIR/.s.PGSQL.PORT.
+    const start = () => startEmbedded(data, { socketDir: dataDir, port: 5432, onRestart });
+    // A first start runs initdb, whose WASM memory a thread never gives back (about 500 MB
+    // resident): that thread is ended and a fresh one serves, as after a restart.
+    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await (await start()).close();
+    host = await start();
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const db = await openPostgres({ host: host.socketDir, port: host.port, user: "postgres", database: "postgres" }, "pglite", EMBEDDED_POOL);
   return {
-    kind: "pglite",
-    prisma,
-    query: async (sql, params) => (await lite.query(sql, params)).rows as never,
-    transaction: (fn) => lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows as never)),
-    // PGlite is one connection in this process; that is already a session.
-    withConnection: (fn) =>
-      fn({
-        exec: async (sql) => void (await lite.exec(sql)),
-        query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
-      }),
+    ...db,
+    embedded: host,
     async close() {
-      await prisma.$disconnect();
-      await lite.close();
+      try {
+        await db.close();
+        await host.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -24,6 +24,7 @@ const MESSAGES =
 
 interface Shape {
   name?: unknown;
+  syscall?: unknown;
   code?: unknown;
   kind?: unknown;
   message?: unknown;
@@ -37,6 +38,8 @@ export function isUnavailable(err: unknown): boolean {
   for (let depth = 0; e && typeof e === "object" && depth < 6; depth++) {
     if (e instanceof AppError) return e.code === "UNAVAILABLE";
     if (typeof e.code === "string" && (NET_CODES.has(e.code) || PG_CODES.test(e.code) || PRISMA_CODES.has(e.code))) return true;
+    // The embedded database's socket is gone while its thread restarts (lib/pglite/host.ts).
+    if (e.code === "ENOENT" && e.syscall === "connect") return true;
     if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return true;
     if (e.kind === "postgres" && typeof (e as { code?: unknown }).code === "string" && PG_CODES.test(String(e.code))) return true;
     if (e.name === "MaxRetriesPerRequestError") return true;

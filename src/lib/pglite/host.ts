@@ -1,0 +1,109 @@
+// Runs the embedded database's thread (worker.ts) and keeps it running: a thread that
+// dies (a crash inside PGlite, an out-of-memory abort) does not end the process. While
+// it is down, connections to its socket are refused, so queries fail UNAVAILABLE
+// (lib/unavailable.ts) as with a real PostgreSQL that restarts; a fresh thread is started
+// after a short pause, PostgreSQL's crash recovery replays its write-ahead log, and the
+// pool's next connections find it again.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { WorkerOptions } from "./worker.js";
+
+const RESTART_AFTER_MS = [100, 500, 2000, 5000];
+
+export interface EmbeddedHost {
+  /** The directory of the unix socket (pg's `host`); the port names the file in it. */
+  socketDir: string;
+  port: number;
+  /** How many times the thread was started again after dying. */
+  restarts(): number;
+  /** Ends the thread abruptly, as a crash would (for the tests of recovery). */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Under tsx (tests, dev) the sources are .ts, and node does not apply the loader hooks of
+// --import tsx to a thread's own entry: a small bootstrap registers tsx there first.
+const fromSource = import.meta.url.endsWith(".ts");
+
+function newWorker(opts: WorkerOptions): Worker {
+  if (!fromSource) return new Worker(new URL("./worker.js", import.meta.url), { workerData: opts });
+  const tsx = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const api = JSON.stringify(pathToFileURL(path.join(tsx, "dist/esm/api/index.mjs")).href);
+  const entry = JSON.stringify(new URL("./worker.ts", import.meta.url).href);
+  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { eval: true, workerData: opts });
+}
+
+function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const worker = newWorker(opts);
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`the embedded database stopped while starting (exit ${code})`));
+    worker.once("error", reject);
+    worker.once("exit", onExit);
+    worker.once("message", () => {
+      worker.off("error", reject);
+      worker.off("exit", onExit);
+      resolve(worker);
+    });
+  });
+}
+
+export async function startEmbedded(
+  data: WorkerOptions,
+  opts: { socketDir: string; port: number; onRestart?: (err: unknown) => void },
+): Promise<EmbeddedHost> {
+  let worker = await startWorker(data);
+  let closing = false;
+  let restarts = 0;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const watch = (w: Worker) => {
+    let cause: unknown;
+    w.on("error", (err) => (cause = err)); // without a listener an error would end the process
+    w.once("exit", (code) => {
+      if (closing) return;
+      opts.onRestart?.(cause ?? new Error(`exit ${code}`));
+      const again = () => {
+        timer = undefined;
+        if (closing) return;
+        startWorker(data).then(
+          (next) => {
+            worker = next;
+            restarts++;
+            failures = 0;
+            watch(next);
+          },
+          (err: unknown) => {
+            opts.onRestart?.(err);
+            timer = setTimeout(again, RESTART_AFTER_MS[Math.min(++failures, RESTART_AFTER_MS.length - 1)]);
+            timer.unref();
+          },
+        );
+      };
+      timer = setTimeout(again, RESTART_AFTER_MS[0]);
+      timer.unref();
+    });
+  };
+  watch(worker);
+
+  return {
+    socketDir: opts.socketDir,
+    port: opts.port,
+    restarts: () => restarts,
+    async crash() {
+      await worker.terminate();
+    },
+    async close() {
+      closing = true;
+      clearTimeout(timer);
+      const w = worker;
+      const exited = new Promise((r) => w.once("exit", r));
+      w.postMessage({ close: true });
+      const t = setTimeout(() => void w.terminate(), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
