@@ -84,12 +84,22 @@ export function createConversationsService(d: ConversationsDeps) {
     return { message: out.message, duplicate: out.duplicate };
   }
 
+  /** Conversations whose first message's assignment is running on this node: the
+   *  messages sent meanwhile wait for it, so they too reach the agent it brings into the
+   *  room (otherwise seq 2 could go out before the agent joined, and seq 1 after). */
+  const assigning = new Map<string, Promise<void>>();
+
   /** After the ack: fan out, and start assignment for a brand-new conversation. */
   async function afterSend(m: Message, duplicate: boolean, exceptSocketId: string | null) {
     if (duplicate) return;
     // A new conversation is assigned first, so its agent is in the room when the
     // visitor's first message goes out.
-    if (m.seq === 1 && m.sender.type === "visitor") await d.assignment.conversationCreated(m.conversationId).catch(() => {});
+    if (m.seq === 1 && m.sender.type === "visitor") {
+      const assigned = d.assignment.conversationCreated(m.conversationId).then(() => {}, () => {});
+      assigning.set(m.conversationId, assigned);
+      await assigned;
+      assigning.delete(m.conversationId);
+    } else await assigning.get(m.conversationId);
     d.realtime.deliver(m, exceptSocketId);
   }
 

@@ -65,7 +65,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     // One macrotask turn lets sends that arrived in the same I/O burst join the batch; a
     // full batch never waits.
     const wait = lastStart + opts.paceMs - performance.now();
-    if (wait > 0 && queue.length < opts.maxBatch) setTimeout(go, wait);
+    if (wait > 0 && queue.length < opts.maxBatch) setTimeout(go, Math.ceil(wait)); // timers truncate
     else setImmediate(go);
   }
 
