@@ -146,7 +146,13 @@ export function createAssignmentService(d: AssignmentDeps) {
       if (row.agent_id === actor.id && row.status === "open") return d.views.view(row);
       if (row.status !== "waiting") throw conflict(row.status === "open" ? "another agent has it" : "conversation is resolved");
       const ok = await d.conversations.assign(conversationId, actor.id, { status: "waiting", agentId: null }, false);
-      if (!ok) throw conflict("another agent has it");
+      if (!ok) {
+        // The queue may have given it to this very agent meanwhile (it just came online):
+        // that is the claim's outcome too, not a conflict.
+        const now = await d.conversations.byId(conversationId);
+        if (now?.agent_id === actor.id && now.status === "open") return d.views.view(now);
+        throw conflict("another agent has it");
+      }
       await onAssigned(conversationId, actor.id, "assigned");
       return d.views.view((await d.conversations.byId(conversationId))!);
     },

@@ -86,7 +86,7 @@ describe("console accounts: login, sessions, CSRF, roles", function () {
     const consolePage = await request(srv.url).get("/agent").set("cookie", cookie);
     assert.equal(consolePage.status, 200);
     assert.match(consolePage.text, /data-me="[^"]*admin@test\.local/);
-    assert.match(consolePage.text, /<script src="\/build\/console\.js" defer><\/script>/);
+    assert.match(consolePage.text, /<script src="\/build\/hashed\/console\.[0-9a-f]{12}\.js" defer><\/script>/, "the console bundle, by its hashed name");
     assert.equal(consolePage.headers["cache-control"], "no-store");
     // The old (pre-login) id is worth nothing.
     assert.equal((await request(srv.url).get("/agent").set("cookie", before)).status, 303);
