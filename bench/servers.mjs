@@ -56,12 +56,13 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyP
     live.delete(child);
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A first start on the embedded database runs initdb: 15-20 s on a loaded machine.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited !== null) throw new Error(`${script} exited (${exited}) before it was ready`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${script} not ready after 30 s`);
+      throw new Error(`${script} not ready after 90 s`);
     }
     const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) break;

@@ -93,6 +93,37 @@ for (const db of testDatabases()) {
       }
     });
 
+    it("stores racing batches of one conversation gaplessly: the losers of the optimistic write go through the lock", async () => {
+      const c = await conversation();
+      const repo = deps().repos.messages;
+      const before = { ...repo.writeStats };
+      // Straight at the repository, past the writer's queue: 20 batches read last_seq 0 at
+      // about the same time, and each write may find it moved.
+      const out = await Promise.all(Array.from({ length: 20 }, (_, i) => repo.writeBatch([visitorSend(c, `race-${i}`), visitorSend(c, `race-${i}b`)])));
+      const acked = out.flat().map((o) => (o.ok && !o.duplicate ? o.message.seq : o.ok ? "dup" : o.error.code));
+      assert.deepEqual([...acked].sort((x, y) => Number(x) - Number(y)), Array.from({ length: 40 }, (_, i) => i + 1));
+      assert.deepEqual((await stored(c.cid)).map((m) => m.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+      for (const batch of out) assert.equal(batch[0].ok && batch[1].ok && batch[1].message.seq - batch[0].message.seq, 1);
+      assert.ok(repo.writeStats.relocked > before.relocked, "no batch lost the optimistic race: the test proves nothing");
+    });
+
+    it("answers a send to a conversation resolved between its read and its write as resolved, and stores nothing", async () => {
+      const c = await conversation();
+      await deps().repos.messages.writeBatch([visitorSend(c, "before-resolve")]);
+      // Another writer resolves it and holds its row: the send reads "open", then waits.
+      await deps().db.withConnection(async (conn) => {
+        await conn.exec("BEGIN");
+        await conn.query("UPDATE conversation SET status = 'resolved', resolved_at = now() WHERE id = $1", [c.cid]);
+        const send = deps().repos.messages.writeBatch([visitorSend(c, "after-resolve")]);
+        await new Promise((r) => setTimeout(r, 300));
+        await conn.exec("COMMIT");
+        const [o] = await send;
+        assert.equal(o.ok ? "stored" : o.error.code, "CONFLICT");
+      });
+      assert.deepEqual((await stored(c.cid)).map((m) => m.clientMsgId), ["before-resolve"]);
+      assert.equal(Number((await deps().repos.conversations.byId(c.cid))!.last_seq), 1);
+    });
+
     it("queues fairly: one sender's pile of writes is capped (RATE_LIMITED), another sender's write still goes in", async () => {
       const [flooder, other] = await Promise.all([conversation(), conversation()]);
       const pile = Array.from({ length: 500 }, (_, i) => deps().writer.write(visitorSend(flooder, `pile-${i}`)).then(

@@ -1,0 +1,88 @@
+// Stores a batch of sends: the rules of seq.ts over what the database holds, then one
+// statement that writes the new rows and advances every conversation's last_seq.
+//
+// Optimistic first: one read (a snapshot, no lock), the rules, then the write, which
+// takes each conversation only if it is still as read (batch-write.sql.ts). Two round
+// trips and no transaction held open between them. The locked transaction it replaced
+// took five or six (BEGIN, lock, duplicates, attachments, write, COMMIT); on the embedded
+// database, whose thread serves one transaction at a time, every one of them waited for
+// a turn of the busy main thread while every other query waited for the transaction.
+// The sends of a conversation that another writer changed between the read and the
+// write (another node, a resolve, a claim) are stored again the old way: in a
+// transaction that locks their conversations first (FOR UPDATE, in id order), where
+// the same statement cannot miss.
+import type { Database, TxQuery } from "../lib/db.js";
+import { ATTACHMENTS_SQL, DUPLICATES_SQL, LOCK_SQL, SNAPSHOT_SQL, WRITE_SQL } from "./batch-write.sql.js";
+import { planWrite, type ConversationRow, type SendOutcome, type Snapshot } from "./batch-write.plan.js";
+import { toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
+import { sendKey, type SendRequest } from "./seq.js";
+
+type AttachmentRow = { id: string; owner_type: string; owner_id: string; name: string; size: number; mime: string };
+const rowKey = (r: MessageRow) => `${r.sender_type}\u0000${r.sender_id}\u0000${r.client_msg_id}`;
+
+export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl) {
+  /** optimistic: batches written in two round trips; relocked: batches in which some
+   *  conversation changed between the read and the write and went through the lock. */
+  const stats = { optimistic: 0, relocked: 0 };
+
+  function keyParams(reqs: SendRequest[]) {
+    const keys = [...new Map(reqs.map((r) => [sendKey(r), r])).values()];
+    return [keys.map((r) => r.sender.type), keys.map((r) => r.sender.id), keys.map((r) => r.clientMsgId)];
+  }
+  const conversationIds = (reqs: SendRequest[]) => [...new Set(reqs.map((r) => r.conversationId))].sort();
+  const attachmentIds = (reqs: SendRequest[]) => [...new Set(reqs.flatMap((r) => (r.attachmentId ? [r.attachmentId] : [])))];
+
+  function snapshot(convs: ConversationRow[], dups: MessageRow[], atts: AttachmentRow[]): Snapshot {
+    return {
+      convs,
+      stored: new Map(dups.map((r) => [rowKey(r), toMessage(r, attachmentUrl)])),
+      atts: new Map(atts.map((r) => [r.id, { ownerType: r.owner_type, ownerId: r.owner_id, name: r.name, size: r.size, mime: r.mime }])),
+    };
+  }
+
+  async function readLocked(q: TxQuery, reqs: SendRequest[]): Promise<Snapshot> {
+    const convs = await q<ConversationRow>(LOCK_SQL, [conversationIds(reqs)]);
+    const dups = await q<MessageRow>(DUPLICATES_SQL, keyParams(reqs));
+    const ids = attachmentIds(reqs);
+    const atts = ids.length ? await q<AttachmentRow>(ATTACHMENTS_SQL, [ids]) : [];
+    return snapshot(convs, dups, atts);
+  }
+
+  /** Writes what the rules decided; answers the conversations the statement took. */
+  async function write(q: TxQuery, plan: ReturnType<typeof planWrite>): Promise<Set<string>> {
+    if (!plan.params) return new Set();
+    const rows = await q<{ id: string }>(WRITE_SQL, plan.params);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async function writeLocked(reqs: SendRequest[]): Promise<SendOutcome[]> {
+    return db.transaction(async (q) => {
+      const plan = planWrite(reqs, await readLocked(q, reqs), attachmentUrl);
+      const taken = await write(q, plan);
+      // Locked rows cannot change under the statement: a miss here is a bug, not a race.
+      if (taken.size !== plan.conversations.size) throw new Error("locked write missed a conversation");
+      return plan.outcomes();
+    });
+  }
+
+  async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
+    const [row] = await db.query<{ convs: ConversationRow[]; dups: MessageRow[]; atts: AttachmentRow[] }>(
+      SNAPSHOT_SQL, [conversationIds(reqs), ...keyParams(reqs), attachmentIds(reqs)],
+    );
+    const plan = planWrite(reqs, snapshot(row.convs, row.dups, row.atts), attachmentUrl);
+    const taken = await write(db.query, plan);
+    stats.optimistic++;
+    const missed = [...plan.conversations].filter((id) => !taken.has(id));
+    if (!missed.length) return plan.outcomes();
+    // Everything of the missed conversations is decided again under the lock, including
+    // in-batch duplicates whose first copy was one of their sends.
+    stats.relocked++;
+    const redo = plan.dependingOn(new Set(missed));
+    const again = await writeLocked(redo.map((i) => reqs[i]));
+    const out = plan.outcomes();
+    redo.forEach((i, k) => (out[i] = again[k]));
+    return out;
+  }
+
+  return { stats, writeBatch };
+}
