@@ -8,6 +8,10 @@
 // message of batches of 20 (BENCHMARKS.md, "Group commit"). The queue is shared fairly:
 // one sender may have at most maxQueuedPerSender writes waiting, so no single client
 // (whatever got it past its rate limit) fills the queue that everyone's sends wait in.
+// A conversation is in at most one batch at a time: its later sends wait for the next
+// batch after the one in flight, so they never race it for the same seqs (which the
+// optimistic write, batch-write.repository.ts, would settle by writing them again under
+// a lock) and one conversation's sends are stored in the order they arrived.
 // A send that is refused (by the rules in seq.ts, that cap, or because the queue is full)
 // rejects with its AppError: the one error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
@@ -50,6 +54,8 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   /** Pending sends per sender; a sender leaves the map when its last one settles. */
   const perSender = new Map<string, number>();
   let inFlight = 0;
+  /** Conversations with a batch being written. */
+  const writing = new Set<string>();
   let scheduled = false;
   let lastStart = -Infinity;
   const stats = { batches: 0, messages: 0, fallbacks: 0 };
@@ -60,13 +66,32 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     const go = () => {
       scheduled = false;
       if (queue.length) lastStart = performance.now();
-      while (inFlight < opts.concurrency && queue.length) void run(queue.splice(0, opts.maxBatch));
+      while (inFlight < opts.concurrency && queue.length) {
+        const batch = take();
+        if (!batch.length) break; // everything queued waits for a conversation in flight
+        void run(batch);
+      }
     };
     // One macrotask turn lets sends that arrived in the same I/O burst join the batch; a
     // full batch never waits.
     const wait = lastStart + opts.paceMs - performance.now();
     if (wait > 0 && queue.length < opts.maxBatch) setTimeout(go, Math.ceil(wait)); // timers truncate
     else setImmediate(go);
+  }
+
+  /** The next batch: the oldest sends whose conversations no batch in flight holds. The
+   *  others keep their places. O(queue), which maxQueue bounds. */
+  function take(): Pending[] {
+    const batch: Pending[] = [];
+    let kept = 0;
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i];
+      if (batch.length < opts.maxBatch && !writing.has(p.req.conversationId)) batch.push(p);
+      else queue[kept++] = p;
+    }
+    queue.length = kept;
+    for (const p of batch) writing.add(p.req.conversationId);
+    return batch;
   }
 
   async function run(batch: Pending[]) {
@@ -93,6 +118,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
       log.debug("batch failed, writing one by one", { size: batch.length, err });
       for (const p of batch) await writeAlone(p);
     } finally {
+      for (const p of batch) writing.delete(p.req.conversationId);
       inFlight--;
       if (queue.length) schedule();
     }

@@ -57,3 +57,29 @@ describe("message writer pacing", () => {
     assert.equal(paced.batches.reduce((n, b) => n + b.size, 0), 200, "every send written once");
   });
 });
+
+describe("message writer, one batch per conversation at a time", () => {
+  it("holds a conversation's later sends until its batch in flight is written; other conversations go at once", async () => {
+    const log: string[] = [];
+    const repo = {
+      async writeBatch(reqs: SendRequest[]) {
+        const names = reqs.map((r) => r.clientMsgId).join("+");
+        log.push(`start ${names}`);
+        await sleep(30);
+        log.push(`end ${names}`);
+        return reqs.map((r, i) => ({ ok: true as const, duplicate: false, message: { id: `${names}-${i}`, seq: i + 1, clientMsgId: r.clientMsgId } }));
+      },
+    } as unknown as MessagesRepository;
+    const w = writer(repo, 0);
+    const send = (conversationId: string, clientMsgId: string) =>
+      w.write({ conversationId, sender: { type: "visitor", id: conversationId, name: "V" }, clientMsgId, type: "text", body: "hi" });
+    const first = send("c1", "a1");
+    await sleep(5); // a1's batch is in flight
+    const later = [send("c1", "a2"), send("c2", "b1"), send("c1", "a3")];
+    await Promise.all([first, ...later]);
+    const at = (e: string) => log.indexOf(e);
+    assert.ok(at("start b1") >= 0 && at("start b1") < at("end a1"), `another conversation waited: ${log.join(", ")}`);
+    assert.ok(at("start a2+a3") > at("end a1"), `c1's later sends raced its batch in flight: ${log.join(", ")}`);
+    assert.equal(log.length, 6, log.join(", "));
+  });
+});
