@@ -35,7 +35,9 @@ export function presenceTimings(c: Config): PresenceTimings {
 }
 
 export async function openInfrastructure(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Infrastructure> {
-  const db = await openDatabase(config);
+  // The embedded database's thread died and a fresh one serves (lib/pglite/host.ts): the
+  // queries in flight failed UNAVAILABLE; the operator should hear of it.
+  const db = await openDatabase({ ...config, onRestart: (err) => log.error("embedded database thread restarted", { err }) });
   let sessionSecret: string;
   try {
     await migrate(db, log);

@@ -8,6 +8,7 @@ import type { AccountsRepository } from "../accounts/accounts.repository.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { Logger } from "../lib/logger.js";
 import { serialRuns } from "../lib/serial-runs.js";
+import { isUnavailable } from "../lib/unavailable.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { AssignmentRepository, Claimed } from "./assignment.repository.js";
 import { distribute, type Candidate } from "./assignment.rules.js";
@@ -75,7 +76,10 @@ export function createAssignmentQueue(d: QueueDeps) {
   // One run at a time per node; whatever asks meanwhile shares the next one.
   const runs = serialRuns(
     () => runOnce().catch((err: unknown) => {
-      d.log.error("assignment run failed", { err });
+      // An unreachable database (an outage, the embedded thread restarting) is a state
+      // that /readyz and the dependency metrics report; the next run retries.
+      if (isUnavailable(err)) d.log.warn("assignment run failed: database unavailable", { err });
+      else d.log.error("assignment run failed", { err });
       return IDLE;
     }),
     (outcome) => outcome.more,

@@ -36,8 +36,9 @@ export interface Database {
    *  handshake's, src/realtime/arrivals.ts), where Prisma's per-query cost would be most
    *  of the handshake's. */
   query: TxQuery;
-  /** Runs fn on one dedicated connection (a session: advisory locks hold across calls). */
-  withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
+  /** Runs fn on one dedicated connection (a session: advisory locks hold across calls).
+   *  No query timeout unless one is given: a migration may take long. */
+  withConnection<T>(fn: (conn: RawConnection) => Promise<T>, opts?: { queryTimeoutMs?: number }): Promise<T>;
   /** The embedded database's thread, when kind is "pglite". */
   embedded?: EmbeddedHost;
   close(): Promise<void>;
@@ -96,9 +97,9 @@ async function openPostgres(target: Target, kind: Database["kind"] = "postgres",
         client.release(broken as Error | undefined);
       }
     },
-    async withConnection(fn) {
-      // No query timeout: a migration may take long, and its lock waits for another node's.
-      const client = new pg.Client({ ...target, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    async withConnection(fn, opts) {
+      // By default no query timeout: a migration may take long, and its lock waits for another node's.
+      const client = new pg.Client({ ...target, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: opts?.queryTimeoutMs });
       client.on("error", () => {}); // as above: the caller's query fails instead
       await client.connect();
       try {

@@ -10,6 +10,7 @@
 // (a stall would otherwise cost every event the whole timeout).
 import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { createDeadlines } from "./deadlines.js";
 import type { Budget } from "./limits.rules.js";
 
 export const COUNT_TIMEOUT_MS = 100;
@@ -36,16 +37,17 @@ export function clusterBudget(o: {
     new RateLimiterRedis({ storeClient: o.client, keyPrefix: `${o.keyPrefix}:${suffix}`, points, duration, rejectIfRedisNotReady: true });
   const shared = new BurstyRateLimiter(redis(o.budget.perSecond, 1, "s"), redis(o.budget.burst, 60, "b"));
 
+  const deadlines = createDeadlines(COUNT_TIMEOUT_MS);
+
   const count = (key: string): Promise<number | typeof LATE> =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(LATE), COUNT_TIMEOUT_MS);
+      const inTime = deadlines.start(() => resolve(LATE));
       shared.consume(key).then(
-        () => (clearTimeout(timer), resolve(0)),
+        () => inTime() && resolve(0),
         (res: unknown) => {
-          clearTimeout(timer);
-          if (res instanceof RateLimiterRes) return resolve(Math.max(1, Math.ceil(res.msBeforeNext)));
-          o.onError(res);
-          resolve(LATE);
+          const open = inTime();
+          if (!(res instanceof RateLimiterRes)) return void (o.onError(res), open && resolve(LATE));
+          if (open) resolve(Math.max(1, Math.ceil(res.msBeforeNext)));
         },
       );
     });

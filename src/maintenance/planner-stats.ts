@@ -37,6 +37,10 @@ export interface PlannerStats {
   close(): Promise<void>;
 }
 
+/** A stalled link would otherwise hold a round, and every later one, for ever; an ANALYZE
+ *  of a large table takes seconds. The session ends with the connection, lock included. */
+const ROUND_QUERY_TIMEOUT_MS = 60_000;
+
 export function startPlannerStats(db: Database, log: Logger, everyMs: number): PlannerStats {
   let running: Promise<string[]> | undefined;
   const round = () =>
@@ -48,7 +52,7 @@ export function startPlannerStats(db: Database, log: Logger, everyMs: number): P
       } finally {
         await conn.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]);
       }
-    });
+    }, { queryTimeoutMs: ROUND_QUERY_TIMEOUT_MS });
   // Rounds never overlap: a slow one (a stalled link) makes the next ones wait for it.
   const refresh = () => (running ??= round().finally(() => (running = undefined)));
   const tick = () =>
