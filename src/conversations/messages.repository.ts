@@ -42,9 +42,9 @@ export function createMessagesRepository(db: Database, attachmentUrl: Attachment
     if (!conversationIds.length) return [];
     const rows = await prisma.$queryRawUnsafe<MessageRow[]>(
       `SELECT m.* FROM conversation c CROSS JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.conversation_id = c.id
+         SELECT ${MESSAGE_COLUMNS}, m.created_at AS stored_at FROM ${MESSAGE_FROM} WHERE m.conversation_id = c.id
          ORDER BY m.seq DESC LIMIT $3::int) m
-       WHERE c.id = ANY($1::text[]) AND c.updated_at >= $2::timestamptz AND m.created_at >= $2::timestamptz
+       WHERE c.id = ANY($1::text[]) AND c.updated_at >= $2::timestamptz AND m.stored_at >= $2::timestamptz
        ORDER BY m.conversation_id, m.seq`,
       conversationIds, since.toISOString(), perConversation,
     );
