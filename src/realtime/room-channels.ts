@@ -14,13 +14,13 @@ import type { Message, PresencePayload, ReceiptPayload, TypingPayload } from "..
 import { conversationsIn } from "./rooms.js";
 import type { AppNamespace, ParticipantKind } from "./types.js";
 
-/** What travels on a conversation's channel (JSON). `o`: the origin node. */
+/** What travels on a conversation's channel: the origin node's id (36 characters), then the
+ *  event as JSON, so that a node drops its own echo without parsing it. */
 export type RoomEvent =
   | { k: "message"; m: Message; except: string | null }
   | { k: "receipt"; p: ReceiptPayload }
   | { k: "typing"; p: TypingPayload; to: ParticipantKind }
   | { k: "presence"; p: PresencePayload & { conversationId: string }; to: ParticipantKind };
-type Frame = RoomEvent & { o: string };
 
 export interface RoomChannels {
   publish(conversationId: string, e: RoomEvent): void;
@@ -38,6 +38,7 @@ export function createRoomChannels(d: {
   onError?: (err: unknown) => void;
 }): RoomChannels {
   const origin = randomUUID();
+  const originBytes = Buffer.from(origin);
   const channelPrefix = `${d.prefix}room:`; // outside the adapter's pattern (`<prefix>socket.io#...`)
   /** The conversations this node should hear: bounded by the rooms it holds. */
   const wanted = new Set<string>();
@@ -88,16 +89,16 @@ export function createRoomChannels(d: {
   d.sub.on("messageBuffer", (channel: Buffer, payload: Buffer) => {
     const name = channel.toString();
     if (!name.startsWith(channelPrefix)) return; // the adapter's request/response channels
-    let f: Frame;
+    if (originBytes.equals(payload.subarray(0, originBytes.length))) return void stats.echoes++;
+    if (!wanted.has(name.slice(channelPrefix.length))) return; // unsubscribe in flight
+    let e: RoomEvent;
     try {
-      f = JSON.parse(payload.toString()) as Frame;
+      e = JSON.parse(payload.subarray(originBytes.length).toString()) as RoomEvent;
     } catch (err) {
       return fail(err);
     }
-    if (f.o === origin) return void stats.echoes++;
-    if (!wanted.has(name.slice(channelPrefix.length))) return; // unsubscribe in flight
     stats.received++;
-    d.onEvent(f);
+    d.onEvent(e);
   });
 
   return {
@@ -105,7 +106,7 @@ export function createRoomChannels(d: {
     publish(cid, e) {
       stats.published++;
       // Fire and forget: a failure is an outage, which catch-up.ts repairs for messages.
-      d.pub.publish(channelPrefix + cid, JSON.stringify({ ...e, o: origin } satisfies Frame)).catch(() => {});
+      d.pub.publish(channelPrefix + cid, origin + JSON.stringify(e)).catch(() => {});
     },
   };
 }
