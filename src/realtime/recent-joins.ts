@@ -9,15 +9,20 @@
 // subscriptions are live everywhere and the conversation's channel takes over.
 /** Longer than a SUBSCRIBE round trip under load, by far. */
 const WINDOW_MS = 3000;
-/** Entries at most before a sweep of the expired ones (bounded memory under a claim storm). */
+/** From this many entries, the expired ones are swept, at most once per window: memory stays
+ *  within the joins of about two windows, and a join costs O(1) amortised. */
 const SWEEP_AT = 10_000;
 
 export function createRecentJoins(now: () => number = Date.now) {
   const until = new Map<string, number>();
+  let sweptAt = -Infinity;
   return {
     joined(cids: string[]) {
       const t = now();
-      if (until.size >= SWEEP_AT) for (const [cid, end] of until) if (end <= t) until.delete(cid);
+      if (until.size >= SWEEP_AT && t - sweptAt >= WINDOW_MS) {
+        sweptAt = t;
+        for (const [cid, end] of until) if (end <= t) until.delete(cid);
+      }
       for (const cid of cids) until.set(cid, t + WINDOW_MS);
     },
     /** True while this node's events of the conversation must go to every node. */
