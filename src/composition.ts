@@ -111,7 +111,11 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   // Visitor handshakes read in groups (realtime/arrivals.ts): a reconnect storm is one query per batch.
   const arrivals = createArrivals(db);
-  const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout });
+  const cluster = infra.redis && {
+    pub: infra.redis.pub, sub: infra.redis.sub, prefix: config.redisPrefix,
+    onError: (err: unknown) => void metrics.observeError(err),
+  };
+  const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout, cluster });
   metrics.track({ writer, realtime, presence });
   if (infra.redis) {
     const catchUp = createCatchUp({ realtime, storedSince: repos.messages.storedSince, log });

@@ -172,7 +172,9 @@ export interface ServerToClientEvents {
   "visitor:context": (p: VisitorContextPayload) => void;
 }
 
-/** Events between server nodes (Socket.IO serverSideEmit, carried by the Redis adapter). */
+/** Events between server nodes (Socket.IO serverSideEmit, carried by the Redis adapter): a
+ *  message just after its writer's node joined sockets to the conversation (otherwise it
+ *  travels on the conversation's channel, realtime/room-channels.ts). */
 export interface InterServerEvents {
   deliver: (m: Message, exceptSocketId: string | null) => void;
 }

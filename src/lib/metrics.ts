@@ -28,6 +28,8 @@ export interface MetricSources {
   realtime: {
     stats: { emitted: number; retried: number; gaveUp: number; pending: number };
     socketCounts(): { visitor: number; agent: number };
+    /** Clustered only: per-conversation traffic between nodes (realtime/room-channels.ts). */
+    fanout?: { channels: { published: number; received: number; echoes: number; channels: number } };
   };
   presence: { size(): Promise<Record<string, number>> };
 }
@@ -152,6 +154,26 @@ export function createMetrics() {
           this.labels("visitor").set(c.visitor);
           this.labels("agent").set(c.agent);
         },
+      });
+      new Counter({
+        name: "holdfast_cluster_room_events_total",
+        help: "Per-conversation events between nodes: published here, received from other nodes (only for conversations this node holds a socket of), own echoes dropped",
+        labelNames: ["result"] as const,
+        registers: [registry],
+        collect() {
+          const f = src.realtime.fanout?.channels;
+          this.reset();
+          if (!f) return;
+          this.labels("published").inc(f.published);
+          this.labels("received").inc(f.received);
+          this.labels("echo").inc(f.echoes);
+        },
+      });
+      new Gauge({
+        name: "holdfast_cluster_room_channels",
+        help: "Conversation channels this node is subscribed to (it holds a socket of each)",
+        registers: [registry],
+        collect() { this.set(src.realtime.fanout?.channels.channels ?? 0); },
       });
       new Gauge({
         name: "holdfast_write_queue",

@@ -2,7 +2,9 @@
 // room of both namespaces, emitted with an ack and re-emitted every DELIVERY_RETRY_MS
 // while that socket stays connected and has not acked (a few times; the client's `sync`
 // covers the rest). Each node delivers to its own sockets: the writer's node tells the
-// others with serverSideEmit, which the Redis adapter carries.
+// others on the conversation's Redis channel, which only the nodes holding a socket of its
+// room hear (room-channels.ts); just after this node joined other nodes' sockets to the
+// conversation, on serverSideEmit to every node, in order with the join (recent-joins.ts).
 import type { Message } from "../events.js";
 import { conversationRoom } from "./rooms.js";
 import type { AppNamespace, AppSocket } from "./types.js";
@@ -15,11 +17,19 @@ export type FanoutObserver = (seconds: number) => void;
 export function createDelivery(
   visitors: AppNamespace,
   agents: AppNamespace,
-  o: { retryMs: number; clustered: boolean; observe?: FanoutObserver },
+  o: {
+    retryMs: number;
+    observe?: FanoutObserver;
+    /** Clustered: to the other nodes that follow the conversation. */
+    publish?: (m: Message, exceptSocketId: string | null) => void;
+    /** Clustered: true while this node's messages of the conversation go to every node. */
+    broadcast?: (conversationId: string) => boolean;
+  },
 ) {
-  const { retryMs, clustered, observe } = o;
+  const { retryMs, observe, publish, broadcast } = o;
   // pending: emits whose ack or timeout has not come back yet (each holds a timer).
-  const stats = { emitted: 0, retried: 0, gaveUp: 0, pending: 0 };
+  // wide: messages another node sent to every node (serverSideEmit), handled here.
+  const stats = { emitted: 0, retried: 0, gaveUp: 0, pending: 0, wide: 0 };
 
   /** `t0`: when deliver() was called on this node (performance.now()). */
   function sendTo(socket: AppSocket, m: Message, attempt: number, t0: number) {
@@ -49,8 +59,11 @@ export function createDelivery(
     }
   }
 
-  // Another node wrote a message: deliver it to the sockets held here.
-  agents.on("deliver", (m, except) => deliverLocal(m, except));
+  // Just after a join on the writer's node (or from a node of the previous release).
+  agents.on("deliver", (m, except) => {
+    stats.wide++;
+    deliverLocal(m, except);
+  });
 
   return {
     stats,
@@ -58,8 +71,9 @@ export function createDelivery(
     /** To every device following the conversation, on every node, except the sender's socket. */
     deliver(m: Message, exceptSocketId: string | null) {
       deliverLocal(m, exceptSocketId);
-      // The in-memory adapter has no other nodes (and warns on serverSideEmit).
-      if (clustered) agents.serverSideEmit("deliver", m, exceptSocketId);
+      if (!publish) return; // one node: no one else to tell
+      if (broadcast?.(m.conversationId)) agents.serverSideEmit("deliver", m, exceptSocketId);
+      else publish(m, exceptSocketId);
     },
   };
 }

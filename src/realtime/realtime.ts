@@ -1,17 +1,59 @@
 // The real-time gateway: every emit to a namespace and every room change goes through
 // here, so other modules say what happened ("this conversation changed", "deliver this
 // message", "this agent is signed out") and never touch Socket.IO or a room name.
-// With the Redis adapter, `to(...)` emits and room changes reach every node.
+// With the Redis adapter, `to(...)` emits and room changes reach every node; per-conversation
+// traffic (messages, receipts, typing, presence) goes only to the nodes that hold a socket
+// of the conversation, on its own channel (room-channels.ts).
+import type { Redis } from "ioredis";
 import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload, VisitorContextPayload } from "../events.js";
 import { createDelivery, type FanoutObserver } from "./delivery.js";
+import { createRecentJoins } from "./recent-joins.js";
+import { createRoomChannels, type RoomEvent } from "./room-channels.js";
 import { ADMINS, AGENTS, conversationRoom, conversationsIn, participantRoom, sessionRoom, tokenRoom } from "./rooms.js";
-import type { AppServer, AppSocket, ParticipantKind } from "./types.js";
+import type { AppNamespace, AppServer, AppSocket, ParticipantKind } from "./types.js";
 
-export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean; observeFanout?: FanoutObserver }) {
+/** Clustered: the adapter's Redis connections (the channels share its subscriber). */
+export interface ClusterLinks {
+  pub: Redis;
+  sub: Redis;
+  prefix: string;
+  onError?: (err: unknown) => void;
+}
+
+export function createRealtime(io: AppServer, opts: { retryMs: number; clustered: boolean; observeFanout?: FanoutObserver; cluster?: ClusterLinks }) {
   const visitors = io.of("/visitor");
   const agents = io.of("/agent");
   const nsp = (kind: ParticipantKind) => (kind === "visitor" ? visitors : agents);
-  const delivery = createDelivery(visitors, agents, { retryMs: opts.retryMs, clustered: opts.clustered, observe: opts.observeFanout });
+  const room = conversationRoom;
+  // Per-conversation events reach this node's sockets at once, and the other nodes that
+  // follow the room on its channel; just after this node joined sockets to it elsewhere,
+  // through the adapter to every node, in order with the join (recent-joins.ts).
+  const emitTo = (n: AppNamespace, cid: string, everywhere: boolean) => (everywhere ? n : n.local).to(room(cid));
+  const c = opts.cluster;
+  const recent = c && createRecentJoins();
+  const wide = (cid: string) => !!recent?.has(cid);
+  const local = {
+    receipt: (p: ReceiptPayload, all = false) => { for (const n of [visitors, agents]) emitTo(n, p.conversationId, all).emit("receipt", p); },
+    typing: (p: TypingPayload, to: ParticipantKind, all = false) => emitTo(nsp(to), p.conversationId, all).volatile.emit("typing", p),
+    presence: (p: PresencePayload & { conversationId: string }, to: ParticipantKind, all = false) => emitTo(nsp(to), p.conversationId, all).emit("presence", p),
+  };
+  const fromOthers = (e: RoomEvent) => {
+    if (e.k === "message") delivery.deliverLocal(e.m, e.except);
+    else if (e.k === "receipt") local.receipt(e.p);
+    else if (e.k === "typing") local.typing(e.p, e.to);
+    else local.presence(e.p, e.to);
+  };
+  const channels = c && createRoomChannels({ pub: c.pub, sub: c.sub, prefix: c.prefix, visitors, agents, onEvent: fromOthers, onError: c.onError });
+  /** Answers whether the event went through the adapter instead (to every node). */
+  const publish = (cid: string, e: RoomEvent) => {
+    if (wide(cid)) return true;
+    channels?.publish(cid, e);
+    return false;
+  };
+  const delivery = createDelivery(visitors, agents, {
+    retryMs: opts.retryMs, observe: opts.observeFanout, broadcast: wide,
+    publish: channels && ((m, except) => channels.publish(m.conversationId, { k: "message", m, except })),
+  });
   // Room changes on this node's sockets apply at once; the Redis adapter applies the
   // cluster-wide ones only when its pub/sub request comes back (here too), and a message
   // delivered meanwhile (the "joined" system message) would miss the new owner.
@@ -20,19 +62,22 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
   return {
     /** Delivery counters (emitted, retried, gave up, pending acks). */
     stats: delivery.stats,
+    /** Cluster fan-out counters: events published, received from other nodes (only for
+     *  conversations this node holds a socket of), own echoes dropped, channels. */
+    fanout: channels && recent ? { channels: channels.stats, recentJoins: recent.size } : undefined,
     deliver: delivery.deliver,
 
     /** Read receipts go to both sides of the conversation. */
     receipt(p: ReceiptPayload) {
-      for (const n of [visitors, agents]) n.to(conversationRoom(p.conversationId)).emit("receipt", p);
+      local.receipt(p, publish(p.conversationId, { k: "receipt", p }));
     },
     /** Typing reaches the other side only, volatile (a lost one is replaced by the next). */
     typing(p: TypingPayload, to: ParticipantKind) {
-      nsp(to).to(conversationRoom(p.conversationId)).volatile.emit("typing", p);
+      local.typing(p, to, publish(p.conversationId, { k: "typing", p, to }));
     },
     /** One side's presence to the other side of a conversation. */
     presence(p: PresencePayload & { conversationId: string }, to: ParticipantKind) {
-      nsp(to).to(conversationRoom(p.conversationId)).emit("presence", p);
+      local.presence(p, to, publish(p.conversationId, { k: "presence", p, to }));
     },
     /** A visitor's new context, to the agents following their conversations. */
     visitorContext(p: VisitorContextPayload) {
@@ -54,8 +99,9 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
     /** Every device of the participant follows the conversation(s) from now on (one room
      *  change, however many conversations). */
     joinConversation(kind: ParticipantKind, ownerId: string, cid: string | string[]) {
-      const rooms = typeof cid === "string" ? conversationRoom(cid) : cid.map(conversationRoom);
-      for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(rooms);
+      const cids = typeof cid === "string" ? [cid] : cid;
+      recent?.joined(cids);
+      for (const n of everywhere(kind)) n.in(participantRoom(kind, ownerId)).socketsJoin(cids.map(conversationRoom));
     },
     /** The conversations have their owner: every other agent socket that followed them
      *  (it read them while they waited) leaves, on every node; the owner's devices and
