@@ -111,7 +111,7 @@ function marks() {
 async function measure(label, cwd, browser) {
   const host = await shop();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-pages-"));
-  const srv = await startServer("dist/index.js", { cwd, env: holdfastEnv({ DATA_DIR: dataDir, ALLOWED_ORIGINS: host.url }), readyPath: "/readyz" });
+  const srv = await startServer("dist/index.js", { cwd, env: holdfastEnv({ DATA_DIR: dataDir, ALLOWED_ORIGINS: host.url }), readyPath: "/readyz", readyMs: 120_000 });
   host.serve(srv.url);
   const first = [];
   const repeat = [];

@@ -3,8 +3,9 @@
 // (`GET /api/widget/settings`); the loader frames the cacheable embed page
 // (embed-page.ts), `/?embed=1` without its version is the per-request one. The allowed origins (origins.ts) decide who may embed:
 // CSP frame-ancestors on the embed page, CORS on the settings. The loader itself is public (a script tag needs no permission), but
-// on a site that is not allowed it shows nothing. Page and settings also say whether an
-// agent is available, so a visitor sees the leave-a-message state before writing.
+// on a site that is not allowed it shows nothing. The settings (and the per-request page)
+// also say whether an agent is available, so a visitor sees the leave-a-message state
+// before writing; the cacheable page asks the settings for it as it starts.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
