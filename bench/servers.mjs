@@ -42,7 +42,9 @@ export async function freePort() {
 
 /** Spawns `node [nodeArgs] script` with PORT set (`port`, or a free one) and waits (30 s
  *  at most) for `readyPath`. */
-export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz", port: fixed }) {
+/** `readyMs`: how long a start may take (an embedded database's first start runs initdb:
+ *  20 s and more on a loaded machine). */
+export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz", port: fixed, readyMs = 90_000 }) {
   const port = fixed ?? (await freePort());
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
@@ -56,13 +58,12 @@ export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyP
     live.delete(child);
   });
   const url = `http://127.0.0.1:${port}`;
-  // A first start on the embedded database runs initdb: 15-20 s on a loaded machine.
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (exited !== null) throw new Error(`${script} exited (${exited}) before it was ready`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${script} not ready after 90 s`);
+      throw new Error(`${script} not ready after ${readyMs / 1000} s`);
     }
     const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) break;

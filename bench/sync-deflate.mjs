@@ -32,7 +32,7 @@ const body = (i) => `Message ${i}: my order #${10_000 + i} has not arrived yet, 
 
 async function one(threshold) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-deflate-"));
-  const srv = await startServer("dist/index.js", { cwd: root, env: holdfastEnv({ DATA_DIR: dataDir, WS_DEFLATE_THRESHOLD_BYTES: String(threshold) }), readyPath: "/readyz" });
+  const srv = await startServer("dist/index.js", { cwd: root, env: holdfastEnv({ DATA_DIR: dataDir, WS_DEFLATE_THRESHOLD_BYTES: String(threshold) }), readyPath: "/readyz", readyMs: 120_000 });
   try {
     const { token: agentToken } = await post(srv.url, "/api/agent/token", BENCH_ADMIN);
     const agent = await connect(srv.url, "/agent", { token: agentToken });

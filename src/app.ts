@@ -86,7 +86,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
   app.use(s.email.routes);
-  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours, asset: assets.url }));
+  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours, asset: assets.url, content: assets.content }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({

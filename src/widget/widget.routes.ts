@@ -1,15 +1,19 @@
 // The visitor's entry points: the chat page (`GET /`, and `/?embed=1` inside the
 // widget's iframe), the one-tag loader (`GET /widget.js`) and its settings
-// (`GET /api/widget/settings`). The allowed origins (origins.ts) decide who may embed:
+// (`GET /api/widget/settings`); the loader frames the cacheable embed page
+// (embed-page.ts), `/?embed=1` without its version is the per-request one. The allowed origins (origins.ts) decide who may embed:
 // CSP frame-ancestors on the embed page, CORS on the settings. The loader itself is public (a script tag needs no permission), but
-// on a site that is not allowed it shows nothing. Page and settings also say whether an
-// agent is available, so a visitor sees the leave-a-message state before writing.
+// on a site that is not allowed it shows nothing. The settings (and the per-request page)
+// also say whether an agent is available, so a visitor sees the leave-a-message state
+// before writing; the cacheable page asks the settings for it as it starts.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ejs from "ejs";
 import express, { type Request, type Response } from "express";
 import { memoAvailability, type AvailabilitySource } from "./availability.js";
+import { createEmbedPage, createLoader, pageCsp } from "./embed-page.js";
+import { sendEncoded } from "../lib/encoded.js";
 import type { Origins } from "./origins.js";
 import type { HoursState, Schedule } from "../hours/hours.rules.js";
 
@@ -30,28 +34,15 @@ export interface WidgetDeps {
   hours?: { state(): HoursState; schedule(): Schedule; now(): number };
   /** The hashed URL of a page asset (lib/assets.ts); the stable one by default. */
   asset?: (name: string) => string;
+  /** The built text of a page asset (lib/assets.ts), for the cacheable embed page. */
+  content?: (name: string) => string | null;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const VIEW = path.join(root, "views", "visitor.ejs");
 const BUNDLE = path.join(root, "public", "build", "widget.js");
-
-/** The page's policy: no inline script or style at all; sockets and uploads same-origin. */
-function csp(frameAncestors: string[]): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    `frame-ancestors ${frameAncestors.join(" ")}`,
-  ].join("; ");
-}
+/** How long a browser reuses the embed page unasked (see the route). */
+const EMBED_MAX_AGE_S = 600;
 
 export function widgetRoutes(deps: WidgetDeps): express.Router {
   const router = express.Router();
@@ -65,31 +56,84 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
     return { hours: { open, ...(nextChangeAt === null ? {} : { nextChangeInMs: Math.max(0, nextChangeAt - deps.hours.now()) }) } };
   };
 
+  const embedPage = createEmbedPage({
+    view: VIEW,
+    settings: async () => {
+      const s = await deps.settings.getWidget();
+      return { title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage };
+    },
+    frameAncestors: () => deps.origins.list(),
+    content: deps.content ?? (() => null),
+  });
+  const loader = createLoader(BUNDLE);
+  // Made ahead, so the first visitor after a start does not wait for it (nor get gzip
+  // while brotli is being made); a failure here is the first request's to report.
+  void embedPage().catch(() => {});
+  const framing = (res: Response, policy: string) => {
+    res.setHeader("Content-Security-Policy", policy);
+    // frame-ancestors governs framing; an X-Frame-Options from a global middleware
+    // (helmet) would refuse every allowed embedder.
+    res.removeHeader("X-Frame-Options");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  };
+
+  /** The frame's parent, as the browser names it in the Referer (an iframe's request has
+   *  no Origin), is one of the allowed origins. */
+  const framedByAllowed = (req: Request) => {
+    try {
+      const parent = new URL(req.headers.referer ?? "").origin;
+      return parent !== "null" && deps.origins.allowed(parent, req.headers.host);
+    } catch {
+      return false;
+    }
+  };
+
   router.get("/", async (req: Request, res: Response, next) => {
     try {
       const embed = req.query.embed === "1";
+      const page = embed && typeof req.query.v === "string" ? await embedPage() : null;
+      if (page && page.version === req.query.v) {
+        framing(res, page.csp);
+        if (framedByAllowed(req)) {
+          // The same bytes and headers for as long as the version lives; kept 10 minutes,
+          // then revalidated (ETag), so an origin the admin removes stops framing the
+          // cached copy soon (its version is gone: the answer is the uncached page).
+          res.setHeader("Cache-Control", `public, max-age=${EMBED_MAX_AGE_S}, stale-while-revalidate=86400`);
+          res.setHeader("ETag", `"${page.version}"`);
+        } else {
+          // A refusal (or a parent we cannot see) is not kept: once the admin allows
+          // that site, its next load must not meet the old frame-ancestors.
+          res.setHeader("Cache-Control", "no-store");
+        }
+        res.type("html");
+        return sendEncoded(req, res, page.body);
+      }
       const [settings, open] = await Promise.all([deps.settings.getWidget(), available()]);
       const widget = { ...settings, ...(open === null ? {} : { available: open }), ...hoursField() };
       const html = await ejs.renderFile(VIEW, { widget, embed, asset: deps.asset ?? ((n: string) => `/${n}`) }, { async: false });
-      res.setHeader("Content-Security-Policy", csp(embed ? ["'self'", ...deps.origins.list()] : ["'self'"]));
-      // frame-ancestors governs framing; an X-Frame-Options from a global middleware
-      // (helmet) would refuse every allowed embedder.
-      res.removeHeader("X-Frame-Options");
-      res.setHeader("Cache-Control", "no-cache");
-      res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+      framing(res, pageCsp(embed ? ["'self'", ...deps.origins.list()] : ["'self'"]));
+      res.setHeader("Cache-Control", "no-cache"); // carries availability: never reused unasked
       res.type("html").send(html);
     } catch (err) {
       next(err);
     }
   });
 
-  router.get("/widget.js", (_req, res, next) => {
-    if (!existsSync(BUNDLE)) return next(); // not built: the 404 handler answers
-    // Loaded by third-party pages: a same-origin CORP (helmet's default) would block it.
-    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
-    // The URL is not versioned, so keep caches short and let ETags revalidate.
-    res.setHeader("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
-    res.sendFile(BUNDLE, { etag: true, lastModified: true, headers: { "Content-Type": "application/javascript; charset=utf-8" } });
+  router.get("/widget.js", async (req, res, next) => {
+    try {
+      // It names the embed page's version, so it frames the cacheable page.
+      const body = loader((await embedPage())?.version ?? "");
+      if (!body) return next(); // not built: the 404 handler answers
+      // Loaded by third-party pages: a same-origin CORP (helmet's default) would block it.
+      res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+      // The URL is not versioned, so keep caches short and let ETags revalidate.
+      res.setHeader("Cache-Control", "public, max-age=300, stale-while-revalidate=86400");
+      res.setHeader("Content-Type", "application/javascript; charset=utf-8");
+      res.setHeader("ETag", body.etag);
+      sendEncoded(req, res, body);
+    } catch (err) {
+      next(err);
+    }
   });
 
   router.get("/widget.js.map", (_req, res, next) => {

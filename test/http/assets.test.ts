@@ -5,26 +5,17 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { SKIP_RE } from "../../src/lib/compression.js";
 import { startServer, type TestServer } from "../helpers/server.js";
+import { rawGet } from "../helpers/raw-get.js";
 import { HASHED_RE, writeHashedAssets } from "../../scripts/assets.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** A raw GET: headers and the bytes as sent (no client-side decoding). */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on("error", reject);
-  });
-}
+const get = rawGet;
 
 
 describe("hashed assets: the build's manifest", () => {

@@ -78,7 +78,10 @@ function main(root: HTMLElement): void {
   // Is anyone there? Known before the first message (no socket yet), kept roughly live.
   const availability = new AgentAvailability({ initial: cfg.available, initialChangeInMs: cfg.hoursChangeInMs, inView: visible, wanted: () => !rt.timeline.current()?.info?.agent,
     onChange: (available) => (bridge.post({ type: "availability", available }), render()) });
-  bridge.post({ type: "availability", available: availability.available }); // the launcher's dot
+  // The launcher's dot. The cacheable embed page carries no availability (it would be
+  // stale): ask at once, and leave the widget's own reading alone until the answer.
+  if (availability.available === null) void availability.check();
+  else bridge.post({ type: "availability", available: availability.available });
   rt.on("ready", () => (void availability.check(), void csat.refresh())); // every (re)connect
   let lastUnread = -1;
   let rendering = false;

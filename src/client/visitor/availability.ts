@@ -1,6 +1,7 @@
 // Whether an agent is available, for a visitor who may not be connected at all (no
 // socket opens before the first message): asked over HTTP, GET /api/widget/settings.
-// It starts from the value the server rendered into the page, and is asked again when
+// It starts from the value the server rendered into the page (the cacheable embed page
+// has none: it asks at once, app.ts), and is asked again when
 // the tab comes back into view, when the caller says so (the socket's `ready` on every
 // (re)connect, a system message) and on a jittered timer while the tab is visible:
 // about every half minute with the chat in view, every few minutes behind a closed

@@ -1,6 +1,8 @@
 // Page configuration: the admin's widget settings, rendered by the server into
-// `data-settings` on the root element (no inline script under the strict CSP), and —
+// `data-settings` on the root element (data, not script, under the strict CSP), and —
 // inside the widget's iframe — the embedding tag's data- overrides passed in the URL.
+// The cacheable embed page (widget/embed-page.ts) has no `available` nor `hours` in it:
+// they would be stale; the page asks for them (availability.ts).
 import { DEFAULT_COLOR, safeColor } from "../ui/theme.js";
 
 export interface PageConfig {

@@ -6,6 +6,7 @@
 // launcher lives in a shadow root so host CSS cannot restyle it either. The launcher
 // shows only once the iframe has said `ready`, i.e. once the server agreed to be framed
 // here (CSP frame-ancestors from ALLOWED_ORIGINS): a refused embed shows nothing.
+// The frame's URL carries the embed page's version, so a browser reuses its copy.
 // Verified identity (data-user-id, data-user-hash, data-user-name, data-user-email, or
 // Holdfast.identify) and the host page's context go to the chat through host.ts.
 import { applyTheme, DEFAULT_COLOR, safeColor } from "../ui/theme.js";
@@ -22,6 +23,10 @@ interface Settings {
 }
 
 const CHANNEL = "holdfast";
+/** The cacheable embed page's version: the server writes it in as it sends this file
+ *  (widget/embed-page.ts); left as it is (a stale or unserved copy), the page is asked
+ *  for without it and comes uncached. */
+const EMBED_VERSION = "__HOLDFAST_EMBED_VERSION__";
 const OPEN_KEY = "holdfast:open";
 const SVG_NS = "http://www.w3.org/2000/svg";
 const CHAT = "M20 2H4c-1.1 0-1.99.9-1.99 2L2 22l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2";
@@ -95,6 +100,7 @@ function mount(origin: string, overrides: Settings, link: HostLink): (s: Setting
   panel.className = "panel";
   const frame = document.createElement("iframe");
   const q = new URLSearchParams({ embed: "1" });
+  if (EMBED_VERSION && !EMBED_VERSION.startsWith("__")) q.set("v", EMBED_VERSION);
   for (const k of ["title", "color", "greeting"] as const) if (overrides[k]) q.set(k, overrides[k]!);
   // The chat waits for the identity (never in the URL: the hash is a credential) before
   // it connects, so a returning device never shows the previous visitor's chat.
