@@ -19,6 +19,7 @@ import { composeServices, type ComposeOptions } from "./composition.js";
 import { createCsatHandlers } from "./csat/csat.handlers.js";
 import { csatRoutes } from "./csat/csat.routes.js";
 import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
+import { createNotesHandlers } from "./notes/notes.handlers.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -91,7 +92,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
-    publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports,
+    publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(notFoundHandler);
@@ -110,7 +111,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
-      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle)],
+      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes)],
     },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor, socket) => s.conversations.opening(actor, s.arrivals.take(socket)),

@@ -30,6 +30,8 @@ import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
 import { createSharedCounts } from "./limits/cluster-caps.js";
 import { startPlannerStats } from "./maintenance/planner-stats.js";
+import { createNotesRepository } from "./notes/notes.repository.js";
+import { createNotesService } from "./notes/notes.service.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createArrivals } from "./realtime/arrivals.js";
@@ -81,6 +83,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     uploads: createUploadsRepository(db.prisma),
     csat: createCsatRepository(db.prisma),
     reports: createReportsRepository(db.prisma),
+    notes: createNotesRepository(db),
   };
   // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
   const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);
@@ -158,12 +161,13 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => presence.availableAgents(),
   });
   const csat = createCsatService(repos.csat);
+  const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, plannerStats,
+    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

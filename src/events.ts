@@ -120,6 +120,16 @@ export interface VisitorContextPayload {
   timezone: string | null;
 }
 
+/** A private note on a conversation (an addition, issue 13): agents only, never sent to
+ *  the visitor nor in an email, outside the messages' seq. */
+export interface Note {
+  id: string;
+  conversationId: string;
+  author: { id: string; name: string };
+  body: string;
+  createdAt: string;
+}
+
 export interface ClientToServerEvents {
   "message:send": (p: SendPayload, ack: AckFn<{ message: Message; duplicate: boolean }>) => void;
   sync: (p: SyncPayload, ack: AckFn<{ messages: Message[]; lastSeq: number; hasMore: boolean }>) => void;
@@ -142,6 +152,10 @@ export interface ClientToServerEvents {
   "conversation:snooze": (p: { conversationId: string; until?: string | null }, ack: AckFn<{ conversation: Conversation }>) => void;
   /** Added (issue 11): back in the lists now (a conversation that is not snoozed: unchanged). */
   "conversation:unsnooze": (p: { conversationId: string }, ack: AckFn<{ conversation: Conversation }>) => void;
+  /** Added (issue 13), agents who may read the conversation: a private note. */
+  "note:add": (p: { conversationId: string; body: string }, ack: AckFn<{ note: Note }>) => void;
+  /** Added (issue 13): the conversation's notes, oldest first. */
+  "note:list": (p: { conversationId: string }, ack: AckFn<{ notes: Note[] }>) => void;
 }
 
 export interface ReceiptPayload {
@@ -170,6 +184,8 @@ export interface ServerToClientEvents {
   conversation: (c: Conversation) => void;
   /** To agents following the visitor's conversation (an addition). */
   "visitor:context": (p: VisitorContextPayload) => void;
+  /** To the agents following the conversation and admins (an addition, issue 13). */
+  note: (n: Note) => void;
 }
 
 /** Events between server nodes (Socket.IO serverSideEmit, carried by the Redis adapter): a

@@ -14,6 +14,7 @@ import type { BusinessHours } from "../hours/hours.service.js";
 import { hoursAdminRoutes } from "./hours.routes.js";
 import type { ReportsRepository } from "../reports/reports.repository.js";
 import { reportsAdminRoutes } from "../reports/reports.routes.js";
+import type { NotesRepository } from "../notes/notes.repository.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -26,6 +27,8 @@ export interface AdminDeps {
   publicUrl?: string;
   hours: BusinessHours;
   reports: ReportsRepository;
+  /** Private notes, marked as such in transcripts and exports (src/notes). */
+  notes: Pick<NotesRepository, "list">;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -35,7 +38,7 @@ export function adminRoutes(d: AdminDeps) {
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));
-  r.use(conversationsAdminRoutes(d.repo, d.publicUrl));
+  r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl));
   r.use(reportsAdminRoutes(d.reports));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));

@@ -4,9 +4,9 @@ import { parseBody } from "../lib/http.js";
 import type { AdminRepository } from "./admin.repository.js";
 import { IdParamSchema, SearchQuerySchema } from "./admin.schemas.js";
 import { originOf } from "./content.routes.js";
-import { exportName, loadTranscript, transcriptText } from "./transcript.js";
+import { exportName, loadTranscript, timeline, transcriptText, type TranscriptNotes } from "./transcript.js";
 
-export function conversationsAdminRoutes(repo: AdminRepository, publicUrl?: string) {
+export function conversationsAdminRoutes(repo: AdminRepository, notes: TranscriptNotes, publicUrl?: string) {
   const r = Router();
   const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
 
@@ -17,17 +17,18 @@ export function conversationsAdminRoutes(repo: AdminRepository, publicUrl?: stri
   });
 
   r.get("/admin/conversations/:id", async (req, res) => {
-    res.render("admin/transcript", { nav: "conversations", t: await loadTranscript(repo, id(req)) });
+    const t = await loadTranscript(repo, notes, id(req));
+    res.render("admin/transcript", { nav: "conversations", t, items: timeline(t) });
   });
 
   r.get("/admin/conversations/:id/export.json", async (req, res) => {
-    const t = await loadTranscript(repo, id(req));
+    const t = await loadTranscript(repo, notes, id(req));
     res.setHeader("Content-Disposition", `attachment; filename="${exportName(t, "json")}"`);
     res.type("application/json").send(JSON.stringify(t, null, 2));
   });
 
   r.get("/admin/conversations/:id/export.txt", async (req, res) => {
-    const t = await loadTranscript(repo, id(req));
+    const t = await loadTranscript(repo, notes, id(req));
     res.setHeader("Content-Disposition", `attachment; filename="${exportName(t, "txt")}"`);
     res.type("text/plain; charset=utf-8").send(transcriptText(t, publicUrl ?? originOf(req)));
   });

@@ -1,5 +1,5 @@
 // A conversation as a document: the JSON and plain-text exports and the transcript page.
-import type { Message } from "../events.js";
+import type { Message, Note } from "../events.js";
 import type { AdminRepository } from "./admin.repository.js";
 import { notFound } from "../lib/errors.js";
 
@@ -15,9 +15,25 @@ export interface Transcript {
   };
   visitor: { id: string; name: string | null; email: string | null; meta: unknown };
   messages: Message[];
+  /** Private notes (src/notes): agents only, never in the visitor's copy or an email. */
+  notes: Note[];
+}
+export type TranscriptNotes = { list(conversationId: string): Promise<Note[]> };
+
+/** Messages and notes in time order (a message first at the same moment). */
+export type TimelineItem = { kind: "message"; m: Message } | { kind: "note"; n: Note };
+export function timeline(t: Pick<Transcript, "messages" | "notes">): TimelineItem[] {
+  const out: TimelineItem[] = [];
+  let j = 0;
+  for (const m of t.messages) {
+    while (j < t.notes.length && t.notes[j]!.createdAt < m.createdAt) out.push({ kind: "note", n: t.notes[j++]! });
+    out.push({ kind: "message", m });
+  }
+  for (; j < t.notes.length; j++) out.push({ kind: "note", n: t.notes[j]! });
+  return out;
 }
 
-export async function loadTranscript(repo: AdminRepository, id: string): Promise<Transcript> {
+export async function loadTranscript(repo: AdminRepository, notes: TranscriptNotes, id: string): Promise<Transcript> {
   const c = await repo.conversation(id);
   if (!c) throw notFound("conversation not found");
   return {
@@ -31,6 +47,7 @@ export async function loadTranscript(repo: AdminRepository, id: string): Promise
     },
     visitor: { id: c.visitor.id, name: c.visitor.name, email: c.visitor.email, meta: c.visitor.meta },
     messages: await repo.messages(id),
+    notes: await notes.list(id),
   };
 }
 
@@ -45,9 +62,12 @@ export function transcriptText(t: Transcript, origin: string): string {
     ...(t.conversation.csat ? [`Rating: ${t.conversation.csat.rating}/5${t.conversation.csat.comment ? ` "${t.conversation.csat.comment.replace(/\r?\n/g, " ")}"` : ""}`] : []),
     "",
   ];
-  const lines = t.messages.map((m) => {
+  const indent = (body: string) => body.replace(/\r?\n/g, "\n    ");
+  const lines = timeline(t).map((item) => {
+    if (item.kind === "note") return `[${item.n.createdAt}] (internal note) ${item.n.author.name}: ${indent(item.n.body)}`;
+    const m = item.m;
     const att = m.attachment ? ` [${m.attachment.name}: ${origin}${m.attachment.url}]` : "";
-    return `[${m.createdAt}] #${m.seq} ${who(m)}: ${m.body.replace(/\r?\n/g, "\n    ")}${att}`;
+    return `[${m.createdAt}] #${m.seq} ${who(m)}: ${indent(m.body)}${att}`;
   });
   return [...head, ...lines, ""].join("\n");
 }

@@ -52,6 +52,8 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "csat:submit": "csat",
   "conversation:snooze": "action",
   "conversation:unsnooze": "action",
+  "note:add": "action",
+  "note:list": "sync",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 

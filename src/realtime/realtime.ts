@@ -5,7 +5,7 @@
 // traffic (messages, receipts, typing, presence) goes only to the nodes that hold a socket
 // of the conversation, on its own channel (room-channels.ts).
 import type { Redis } from "ioredis";
-import type { Conversation, Message, PresencePayload, ReceiptPayload, TypingPayload, VisitorContextPayload } from "../events.js";
+import type { Conversation, Message, Note, PresencePayload, ReceiptPayload, TypingPayload, VisitorContextPayload } from "../events.js";
 import { createDelivery, type FanoutObserver } from "./delivery.js";
 import { createRecentJoins } from "./recent-joins.js";
 import { createRoomChannels, type RoomEvent } from "./room-channels.js";
@@ -82,6 +82,10 @@ export function createRealtime(io: AppServer, opts: { retryMs: number; clustered
     /** A visitor's new context, to the agents following their conversations. */
     visitorContext(p: VisitorContextPayload) {
       agents.to(p.conversationIds.map(conversationRoom)).emit("visitor:context", p);
+    },
+    /** A private note: to the agents following the conversation and admins, never its visitor. */
+    note(n: Note) {
+      agents.to(ADMINS).to(conversationRoom(n.conversationId)).emit("note", n);
     },
     /** Every device of one agent. */
     toAgent(agentId: string, c: Conversation) {

@@ -2,35 +2,21 @@
 // header; it leaves Mine for the Snoozed view, and comes back to Mine by itself when the
 // visitor writes, with a notice; "for 1 hour" asks the server for that time.
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { agentToken, call, connectVisitor, createAgent, until, visitorSession, type Participant } from "../helpers/clients.js";
-import { startServer, type TestServer } from "../helpers/server.js";
-import { buildConsoleBundles, consoleReady, launch, loginPage, newPage, shot } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { call, connectVisitor, until, visitorSession, type Participant } from "../helpers/clients.js";
+import { consoleReady, consoleSuite, loginPage, newPage, shot } from "./helpers.js";
 
 describe("agent console, snooze in Chromium", function () {
   this.timeout(90_000);
-  let srv: TestServer;
-  let browser: Browser;
-  let agent: { email: string; agentId: string; token: string };
-  const closers: (() => void)[] = [];
-
-  before(async () => {
-    buildConsoleBundles();
-    srv = await startServer();
-    browser = await launch();
-    agent = await createAgent(srv.url, (await agentToken(srv.url)).token, "Sam Snooze", { maxConcurrent: 10 });
-  });
-  after(async () => {
-    closers.forEach((c) => c());
-    await browser?.close();
-    await srv?.stop();
-  });
+  const suite = consoleSuite("Sam Snooze");
+  const closers = suite.closers;
 
   const ids = (page: Page) => page.$$eval("#list .citem", (els) => els.map((e) => (e as HTMLElement).dataset.id));
   const tab = (page: Page, scope: string) => page.click(`.ctab[data-scope="${scope}"]`);
-  const row = async (cid: string) => (await srv.application.services.repos.conversations.byId(cid))!;
+  const row = async (cid: string) => (await suite.get().srv.application.services.repos.conversations.byId(cid))!;
 
   it("snoozed until the visitor writes: out of Mine, in Snoozed, back in Mine on their message", async () => {
+    const { srv, browser, agent } = suite.get();
     const { page, errors } = await newPage(browser);
     await loginPage(page, srv.url, agent.email, "password-123");
     await consoleReady(page);

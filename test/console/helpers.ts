@@ -6,6 +6,9 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import request from "supertest";
+import { agentToken, createAgent } from "../helpers/clients.js";
+import { startServer } from "../helpers/server.js";
+import { perSuite } from "../helpers/suite.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const ARTIFACTS = path.join(root, "test-artifacts");
@@ -75,4 +78,22 @@ export async function httpLogin(base: string, email: string, password: string) {
   // The session cookie itself, for clients outside the jar (a socket.io-client handshake).
   const cookie = ((res.headers["set-cookie"] as unknown as string[]) ?? []).map((c) => c.split(";")[0]).find((c) => c.startsWith("hf.sid="))!;
   return { agent, csrf, cookie };
+}
+
+/** A console suite's server, Chromium and one (non-admin) agent with password-123, opened
+ *  in before() and closed in after(), with what the tests push to `closers`. */
+export function consoleSuite(agentName: string, maxConcurrent = 10) {
+  const closers: (() => void)[] = [];
+  const get = perSuite("console suite", async () => {
+    buildConsoleBundles();
+    const srv = await startServer();
+    const browser = await launch();
+    const agent = await createAgent(srv.url, (await agentToken(srv.url)).token, agentName, { maxConcurrent });
+    return { srv, browser, agent };
+  }, async ({ srv, browser }) => {
+    closers.forEach((c) => c());
+    await browser.close();
+    await srv.stop();
+  });
+  return { get, closers };
 }

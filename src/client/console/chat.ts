@@ -1,10 +1,11 @@
 // The conversation view: the transcript (text only ever through textContent), earlier
 // history as the agent scrolls up, read receipts while the conversation is on screen,
-// and the visitor's typing indicator.
-import type { Message } from "../../events.js";
+// the visitor's typing indicator, and private notes in time order among the messages.
+import type { Message, Note } from "../../events.js";
 import { el, formatBytes, linkify } from "../ui/dom.js";
 import { UNSENDABLE, type Entry } from "../runtime/runtime.js";
 import { clock } from "./format.js";
+import type { ConsoleNotes } from "./notes.js";
 import type { ConsoleState } from "./state.js";
 
 const STATE_TEXT: Record<string, string> = { pending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
@@ -25,7 +26,7 @@ function attachmentNode(m: Pick<Message, "attachment" | "type">): Node | null {
   return el("a", { href: url, download: a.name, class: "att-file" }, el("span", { text: a.name }), el("span", { class: "muted", text: ` · ${formatBytes(a.size)}` }));
 }
 
-export function mountChat(state: ConsoleState): void {
+export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
   const { rt } = state;
   const scroll = document.getElementById("scroll")!;
   const log = document.getElementById("log") as HTMLOListElement;
@@ -68,6 +69,17 @@ export function mountChat(state: ConsoleState): void {
     return li;
   }
 
+  function noteRow(n: Note): HTMLLIElement {
+    const who = n.author.id === state.me.id ? "You" : n.author.name;
+    return el(
+      "li",
+      { class: "msg msg--note", "data-note": n.id },
+      el("span", { class: "msg__who" }, el("span", { class: "msg__tag", text: "Internal note" }), ` · ${who}`),
+      el("div", { class: "msg__bubble" }, el("span", { class: "msg__text" }, linkify(n.body))),
+      el("span", { class: "msg__meta" }, el("time", { text: clock(n.createdAt) })),
+    );
+  }
+
   function atBottom(): boolean {
     return scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < NEAR_BOTTOM_PX;
   }
@@ -80,7 +92,18 @@ export function mountChat(state: ConsoleState): void {
     const firstBefore = log.firstElementChild;
     const seen = new Set<string>();
     const nodes: HTMLLIElement[] = [];
+    const held = notes.of(current);
+    let j = 0;
+    const pushNote = (n: Note) => {
+      const key = `note:${n.id}`;
+      let r = rows.get(key);
+      if (!r) rows.set(key, (r = { li: noteRow(n), sig: "note" }));
+      seen.add(key);
+      nodes.push(r.li);
+    };
     entries.forEach((e, i) => {
+      const at = e.message?.createdAt ?? e.item?.createdAt ?? "";
+      while (j < held.length && at && held[j]!.createdAt < at) pushNote(held[j++]!);
       const prev = entries[i - 1];
       // Grouping depends on the previous row, so it is part of the signature.
       const sig = `${e.state}|${e.message?.id ?? ""}|${prev?.message?.sender.id ?? ""}|${e.item?.state ?? ""}`;
@@ -89,6 +112,7 @@ export function mountChat(state: ConsoleState): void {
       seen.add(e.key);
       nodes.push(r.li);
     });
+    while (j < held.length) pushNote(held[j++]!);
     for (const k of rows.keys()) if (!seen.has(k)) rows.delete(k);
     log.replaceChildren(...nodes);
     if (stick) scroll.scrollTop = scroll.scrollHeight;
@@ -136,6 +160,7 @@ export function mountChat(state: ConsoleState): void {
     noMoreOlder = false;
     showTyping("");
     if (!id) return;
+    void notes.load(id);
     void rt.open(id).then(() => {
       render();
       scroll.scrollTop = scroll.scrollHeight;
@@ -144,6 +169,7 @@ export function mountChat(state: ConsoleState): void {
     scroll.scrollTop = scroll.scrollHeight;
   });
   rt.on("change", () => render());
+  notes.onChange((id) => id === current && render());
   rt.on("typing", (t) => {
     if (t.conversationId === current && t.from.type === "visitor") showTyping(t.isTyping ? `${t.from.name} is typing…` : "");
   });

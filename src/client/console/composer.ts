@@ -1,19 +1,25 @@
 // Writing a reply: Enter sends (Shift+Enter for a new line), typing is announced, `/`
 // opens the canned responses, files (button, paste or drop) go through POST /api/uploads.
-// Replying to a waiting conversation claims it first: one step instead of two.
+// Replying to a waiting conversation claims it first: one step instead of two. In note
+// mode (the Note button, or Ctrl/Cmd+Shift+N) what is written is a private note for the
+// agents (src/notes): nothing reaches the visitor, nothing is claimed.
 import type { Conversation } from "../../events.js";
 import { ICONS, icon } from "../ui/dom.js";
 import { ApiError, upload } from "./api.js";
 import { mountCanned } from "./canned.js";
+import type { ConsoleNotes } from "./notes.js";
 import type { ConsoleState } from "./state.js";
 
-export function mountComposer(state: ConsoleState, notice: (text: string, kind?: "error" | "info") => void): void {
+export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: (text: string, kind?: "error" | "info") => void): void {
   const { rt, me } = state;
   const form = document.getElementById("composer") as HTMLFormElement;
   const text = document.getElementById("text") as HTMLTextAreaElement;
   const file = document.getElementById("file") as HTMLInputElement;
   const attach = document.getElementById("attach") as HTMLButtonElement;
   const error = document.getElementById("composer-error")!;
+  const noteToggle = document.getElementById("note-toggle") as HTMLButtonElement;
+  const sendButton = document.getElementById("send") as HTMLButtonElement;
+  let noteMode = false;
   attach.append(icon(ICONS.clip, 20));
   const drafts = new Map<string, string>(); // per conversation, so switching loses nothing
 
@@ -38,10 +44,35 @@ export function mountComposer(state: ConsoleState, notice: (text: string, kind?:
     return res.ok;
   }
 
+  function setNoteMode(on: boolean): void {
+    noteMode = on;
+    noteToggle.setAttribute("aria-pressed", String(on));
+    form.classList.toggle("composer--note", on);
+    sendButton.textContent = on ? "Add note" : "Send";
+    attach.disabled = on; // notes are text
+    placeholder();
+    text.focus();
+  }
+
+  async function addNote(c: Conversation, body: string): Promise<void> {
+    sendButton.disabled = true;
+    try {
+      const failed = await notes.add(c.id, body);
+      if (failed) return showError(`The note was not saved: ${failed}`);
+      if (text.value.trim() === body) text.value = "";
+      drafts.delete(c.id);
+      grow();
+      showError("");
+    } finally {
+      sendButton.disabled = false;
+    }
+  }
+
   async function send(): Promise<void> {
     const c = state.selected ? state.info(state.selected) : undefined;
     const body = text.value.trim();
     if (!c || !body || !writable(c)) return;
+    if (noteMode) return addNote(c, body);
     if (!(await ensureMine(c))) return;
     rt.send({ conversationId: c.id, type: "text", body });
     text.value = "";
@@ -71,7 +102,12 @@ export function mountComposer(state: ConsoleState, notice: (text: string, kind?:
     e.preventDefault();
     void send();
   });
+  noteToggle.addEventListener("click", () => setNoteMode(!noteMode));
   text.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === "n") {
+      e.preventDefault();
+      return setNoteMode(!noteMode);
+    }
     if (picker.handleKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -83,7 +119,7 @@ export function mountComposer(state: ConsoleState, notice: (text: string, kind?:
     picker.update();
     if (state.selected) {
       drafts.set(state.selected, text.value);
-      rt.setTyping(text.value.length > 0, state.selected);
+      if (!noteMode) rt.setTyping(text.value.length > 0, state.selected); // a note is not typing to the visitor
     }
   });
   attach.addEventListener("click", () => file.click());
@@ -128,7 +164,13 @@ export function mountComposer(state: ConsoleState, notice: (text: string, kind?:
       grow();
       if (!form.hidden) text.focus();
     }
-    text.placeholder = c?.status === "waiting" ? "Reply to claim this conversation… (/ for canned responses)" : "Reply… (type / for canned responses)";
+    placeholder();
+  }
+  function placeholder(): void {
+    const c = state.selected ? state.info(state.selected) : undefined;
+    text.placeholder = noteMode
+      ? "Internal note: only agents see it"
+      : c?.status === "waiting" ? "Reply to claim this conversation… (/ for canned responses)" : "Reply… (type / for canned responses)";
   }
   state.on("change", render);
   render();

@@ -2,7 +2,7 @@
 // with the one thing an agent needs that a visitor does not: long histories loaded a
 // window at a time. A conversation first seen with nothing held starts at its latest
 // WINDOW messages; older ones come with loadOlder() as the agent scrolls up.
-import type { Conversation } from "../../events.js";
+import type { Conversation, Note } from "../../events.js";
 import { emitAck } from "../runtime/request.js";
 import { Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 import type { ConversationLog } from "../runtime/timeline.js";
@@ -66,6 +66,20 @@ export class ConsoleRuntime extends Runtime {
     if (!res.ok) return { ok: false, message: res.error.message };
     this.upsertConversation(res.conversation);
     return { ok: true };
+  }
+
+  /** Private notes (issue 13): a conversation's, oldest first; null when it failed. */
+  async notes(conversationId: string): Promise<Note[] | null> {
+    const res = await emitAck(this.conn.socket, "note:list", { conversationId });
+    return res.ok ? res.notes : null;
+  }
+  async addNote(conversationId: string, body: string): Promise<{ ok: true; note: Note } | { ok: false; message: string }> {
+    const res = await emitAck(this.conn.socket, "note:add", { conversationId, body });
+    return res.ok ? { ok: true, note: res.note } : { ok: false, message: res.error.message };
+  }
+  /** Notes written by anyone (this agent's other tabs, colleagues, admins). */
+  onNote(fn: (n: Note) => void): void {
+    this.conn.socket.on("note", fn);
   }
 
   async setStatus(status: "online" | "away"): Promise<boolean> {

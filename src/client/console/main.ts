@@ -6,6 +6,7 @@ import { mountChat } from "./chat.js";
 import { mountComposer } from "./composer.js";
 import { mountHeader } from "./header.js";
 import { mountLists } from "./lists.js";
+import { ConsoleNotes } from "./notes.js";
 import { mountNotify } from "./notify.js";
 import { mountPanel } from "./panel.js";
 import { ConsoleState, type Me } from "./state.js";
@@ -22,6 +23,7 @@ const rt = new ConsoleRuntime({
   storageKey: `hf.console.${me.id}`,
 });
 const state = new ConsoleState(rt, me);
+const notes = new ConsoleNotes(rt);
 
 const toast = document.getElementById("toast")!;
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -37,8 +39,8 @@ mountStatusBar(state);
 mountLists(state);
 mountHeader(state, notice);
 mountSnooze(state, notice);
-mountChat(state);
-mountComposer(state, notice);
+mountChat(state, notes);
+mountComposer(state, notes, notice);
 mountPanel(state);
 mountNotify(state);
 
@@ -58,4 +60,4 @@ setInterval(refresh, 20_000);
 document.addEventListener("visibilitychange", refresh);
 
 // For the browser tests and for debugging from the devtools console.
-(window as unknown as { holdfast: unknown }).holdfast = { rt, state };
+(window as unknown as { holdfast: unknown }).holdfast = { rt, state, notes };
