@@ -6,6 +6,7 @@ import { mountChat } from "./chat.js";
 import { mountComposer } from "./composer.js";
 import { mountHeader } from "./header.js";
 import { mountLists } from "./lists.js";
+import { mountLocation } from "./location.js";
 import { ConsoleNotes } from "./notes.js";
 import { mountNotify } from "./notify.js";
 import { mountPanel } from "./panel.js";
@@ -43,6 +44,7 @@ mountChat(state, notes);
 mountComposer(state, notes, notice);
 mountPanel(state);
 mountNotify(state);
+mountLocation(state); // after the parts that listen for the selection
 
 rt.on("authError", () => location.assign("/login?next=/agent"));
 // Every (re)connect: the lists may have moved while we were away.
