@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { startEmbedded, type EmbeddedHost } from "./pglite/host.js";
+import { initDataDir } from "./pglite/initdb.js";
 import { lockDataDir } from "./pglite/lock.js";
 import { PGLITE_CONF } from "./pglite/settings.js";
 
@@ -130,9 +131,9 @@ async function openPglite(dataDir: string, onRestart?: (err: unknown) => void): 
     const data = { dir: path.join(dataDir, "pglite"), socketPath: path.join(dataDir, ".s.PGSQL.5432"), postgresqlconf: PGLITE_CONF };
     // pg reaches a unix socket by its directory (`host`) and port: DIR/.s.PGSQL.PORT.
     const start = () => startEmbedded(data, { socketDir: dataDir, port: 5432, onRestart });
-    // A first start runs initdb, whose WASM memory a thread never gives back (about 500 MB
-    // resident): that thread is ended and a fresh one serves, as after a restart.
-    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await (await start()).close();
+    // A first start runs initdb in a process of its own (pglite/initdb.ts), whose memory is
+    // given back when it exits; the thread then opens the directory as after a restart.
+    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await initDataDir(data.dir, PGLITE_CONF);
     host = await start();
   } catch (err) {
     unlock();
