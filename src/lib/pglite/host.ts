@@ -4,6 +4,7 @@
 // (lib/unavailable.ts) as with a real PostgreSQL that restarts; a fresh thread is started
 // after a short pause, PostgreSQL's crash recovery replays its write-ahead log, and the
 // pool's next connections find it again.
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { fromSource, sibling, tsxModule } from "./entry.js";
 import type { WorkerOptions } from "./worker.js";
@@ -50,10 +51,24 @@ function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
 }
 
+// Low memory (EMBEDDED_DB_LOW_MEMORY): PGlite's WASM compiled by Liftoff, V8's baseline
+// compiler, only. By default V8 recompiles its hot functions with TurboFan on background
+// threads, and what those compilations allocate stays in their malloc arenas: 255-280 MB
+// idle against 215-220 with Liftoff only, for slower code in the database's thread.
+// A V8 flag is the whole process's; nothing else here runs WASM, and it must be set
+// before the thread compiles PGlite.
+let liftoffOnly = false;
+function lowMemory() {
+  if (liftoffOnly) return;
+  setFlagsFromString("--liftoff-only");
+  liftoffOnly = true;
+}
+
 export async function startEmbedded(
   data: WorkerOptions,
-  opts: { socketDir: string; port: number; onRestart?: (err: unknown) => void },
+  opts: { socketDir: string; port: number; lowMemory?: boolean; onRestart?: (err: unknown) => void },
 ): Promise<EmbeddedHost> {
+  if (opts.lowMemory) lowMemory();
   let worker = await startWorker(data);
   let closing = false;
   let restarts = 0;
