@@ -55,8 +55,8 @@ function startWorker(opts: WorkerOptions): Promise<Worker> {
 // compiler, only. By default V8 recompiles its hot functions with TurboFan on background
 // threads, and what those compilations allocate stays in their malloc arenas: 255-280 MB
 // idle against 215-220 with Liftoff only, for slower code in the database's thread.
-// A V8 flag is the whole process's; nothing else here runs WASM, and it must be set
-// before the thread compiles PGlite.
+// A V8 flag is the whole process's, so Prisma's query compiler (WASM too, in the main
+// thread) is Liftoff-compiled as well; it must be set before either is compiled.
 let liftoffOnly = false;
 function lowMemory() {
   if (liftoffOnly) return;
