@@ -30,7 +30,11 @@ const inspectPort = await freePort();
 const r = await withDataDir(async (dir) => {
   // --inspect-port opens nothing until SIGUSR1 (inspect.mjs), after the idle figures.
   const nodeArgs = [`--inspect-port=127.0.0.1:${inspectPort}`];
-  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env: holdfastEnv({ DATA_DIR: dir }), nodeArgs, readyPath: "/readyz" });
+  // The visitors' sockets all come from 127.0.0.1 (their sessions are given their own
+  // addresses): the per-address caps are lifted above their number.
+  const caps = { SOCKETS_PER_IP: String(visitors + 100), HANDSHAKES_PER_IP_PER_MINUTE: String(10 * visitors) };
+  const env = holdfastEnv({ DATA_DIR: dir, ...caps });
+  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env, nodeArgs, readyPath: "/readyz" });
   let t = Date.now();
   let s = await start();
   const firstStartS = (Date.now() - t) / 1000;
