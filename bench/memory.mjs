@@ -2,15 +2,19 @@
 // database thread) when idle after a first start on a fresh DATA_DIR and after a restart
 // on the same data, and the cost of each connected visitor. Writes the "memory" section
 // of BENCHMARKS.md (peak RSS under load is the messages section's, `npm run bench`).
-//   npm run bench:memory [-- --visitors 200] [--root DIR (another checkout's dist, for a before/after)]
+// Per visitor: RSS (and JS heap) after a full GC with the visitors connected, less the
+// same before they connected, over their number: without the GCs the difference was
+// mostly the garbage of their sessions' creation (57-63 KB "per visitor" at 1,000).
+//   npm run bench:memory [-- --visitors 1000] [--root DIR (another checkout's dist, for a before/after)]
 import path from "node:path";
 import { holdfastVisitor, pool } from "./parties.mjs";
 import { fmt, machine, root, writeSection } from "./report.mjs";
-import { holdfastEnv, rssMb, startServer, withDataDir } from "./servers.mjs";
+import { inspect } from "./inspect.mjs";
+import { freePort, holdfastEnv, rssMb, startServer, withDataDir } from "./servers.mjs";
 
 const argv = process.argv.slice(2);
 const arg = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
-const visitors = Number(arg("visitors", "200"));
+const visitors = Number(arg("visitors", "1000"));
 if (!(visitors > 0 && visitors <= 2000)) throw new Error("--visitors: 1..2000");
 const from = path.resolve(arg("root", root));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -22,8 +26,15 @@ async function idleRss(pid) {
   return rssMb(pid);
 }
 
+const inspectPort = await freePort();
 const r = await withDataDir(async (dir) => {
-  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env: holdfastEnv({ DATA_DIR: dir }), readyPath: "/readyz" });
+  // --inspect-port opens nothing until SIGUSR1 (inspect.mjs), after the idle figures.
+  const nodeArgs = [`--inspect-port=127.0.0.1:${inspectPort}`];
+  // The visitors' sockets all come from 127.0.0.1 (their sessions are given their own
+  // addresses): the per-address caps are lifted above their number.
+  const caps = { SOCKETS_PER_IP: String(visitors + 100), HANDSHAKES_PER_IP_PER_MINUTE: String(10 * visitors) };
+  const env = holdfastEnv({ DATA_DIR: dir, ...caps });
+  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env, nodeArgs, readyPath: "/readyz" });
   let t = Date.now();
   let s = await start();
   const firstStartS = (Date.now() - t) / 1000;
@@ -33,11 +44,18 @@ const r = await withDataDir(async (dir) => {
   s = await start();
   const restartS = (Date.now() - t) / 1000;
   const restart = await idleRss(s.child.pid);
+  const inspector = await inspect(s.child.pid, inspectPort);
+  await inspector.gc();
+  const [rss0, heap0] = [rssMb(s.child.pid), await inspector.heapUsedMb()];
   const conns = await pool(visitors, 20, (i) => holdfastVisitor(s.url, i));
-  const withVisitors = await idleRss(s.child.pid);
+  await idleRss(s.child.pid);
+  await inspector.gc();
+  const [rss1, heap1] = [rssMb(s.child.pid), await inspector.heapUsedMb()];
+  inspector.close();
   for (const c of conns) c.socket.disconnect();
   await s.stop();
-  return { firstStartS, first, restartS, restart, perVisitorKb: ((withVisitors - restart) * 1024) / visitors };
+  const per = (mb0, mb1) => ((mb1 - mb0) * 1024) / visitors;
+  return { firstStartS, first, restartS, restart, perVisitorKb: per(rss0, rss1), heapPerVisitorKb: per(heap0, heap1) };
 });
 
 console.log(r);
@@ -53,7 +71,8 @@ if (from === root) {
 | idle after first start, fresh DATA_DIR | ${fmt(r.first)} | ${fmt(r.firstStartS)} |
 | idle after restart on the same data | ${fmt(r.restart)} | ${fmt(r.restartS)} |
 
-Per connected visitor (${visitors} visitors with a session, connected, idle): ${fmt(r.perVisitorKb)} KB.
+Per connected visitor (${visitors} visitors with a session, connected, idle; RSS after a full GC
+with them connected less before, over their number): ${fmt(r.perVisitorKb)} KB, of which JS heap ${fmt(r.heapPerVisitorKb)} KB.
 Peak RSS under load: the messages section (\`npm run bench\`).`,
   );
 }

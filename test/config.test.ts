@@ -24,6 +24,7 @@ describe("config.loadConfig", () => {
       port: 3000,
       databaseUrl: undefined,
       dataDir: "./data",
+      embeddedLowMemory: false,
       redisUrl: undefined,
       redisPrefix: "hf:",
       adminEmail: undefined,
@@ -128,6 +129,12 @@ describe("config.loadConfig", () => {
     assert.equal(load({ NODE_NAME: "node-2" }).nodeName, "node-2");
     assert.equal(load({ NODE_NAME: " " }).nodeName, undefined);
     for (const bad of ["Node1", "node.1", "node_1", "a".repeat(33), "nöde"]) rejects({ NODE_NAME: bad }, "NODE_NAME");
+  });
+
+  it("EMBEDDED_DB_LOW_MEMORY: 0 or 1", () => {
+    assert.equal(load({ EMBEDDED_DB_LOW_MEMORY: "1" }).embeddedLowMemory, true);
+    assert.equal(load({ EMBEDDED_DB_LOW_MEMORY: "0" }).embeddedLowMemory, false);
+    rejects({ EMBEDDED_DB_LOW_MEMORY: "yes" }, "EMBEDDED_DB_LOW_MEMORY");
   });
 
   it("IDENTITY_SECRET: unset by default, at least 16 characters when set", () => {

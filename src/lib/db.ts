@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { startEmbedded, type EmbeddedHost } from "./pglite/host.js";
+import { initDataDir } from "./pglite/initdb.js";
 import { lockDataDir } from "./pglite/lock.js";
 import { PGLITE_CONF } from "./pglite/settings.js";
 
@@ -44,9 +45,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; onRestart?: (err: unknown) => void }): Promise<Database> {
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** The embedded database compiled for less memory, not speed (pglite/host.ts). */
+  embeddedLowMemory?: boolean;
+  onRestart?: (err: unknown) => void;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl });
-  return openPglite(path.resolve(opts.dataDir), opts.onRestart);
+  return openPglite(path.resolve(opts.dataDir), opts);
 }
 
 // Client-side bounds. A stalled link (a dead route, a paused server) neither answers nor
@@ -122,17 +131,17 @@ async function openPostgres(target: Target, kind: Database["kind"] = "postgres",
 // by transaction); a few connections let the next batch wait in the thread, not here.
 const EMBEDDED_POOL = 4;
 
-async function openPglite(dataDir: string, onRestart?: (err: unknown) => void): Promise<Database> {
+async function openPglite(dataDir: string, { embeddedLowMemory = false, onRestart }: OpenOptions): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   let host: EmbeddedHost;
   try {
     const data = { dir: path.join(dataDir, "pglite"), socketPath: path.join(dataDir, ".s.PGSQL.5432"), postgresqlconf: PGLITE_CONF };
     // pg reaches a unix socket by its directory (`host`) and port: DIR/.s.PGSQL.PORT.
-    const start = () => startEmbedded(data, { socketDir: dataDir, port: 5432, onRestart });
-    // A first start runs initdb, whose WASM memory a thread never gives back (about 500 MB
-    // resident): that thread is ended and a fresh one serves, as after a restart.
-    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await (await start()).close();
+    const start = () => startEmbedded(data, { socketDir: dataDir, port: 5432, lowMemory: embeddedLowMemory, onRestart });
+    // A first start runs initdb in a process of its own (pglite/initdb.ts), whose memory is
+    // given back when it exits; the thread then opens the directory as after a restart.
+    if (!existsSync(path.join(data.dir, "PG_VERSION"))) await initDataDir(data.dir, PGLITE_CONF);
     host = await start();
   } catch (err) {
     unlock();

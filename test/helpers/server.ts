@@ -64,7 +64,7 @@ export interface Store {
 
 let template: Promise<string> | undefined;
 /** An embedded database initialised once per test process, copied for each fresh store: a
- *  first start runs initdb and then a second thread (src/lib/db.ts), seconds each time
+ *  first start runs initdb (a child process) and then the thread (src/lib/db.ts), seconds each time
  *  (19 s on a loaded machine), where a copy of its 40 MB takes a fifth of a second. Empty:
  *  the migrations still run at each server's start. */
 function pgliteTemplate(): Promise<string> {

@@ -4,10 +4,9 @@
 // (lib/unavailable.ts) as with a real PostgreSQL that restarts; a fresh thread is started
 // after a short pause, PostgreSQL's crash recovery replays its write-ahead log, and the
 // pool's next connections find it again.
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
+import { fromSource, sibling, tsxModule } from "./entry.js";
 import type { WorkerOptions } from "./worker.js";
 
 const RESTART_AFTER_MS = [100, 500, 2000, 5000];
@@ -23,16 +22,19 @@ export interface EmbeddedHost {
   close(): Promise<void>;
 }
 
-// Under tsx (tests, dev) the sources are .ts, and node does not apply the loader hooks of
-// --import tsx to a thread's own entry: a small bootstrap registers tsx there first.
-const fromSource = import.meta.url.endsWith(".ts");
+// The thread's young generation: V8 sizes it for throughput (16 MB semi-spaces and more
+// on a big machine), and the thread's JS is small, short-lived buffers of replies; 6 MB
+// collects them as often without showing in the message path, and is resident memory
+// that is not held.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 function newWorker(opts: WorkerOptions): Worker {
-  if (!fromSource) return new Worker(new URL("./worker.js", import.meta.url), { workerData: opts });
-  const tsx = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const api = JSON.stringify(pathToFileURL(path.join(tsx, "dist/esm/api/index.mjs")).href);
-  const entry = JSON.stringify(new URL("./worker.ts", import.meta.url).href);
-  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { eval: true, workerData: opts });
+  const options = { workerData: opts, resourceLimits: RESOURCE_LIMITS };
+  if (!fromSource) return new Worker(sibling("worker"), options);
+  // Under tsx a small bootstrap registers tsx in the thread first (entry.ts).
+  const api = JSON.stringify(tsxModule("dist/esm/api/index.mjs"));
+  const entry = JSON.stringify(sibling("worker").href);
+  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { ...options, eval: true });
 }
 
 function startWorker(opts: WorkerOptions): Promise<Worker> {
@@ -49,10 +51,24 @@ function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
 }
 
+// Low memory (EMBEDDED_DB_LOW_MEMORY): PGlite's WASM compiled by Liftoff, V8's baseline
+// compiler, only. By default V8 recompiles its hot functions with TurboFan on background
+// threads, and what those compilations allocate stays in their malloc arenas: 255-280 MB
+// idle against 215-220 with Liftoff only, for slower code in the database's thread.
+// A V8 flag is the whole process's, so Prisma's query compiler (WASM too, in the main
+// thread) is Liftoff-compiled as well; it must be set before either is compiled.
+let liftoffOnly = false;
+function lowMemory() {
+  if (liftoffOnly) return;
+  setFlagsFromString("--liftoff-only");
+  liftoffOnly = true;
+}
+
 export async function startEmbedded(
   data: WorkerOptions,
-  opts: { socketDir: string; port: number; onRestart?: (err: unknown) => void },
+  opts: { socketDir: string; port: number; lowMemory?: boolean; onRestart?: (err: unknown) => void },
 ): Promise<EmbeddedHost> {
+  if (opts.lowMemory) lowMemory();
   let worker = await startWorker(data);
   let closing = false;
   let restarts = 0;
