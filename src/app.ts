@@ -20,6 +20,7 @@ import { createCsatHandlers } from "./csat/csat.handlers.js";
 import { csatRoutes } from "./csat/csat.routes.js";
 import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { createNotesHandlers } from "./notes/notes.handlers.js";
+import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
@@ -56,7 +57,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     deflateThresholdBytes: config.wsDeflateThresholdBytes,
   });
   const s = await composeServices(infra, io, origins, deps);
-  await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
+  await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword, `${config.publicUrl ?? `http://localhost:${config.port}`}/login`);
 
   // HTTP, in order: headers, compression, static files (no session), the session, the routes.
   if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
@@ -88,6 +89,10 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   }));
   app.use(s.email.routes);
   app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours, asset: assets.url, content: assets.content }));
+  app.use(passwordRoutes({
+    auth: s.webAuth,
+    setPassword: (id, sid, password) => s.adminAgents.update({ id, sid }, id, { password }),
+  }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({

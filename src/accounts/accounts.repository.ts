@@ -9,6 +9,8 @@ export interface AgentRow {
   maxConcurrent: number;
   active: boolean;
   lastAssignedAt: Date | null;
+  /** The generated first password is still the one (web-auth.ts sends them to change it). */
+  mustChangePassword: boolean;
   createdAt: Date;
 }
 
@@ -23,9 +25,9 @@ export function createAccountsRepository(prisma: Prisma) {
     listAgents: (): Promise<AgentRow[]> => prisma.agent.findMany({ orderBy: { createdAt: "asc" } }),
     /** The active ones among these ids (assignment's candidates). */
     activeAgents: (ids: string[]): Promise<AgentRow[]> => prisma.agent.findMany({ where: { id: { in: ids }, active: true } }),
-    createAgent: (a: Omit<AgentRow, "createdAt" | "lastAssignedAt" | "active">): Promise<AgentRow> =>
+    createAgent: (a: Omit<AgentRow, "createdAt" | "lastAssignedAt" | "active" | "mustChangePassword"> & { mustChangePassword?: boolean }): Promise<AgentRow> =>
       prisma.agent.create({ data: { ...a, email: a.email.toLowerCase() } }),
-    updateAgent: (id: string, data: Partial<Pick<AgentRow, "name" | "role" | "maxConcurrent" | "active" | "passwordHash">>) =>
+    updateAgent: (id: string, data: Partial<Pick<AgentRow, "name" | "role" | "maxConcurrent" | "active" | "passwordHash" | "mustChangePassword">>) =>
       prisma.agent.update({ where: { id }, data }),
     // Agent tokens (tokens.ts): a row per token that may still be used.
     /** Stores a token only while its agent is active with the password just checked (and

@@ -8,6 +8,7 @@ import type { Realtime } from "../realtime/realtime.js";
 import type { AccountsService } from "./accounts.service.js";
 import { AgentTokenSchema, VisitorSessionSchema } from "./accounts.schemas.js";
 import type { LoginThrottle } from "./login-throttle.js";
+import { FIRST_PASSWORD } from "./web-auth.js";
 import type { VisitorSessions } from "../visitors/visitor-sessions.service.js";
 import { contextToMeta } from "../visitors/visitors.schemas.js";
 
@@ -32,6 +33,7 @@ export function accountsRoutes(d: {
     const email = body.email.trim().toLowerCase();
     const agent = await d.throttle.attempt(email, req.ip ?? "?", () => accounts.checkPassword(email, body.password));
     if (!agent) throw new AppError("AUTH_INVALID", "wrong email or password");
+    if (agent.mustChangePassword) throw new AppError("FORBIDDEN", FIRST_PASSWORD);
     res.json({ agentId: agent.id, token: await accounts.issueToken(agent) });
   });
 

@@ -22,6 +22,12 @@ export const VisitorSessionSchema = z.strictObject({
   userId: z.string().min(1).max(128).optional(),
   userHash: z.string().max(256).optional(),
 });
+/** /account/password: the new password twice (the generated first one is replaced). */
+export const FirstPasswordSchema = z.strictObject({
+  password: z.string().min(8, "at least 8 characters").max(200, "at most 200 characters"),
+  confirm: z.string().max(200),
+  next: z.string().max(500).optional(),
+}).refine((p) => p.password === p.confirm, { message: "the two passwords differ", path: ["confirm"] });
 export const AgentTokenSchema = z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(200) });
 const password = z.string().min(8).max(200);
 const role = z.enum(["admin", "agent"]);

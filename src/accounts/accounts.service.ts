@@ -29,7 +29,7 @@ const DUMMY_HASH = hash("not-a-real-password");
 export function createAccountsService(repo: AccountsRepository, tokens: Tokens, log: Logger) {
   return {
     repo,
-    async createAgent(input: { email: string; name: string; password: string; role: "admin" | "agent"; maxConcurrent?: number }) {
+    async createAgent(input: { email: string; name: string; password: string; role: "admin" | "agent"; maxConcurrent?: number; mustChangePassword?: boolean }) {
       try {
         const row = await repo.createAgent({
           id: randomUUID(),
@@ -38,6 +38,7 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
           role: input.role,
           maxConcurrent: input.maxConcurrent ?? 5,
           passwordHash: await hash(input.password),
+          mustChangePassword: input.mustChangePassword ?? false,
         });
         return publicAgent(row);
       } catch (err) {
@@ -100,20 +101,22 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
 
     visitorIdFromToken: (token: unknown): string | null => tokens.verify(token, "v")?.id ?? null,
 
-    /** First start: make sure someone can log in. Never touches an existing agent. */
-    async ensureAdmin(email?: string, password?: string) {
+    /** First start: make sure someone can log in. Never touches an existing agent. A
+     *  generated password is printed once, with the page to open, and must be replaced at
+     *  the first login (it stays in the log, so it must stop working). */
+    async ensureAdmin(email?: string, password?: string, loginUrl?: string) {
       if ((await repo.countAgents()) > 0) return;
       const pw = password ?? randomBytes(12).toString("base64url");
       const mail = email ?? "admin@localhost";
       try {
-        await this.createAgent({ email: mail, name: "Admin", password: pw, role: "admin" });
+        await this.createAgent({ email: mail, name: "Admin", password: pw, role: "admin", mustChangePassword: !password });
       } catch (err) {
         if (err instanceof AppError && err.code === "CONFLICT") return; // another node won
         throw err;
       }
       if (password) log.info("admin agent created", { email: mail });
       // Printed once, on purpose: there is no other way to learn it.
-      else log.warn("admin agent created with a generated password", { email: mail, password: pw });
+      else log.warn("admin agent created with a generated password", { email: mail, password: pw, ...(loginUrl ? { open: loginUrl } : {}), then: "choose a new password at the first login" });
     },
   };
 }

@@ -74,6 +74,7 @@ export function agentAuth(accounts: AccountsService, log: Logger, consoleOrigin:
       } else {
         return next(fail("AUTH_REQUIRED", "token or session required"));
       }
+      if (agent.mustChangePassword) return next(fail("FORBIDDEN", "choose a new password first (/account/password)"));
       socket.data = { type: "agent", id: agent.id, name: agent.name, role: agent.role === "admin" ? "admin" : "agent", ...credential };
       next();
     } catch (err) {

@@ -11,6 +11,9 @@ import { csrfToken } from "./csrf.js";
 
 export type Role = "admin" | "agent";
 
+/** The generated first password is printed in the log, so it works only to replace it. */
+export const FIRST_PASSWORD = "choose a new password first: log in at /login and follow the page";
+
 declare module "express-serve-static-core" {
   interface Request {
     agent?: AgentRow;
@@ -35,8 +38,9 @@ export function createWebAuth(accounts: AccountsService) {
 
   const allowed = (agent: AgentRow, role?: Role) => !role || agent.role === role;
 
-  /** Pages: not logged in sends the browser to /login, wrong role is a 403 page. */
-  function page(role?: Role): RequestHandler {
+  /** Pages: not logged in sends the browser to /login, wrong role is a 403 page, a first
+   *  password not yet replaced to /account/password (the page that replaces it opts out). */
+  function page(role?: Role, opts: { firstPassword?: boolean } = {}): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
       const agent = await sessionAgent(req);
       if (!agent) {
@@ -44,6 +48,10 @@ export function createWebAuth(accounts: AccountsService) {
         return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       }
       if (!allowed(agent, role)) throw new AppError("FORBIDDEN", "this page is for admins only");
+      if (agent.mustChangePassword && !opts.firstPassword) {
+        if (req.method !== "GET") throw new AppError("FORBIDDEN", FIRST_PASSWORD);
+        return res.redirect(303, `/account/password?next=${encodeURIComponent(req.originalUrl)}`);
+      }
       req.agent = agent;
       res.locals.me = publicAgent(agent);
       res.locals.csrf = csrfToken(req);
@@ -64,6 +72,7 @@ export function createWebAuth(accounts: AccountsService) {
       const agent = token ? await accounts.agentFromToken(token) : await sessionAgent(req);
       if (!agent) throw new AppError("AUTH_INVALID", token ? "invalid token" : "log in first");
       if (!allowed(agent, role)) throw new AppError("FORBIDDEN", "admins only");
+      if (agent.mustChangePassword) throw new AppError("FORBIDDEN", FIRST_PASSWORD);
       req.agent = agent;
       res.setHeader("Cache-Control", "no-store");
       next();

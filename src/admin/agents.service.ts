@@ -62,7 +62,8 @@ export function createAdminAgentsService(d: {
       if (id === by.id && c.role === "agent") throw conflict("you cannot remove your own admin role");
       if (id === by.id && c.active === false) throw conflict("you cannot deactivate yourself");
       const { password, ...fields } = c;
-      const after = await repo.updateAgent(id, { ...fields, ...(password !== undefined ? { passwordHash: await hash(password) } : {}) });
+      // A new password replaces a generated first one too (web-auth.ts stops sending them to change it).
+      const after = await repo.updateAgent(id, { ...fields, ...(password !== undefined ? { passwordHash: await hash(password), mustChangePassword: false } : {}) });
 
       if (password !== undefined || c.active === false) {
         // Whoever knew the old password is out; the admin resetting their own stays in.

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "agent" ADD COLUMN     "must_change_password" BOOLEAN NOT NULL DEFAULT false;
+
