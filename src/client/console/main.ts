@@ -11,6 +11,7 @@ import { ConsoleNotes } from "./notes.js";
 import { mountNotify } from "./notify.js";
 import { mountPanel } from "./panel.js";
 import { ConsoleState, type Me } from "./state.js";
+import { mountShortcuts } from "./shortcuts.js";
 import { mountSnooze } from "./snooze.js";
 import { mountStatusBar } from "./statusbar.js";
 
@@ -45,6 +46,7 @@ mountComposer(state, notes, notice);
 mountPanel(state);
 mountNotify(state);
 mountLocation(state); // after the parts that listen for the selection
+mountShortcuts();
 
 rt.on("authError", () => location.assign("/login?next=/agent"));
 // Every (re)connect: the lists may have moved while we were away.

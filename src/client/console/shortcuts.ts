@@ -1,0 +1,57 @@
+// The console's keyboard shortcuts: one table that the handler and the help dialog (`?`)
+// both read, so what the dialog lists is what works. Alt+letter goes by the physical key
+// (KeyboardEvent.code): on a Mac, Option+letter types a special character as `key`.
+// Alt+Up/Down (lists.ts), `/` and Enter (composer.ts, canned.ts) and Ctrl+Shift+N (note
+// mode, composer.ts) are handled where they act, and listed here.
+import { el } from "../ui/dom.js";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
+const visible = (e: HTMLElement | null): e is HTMLElement => !!e && !e.hidden && e.offsetParent !== null;
+
+/** Clicks a header action only while it is offered for the conversation on screen. */
+const press = (id: string) => () => {
+  const b = $<HTMLButtonElement>(id);
+  if (visible(b) && !b.disabled) b.click();
+};
+
+interface Shortcut { keys: string; what: string; code?: string; run?: () => void }
+export const SHORTCUTS: Shortcut[] = [
+  { keys: "Alt+↓ / Alt+↑", what: "Next / previous conversation of the list" },
+  { keys: "Alt+C", what: "Go to the reply box", code: "KeyC", run: () => $("text")?.focus() },
+  { keys: "Alt+R", what: "Resolve the conversation", code: "KeyR", run: press("act-resolve") },
+  { keys: "Alt+Z", what: "Snooze the conversation (choose for how long)", code: "KeyZ", run: () => { const s = $("snooze-for"); if (visible(s)) s.focus(); } },
+  { keys: "Alt+S", what: "Switch between Online and Away", code: "KeyS", run: toggleStatus },
+  { keys: "Alt+P", what: "Show or hide the visitor panel", code: "KeyP", run: press("toggle-panel") },
+  { keys: "/", what: "Canned responses (typed first in the reply box)" },
+  { keys: "Ctrl+Shift+N", what: "Note mode: a private note for the agents instead of a reply" },
+  { keys: "Enter / Shift+Enter", what: "Send / a new line" },
+  { keys: "?", what: "This list (outside the reply box)" },
+];
+
+function toggleStatus(): void {
+  const select = $<HTMLSelectElement>("my-status");
+  if (!select) return;
+  select.value = select.value === "online" ? "away" : "online";
+  select.dispatchEvent(new Event("change"));
+}
+
+const typingInto = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
+
+export function mountShortcuts(): void {
+  const dialog = $<HTMLDialogElement>("shortcuts");
+  const list = $("shortcuts-list");
+  list?.replaceChildren(...SHORTCUTS.map((s) => el("li", {}, el("kbd", { text: s.keys }), el("span", { text: s.what }))));
+  document.addEventListener("keydown", (e) => {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      const s = SHORTCUTS.find((x) => x.code === e.code);
+      if (!s?.run) return;
+      e.preventDefault();
+      s.run();
+    } else if (e.key === "?" && !e.ctrlKey && !e.metaKey && !e.altKey && !typingInto(e.target) && dialog && !dialog.open) {
+      e.preventDefault();
+      dialog.showModal();
+    }
+  });
+  $("shortcuts-close")?.addEventListener("click", () => dialog?.close());
+}
