@@ -80,6 +80,14 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     );
   }
 
+  /** Several messages not sent (a conversation that came back, a refusal that is over):
+   *  one button sends them all again, in order. */
+  function retryAllRow(ids: string[]): HTMLLIElement {
+    const button = el("button", { type: "button", class: "btn btn--sm", id: "retry-all", text: `Retry all ${ids.length}` });
+    button.addEventListener("click", () => ids.forEach((id) => rt.retry(id)));
+    return el("li", { class: "msg msg--retryall" }, el("span", { class: "muted small", text: `${ids.length} messages were not sent. ` }), button);
+  }
+
   function atBottom(): boolean {
     return scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < NEAR_BOTTOM_PX;
   }
@@ -113,6 +121,8 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
       nodes.push(r.li);
     });
     while (j < held.length) pushNote(held[j++]!);
+    const failed = entries.filter((e) => e.state === "failed" && e.item && !UNSENDABLE.has(e.item.error ?? "")).map((e) => e.item!.clientMsgId);
+    if (failed.length >= 2) nodes.push(retryAllRow(failed));
     for (const k of rows.keys()) if (!seen.has(k)) rows.delete(k);
     log.replaceChildren(...nodes);
     if (stick) scroll.scrollTop = scroll.scrollHeight;
@@ -170,6 +180,9 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
   });
   rt.on("change", () => render());
   notes.onChange((id) => id === current && render());
+  // Opened before the socket was up (a reload at /agent?c=…), or notes written while it
+  // was down: each (re)connect reads the open conversation's notes again.
+  rt.on("ready", () => void (current && notes.load(current)));
   rt.on("typing", (t) => {
     if (t.conversationId === current && t.from.type === "visitor") showTyping(t.isTyping ? `${t.from.name} is typing…` : "");
   });
