@@ -139,7 +139,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const stopLifecycle = lifecycle.startSweep();
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
-    woken: lifecycle.woken,
+    woken: lifecycle.woken, servesVisitor: repos.console.agentMaySee,
   });
 
   // Verified identity and live context (visitors/): IDENTITY_SECRET, PROTOCOL.md section 2.

@@ -24,6 +24,9 @@ export interface ConversationsDeps {
   views: ConversationViews;
   presence: Pick<PresenceStore, "presence">;
   filter: ContentFilter;
+  /** Whether an agent serves this visitor now (an open conversation of theirs, or a waiting
+   *  one): then the visitor's earlier conversations are theirs to read (the panel's history). */
+  servesVisitor?: (agentId: string, visitorId: string) => Promise<boolean>;
   /** A visitor's first message is stored: assign it (assignment does not call back). */
   assignment: Pick<AssignmentService, "conversationCreated">;
   /** A visitor's message ended its conversation's snooze: tell the agents (src/lifecycle). */
@@ -32,7 +35,7 @@ export interface ConversationsDeps {
 
 export function createConversationsService(d: ConversationsDeps) {
   /** The conversation an actor may read; for a visitor without an id, the current one. */
-  async function readable(actor: Actor, conversationId?: string): Promise<ConversationRow | null> {
+  async function readable(actor: Actor, conversationId?: string, history = false): Promise<ConversationRow | null> {
     if (actor.type === "visitor") {
       if (!conversationId) return d.conversations.latestForVisitor(actor.id);
       const row = await d.conversations.byId(conversationId);
@@ -42,7 +45,9 @@ export function createConversationsService(d: ConversationsDeps) {
     if (!conversationId) throw validation("conversationId: required for agents");
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
-    const mayRead = actor.role === "admin" || row.agent_id === actor.id || row.status === "waiting";
+    const mayRead = actor.role === "admin" || row.agent_id === actor.id || row.status === "waiting"
+      // `sync` only: a resolved conversation of the visitor the agent is helping now.
+      || (history && row.status === "resolved" && !!(await d.servesVisitor?.(actor.id, row.visitor_id)));
     if (!mayRead) throw forbidden("not your conversation");
     return row;
   }
@@ -104,7 +109,7 @@ export function createConversationsService(d: ConversationsDeps) {
   }
 
   async function sync(actor: Actor, p: { conversationId?: string; afterSeq: number; limit?: number }) {
-    const row = await readable(actor, p.conversationId);
+    const row = await readable(actor, p.conversationId, true);
     if (!row) return { messages: [] as Message[], lastSeq: 0, hasMore: false };
     const limit = p.limit ?? 100;
     const rows = await d.messages.messagesAfter(row.id, p.afterSeq, limit + 1);
