@@ -67,6 +67,7 @@ const QUERY_TIMEOUT_MS = 5000;
 /** Below the client's bound, so a wait on another node's row lock ends on the server
  *  first and the connection stays usable. */
 const STATEMENT_TIMEOUT = "4s";
+const STATEMENT_TIMEOUT_MS = 4000;
 const timedOut = (err: unknown) => err instanceof Error && err.message === "Query read timeout";
 
 /** Where the driver connects: a URL (PostgreSQL) or a unix socket (the embedded one). */
@@ -74,7 +75,13 @@ type Target = { connectionString: string } | { host: string; port: number; user:
 
 async function openPostgres(target: Target, kind: Database["kind"] = "postgres", max = 10): Promise<Database> {
   // One pool for Prisma and the raw write path, so together they never exceed its size.
-  const pool = new pg.Pool({ ...target, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS });
+  // The same server-side bound for statements outside a transaction (the write path's
+  // optimistic UPDATE waits on row locks too), as a startup parameter of every pooled
+  // connection to PostgreSQL; the embedded database's wire server takes none.
+  const pool = new pg.Pool({
+    ...target, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS,
+    ...(kind === "postgres" ? { statement_timeout: STATEMENT_TIMEOUT_MS } : {}),
+  });
   // A connection the server dropped (a restart, a cut link) emits 'error': on an idle one
   // through the pool, on a checked-out one on the client itself. Without a listener either
   // would end the process; the query in flight fails on its own (UNAVAILABLE) and the pool

@@ -71,4 +71,16 @@ const within = <T>(p: Promise<T>, ms: number, what: string) =>
     assert.equal(await conversations.assign("c1", "a1", { status: "waiting", agentId: null }), true, "assigns again");
     await within(db.close(), 5000, "closing the pool (a connection still checked out keeps it open)");
   });
+
+  it("bounds a statement outside a transaction on the server too (the write path's optimistic UPDATE)", async () => {
+    const fresh = await openDatabase({ databaseUrl: store.env.DATABASE_URL, dataDir: store.env.DATA_DIR });
+    try {
+      const started = Date.now();
+      await assert.rejects(fresh.query("SELECT pg_sleep(4.5)"), /statement timeout/);
+      assert.ok(Date.now() - started < 4500, "ended by the server, before the client's 5 s bound");
+      assert.deepEqual(await fresh.query("SELECT 1 AS one"), [{ one: 1 }], "the connection serves on");
+    } finally {
+      await fresh.close();
+    }
+  });
 });
