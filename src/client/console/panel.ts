@@ -7,6 +7,7 @@ import { linkQuality } from "../ui/link-status.js";
 import { getJson } from "./api.js";
 import { ago, browserOf, dateTime, localTimeIn } from "./format.js";
 import type { ConsoleState } from "./state.js";
+import { mayReadVisitor } from "./visitor-access.js";
 
 interface Device {
   socketId: string;
@@ -129,6 +130,8 @@ export function mountPanel(state: ConsoleState): void {
 
   async function load(): Promise<void> {
     if (!visitorId || document.visibilityState !== "visible") return;
+    // Transferred, resolved or taken by a colleague: what is shown stays, nothing is asked.
+    if (!mayReadVisitor(state.selected ? state.info(state.selected) : undefined, state.me)) return;
     const id = visitorId;
     try {
       const info = await getJson<VisitorInfo>(`/api/visitors/${encodeURIComponent(id)}`);
@@ -136,7 +139,7 @@ export function mountPanel(state: ConsoleState): void {
       last = info;
       render(info);
     } catch {
-      /* a transferred conversation is no longer ours to look at: keep what is shown */
+      /* refused in a race with a transfer, or offline: keep what is shown */
     }
   }
 
@@ -144,7 +147,7 @@ export function mountPanel(state: ConsoleState): void {
     const c = cid ? state.info(cid) : undefined;
     visitorId = c?.visitor.id ?? null;
     last = null;
-    $("vpanel-empty").hidden = !!visitorId;
+    $("vpanel-empty").hidden = !!visitorId && mayReadVisitor(c, state.me);
     $("vpanel-body").hidden = true;
     clearInterval(timer);
     if (!visitorId) return;

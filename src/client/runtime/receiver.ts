@@ -38,8 +38,8 @@ export interface ReceiverHooks {
   emit: Emit<RuntimeEvents>;
   /** Whether this page queued a message with this clientMsgId (ours, before `ready` says who we are). */
   queued(clientMsgId: string): boolean;
-  /** One of our messages is now held: it leaves the outbox. */
-  landed(clientMsgId: string): void;
+  /** One of our messages is now held: it leaves the outbox (its stored body wins). */
+  landed(message: Message): void;
   /** This user read the conversation up to `seq` on another device. */
   readElsewhere(conversationId: string, seq: number): void;
   /** Connected, `ready` received and caught up: what waited may go out. */
@@ -154,7 +154,7 @@ export class Receiver implements Link {
       if (!log.add(m)) continue;
       touched.add(log);
       if (this.isMine(m)) {
-        this.hooks.landed(m.clientMsgId); // e.g. sent before a reload
+        this.hooks.landed(m); // e.g. sent before a reload
         if (log.peerPresence && PEER_AWAKE.has(log.peerPresence)) log.peerDeliveredUpTo = Math.max(log.peerDeliveredUpTo, m.seq);
       } else {
         if (m.sender.type !== "system") log.peerDeliveredUpTo = Math.max(log.peerDeliveredUpTo, m.seq);

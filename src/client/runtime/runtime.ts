@@ -40,6 +40,9 @@ export interface Entry {
   message: Message | null;
   item: OutItem | null;
   state: EntryState | null;
+  /** One of ours whose stored body differs from what this page sent: the content filter
+   *  hid words, and `message.body` is what was stored (what the other side sees). */
+  masked?: boolean;
 }
 
 export class Runtime extends Emitter<RuntimeEvents> {
@@ -57,7 +60,7 @@ export class Runtime extends Emitter<RuntimeEvents> {
     this.inbox = new Receiver(opts, {
       emit: (event, value) => this.emit(event, value),
       queued: (clientMsgId) => !!this.outbox.get(clientMsgId),
-      landed: (clientMsgId) => this.sender.landed(clientMsgId),
+      landed: (m) => this.sender.landed(m),
       readElsewhere: (conversationId, seq) => this.reads.set(conversationId, seq),
       caughtUp: () => {
         this.reads.send();
@@ -143,6 +146,6 @@ export class Runtime extends Emitter<RuntimeEvents> {
     let state: EntryState | null = null;
     if (mine) state = log.peerReadUpTo >= m.seq ? "read" : log.peerDeliveredUpTo >= m.seq ? "delivered" : "sent";
     const key = mine && this.sender.sentHere(m.clientMsgId) ? `c:${m.clientMsgId}` : `m:${m.id}`;
-    return { key, mine, message: m, item: null, state };
+    return { key, mine, message: m, item: null, state, ...(mine && this.sender.masked(m.clientMsgId) ? { masked: true } : {}) };
   }
 }

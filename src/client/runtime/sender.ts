@@ -36,6 +36,10 @@ export class Sender {
   readonly outbox: Outbox;
   /** clientMsgIds sent from this page: their rows keep the outbox item's key. */
   private ownIds = new Set<string>();
+  /** clientMsgIds sent from this page whose stored body is not what was written (the
+   *  content filter masked words): the UIs say so, since the stored text is what the
+   *  other side reads. */
+  private maskedIds = new Set<string>();
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** UNAVAILABLE / RATE_LIMITED answers in a row: how long the next wait is. */
@@ -74,12 +78,24 @@ export class Sender {
   }
 
   /** One of ours reached the transcript another way (a sync, a push): done with it. */
-  landed(clientMsgId: string): void {
-    if (this.outbox.remove(clientMsgId)) this.ownIds.add(clientMsgId);
+  landed(message: Message): void {
+    const item = this.outbox.get(message.clientMsgId);
+    if (!this.outbox.remove(message.clientMsgId)) return;
+    this.ownIds.add(message.clientMsgId);
+    if (item) this.noteMasking(item, message);
   }
 
   sentHere(clientMsgId: string): boolean {
     return this.ownIds.has(clientMsgId);
+  }
+
+  /** The server stored other words than this page sent (see maskedIds). */
+  masked(clientMsgId: string): boolean {
+    return this.maskedIds.has(clientMsgId);
+  }
+
+  private noteMasking(item: OutItem, message: Message): void {
+    if (item.type === "text" && message.body !== item.body) this.maskedIds.add(item.clientMsgId);
   }
 
   /** Sends pending items one at a time, oldest first: the server stores them in the
@@ -141,6 +157,7 @@ export class Sender {
 
   private acked(item: OutItem, message: Message): void {
     this.ownIds.add(item.clientMsgId);
+    this.noteMasking(item, message);
     this.outbox.remove(item.clientMsgId);
     this.hooks.acked(message); // also notices a seq gap before it (e.g. a system message)
     this.hooks.change();

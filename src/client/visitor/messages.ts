@@ -11,6 +11,10 @@ interface Row {
   li: HTMLLIElement;
   meta: HTMLElement | null;
   state: EntryState | null | undefined;
+  bubble: HTMLElement | null;
+  /** The body the bubble shows: the outbox's until the stored message replaces it. */
+  body: string;
+  masked: boolean;
 }
 
 export interface RowActions {
@@ -60,6 +64,7 @@ export class MessageList {
       row.li.classList.remove("hf-row--more");
       prevRow = row;
       if (row.state !== e.state) this.setState(row, e);
+      this.showStored(row, e);
       const at = this.root.children[index];
       if (at !== row.li) this.root.insertBefore(row.li, at ?? null);
       prev = e;
@@ -76,7 +81,7 @@ export class MessageList {
     const m = e.message;
     if (m && isSystem(e)) {
       const li = el("li", { class: "hf-row hf-row--system" }, el("p", { class: "hf-system", text: systemLine(m.body, this.lang) }));
-      return { li, meta: null, state: null };
+      return { li, meta: null, state: null, bubble: null, body: m.body, masked: false };
     }
     const body = m?.body ?? e.item?.body ?? "";
     const type = m?.type ?? e.item?.type ?? "text";
@@ -86,10 +91,27 @@ export class MessageList {
       const name = m.sender.name || this.t("someone");
       li.append(el("div", { class: "hf-author" }, el("span", { class: "hf-avatar hf-avatar--sm", "aria-hidden": "true", text: initial(name) }), el("span", { text: name })));
     }
-    li.append(el("div", { class: `hf-bubble hf-bubble--${type}` }, this.content(type, body, attachment)));
+    const bubble = el("div", { class: `hf-bubble hf-bubble--${type}` }, this.content(type, body, attachment));
+    li.append(bubble);
     const meta = el("div", { class: "hf-meta" }, el("time", { datetime: timeOf(e), text: formatTime(timeOf(e), this.lang) }));
     li.append(meta);
-    return { li, meta, state: undefined };
+    return { li, meta, state: undefined, bubble, body, masked: false };
+  }
+
+  /** The row keeps its place from pending to sent, but shows what the server stored: when
+   *  the content filter masked words, the sender sees the masked text (what the other side
+   *  reads) and a note saying so, not the words they typed. */
+  private showStored(row: Row, e: Entry): void {
+    const m = e.message;
+    if (!m || !row.bubble) return;
+    if (m.type === "text" && m.body !== row.body) {
+      row.body = m.body;
+      row.bubble.replaceChildren(this.content(m.type, m.body, m.attachment));
+    }
+    if (e.masked && !row.masked) {
+      row.masked = true;
+      row.bubble.after(el("p", { class: "hf-masked", text: this.t("wordsHidden") }));
+    }
   }
 
   private content(type: string, body: string, a: Attachment | undefined): Node {
