@@ -119,6 +119,7 @@ describe("console polish (issue 13, items 5 and 7) in Chromium", function () {
       await page.locator(".msg--own[data-state]:not([data-state=pending])").waitFor();
       const text = await page.locator(".msg--own .msg__text").last().textContent();
       assert.ok(!text!.includes("darn"), text!);
+      await page.locator(".msg--own .msg__masked", { hasText: "Some words were hidden" }).waitFor();
       await until(() => visitor.received.some((m) => m.sender.type === "agent" && m.body === text), 5000, "the visitor to get the stored text");
       await shot(page, "polish-console-masked");
       assert.deepEqual(errors, []);

@@ -53,6 +53,8 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
       { class: `msg msg--${kind}${own ? " msg--own" : ""}${sameAsPrev ? " msg--cont" : ""}`, "data-state": e.state ?? undefined, "data-seq": m ? String(m.seq) : undefined },
       sameAsPrev ? null : el("span", { class: "msg__who", text: own ? "You" : sender.name }),
       el("div", { class: "msg__bubble" }, showBody ? el("span", { class: "msg__text" }, linkify(body)) : null, att),
+      // The content filter hid words of what this agent sent: the bubble shows what was stored.
+      e.masked ? el("span", { class: "msg__masked", text: "Some words were hidden" }) : null,
       el("span", { class: "msg__meta" }, el("time", { text: clock(m ? m.createdAt : (e.item?.createdAt ?? "")) }), own && e.state ? ` · ${STATE_TEXT[e.state]}` : ""),
     );
     if (e.state === "failed" && e.item) {
@@ -114,7 +116,7 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
       while (j < held.length && at && held[j]!.createdAt < at) pushNote(held[j++]!);
       const prev = entries[i - 1];
       // Grouping depends on the previous row, so it is part of the signature.
-      const sig = `${e.state}|${e.message?.id ?? ""}|${prev?.message?.sender.id ?? ""}|${e.item?.state ?? ""}`;
+      const sig = `${e.state}|${e.message?.id ?? ""}|${prev?.message?.sender.id ?? ""}|${e.item?.state ?? ""}|${e.masked ? 1 : 0}`;
       let r = rows.get(e.key);
       if (!r || r.sig !== sig) rows.set(e.key, (r = { li: row(e, prev), sig }));
       seen.add(e.key);
