@@ -12,8 +12,12 @@
 // batch after the one in flight, so they never race it for the same seqs (which the
 // optimistic write, batch-write.repository.ts, would settle by writing them again under
 // a lock) and one conversation's sends are stored in the order they arrived.
-// A send that is refused (by the rules in seq.ts, that cap, or because the queue is full)
-// rejects with its AppError: the one error channel from here to the sender's ack.
+// Overload degrades instead of collapsing: once the oldest queued send has waited more
+// than maxWaitMs (the database writes slower than sends arrive), new sends are refused
+// RATE_LIMITED with retryAfterMs at once rather than queued behind it, so the sends that
+// are taken are stored in well under a second and the refused come back later, spread.
+// A send that is refused (by the rules in seq.ts, those caps, or because the queue is
+// full) rejects with its AppError: the one error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Metrics } from "../lib/metrics.js";
@@ -26,6 +30,8 @@ export type Stored = Extract<SendOutcome, { ok: true }>;
 
 interface Pending {
   req: SendRequest;
+  /** performance.now() when queued. */
+  at: number;
   resolve: (o: Stored) => void;
   reject: (e: unknown) => void;
 }
@@ -43,6 +49,8 @@ export interface WriterOptions {
   maxQueue: number;
   /** One sender's pending sends (queued or being written) beyond this: RATE_LIMITED. */
   maxQueuedPerSender: number;
+  /** Refuse new sends while the oldest queued one has waited longer than this (ms); unset: never. */
+  maxWaitMs?: number;
   /** While busy, the least time between the starts of two batches (ms); 0: no pacing. */
   paceMs: number;
   /** Times each group-commit transaction and counts the database errors caught here. */
@@ -58,7 +66,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   const writing = new Set<string>();
   let scheduled = false;
   let lastStart = -Infinity;
-  const stats = { batches: 0, messages: 0, fallbacks: 0 };
+  const stats = { batches: 0, messages: 0, fallbacks: 0, refusedBusy: 0 };
 
   function schedule() {
     if (scheduled) return;
@@ -148,6 +156,12 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
       if (queue.length >= opts.maxQueue) {
         return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, QUEUED_WRITES_RETRY_MS));
       }
+      if (opts.maxWaitMs !== undefined && queue.length && performance.now() - queue[0].at > opts.maxWaitMs) {
+        stats.refusedBusy++;
+        // Jittered, so the refused do not all come back in the same instant.
+        const retry = QUEUED_WRITES_RETRY_MS + Math.round(Math.random() * QUEUED_WRITES_RETRY_MS);
+        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, retry));
+      }
       perSender.set(sender, mine + 1);
       const settled = () => {
         const n = perSender.get(sender)! - 1;
@@ -155,7 +169,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
         else perSender.delete(sender);
       };
       return new Promise((resolve, reject) => {
-        queue.push({ req, resolve: (o) => (settled(), resolve(o)), reject: (e) => (settled(), reject(e)) });
+        queue.push({ req, at: performance.now(), resolve: (o) => (settled(), resolve(o)), reject: (e) => (settled(), reject(e)) });
         schedule();
       });
     },
