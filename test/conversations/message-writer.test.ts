@@ -86,31 +86,31 @@ describe("message writer, one batch per conversation at a time", () => {
 });
 
 describe("message writer under overload", () => {
-  it("refuses new sends RATE_LIMITED with retryAfterMs once the oldest queued one waited maxWaitMs; takes them again once it drains", async () => {
+  it("refuses RATE_LIMITED with retryAfterMs a send that would wait more than maxWaitMs behind the batches queued; takes sends again once drained", async () => {
     const written: string[] = [];
     const repo = {
       async writeBatch(reqs: SendRequest[]) {
-        await sleep(400); // a database slower than the sends come
+        await sleep(200); // a database slower than the sends come
         written.push(...reqs.map((r) => r.clientMsgId));
         return reqs.map((r, i) => ({ ok: true as const, duplicate: false, message: { id: r.clientMsgId, seq: i + 1, clientMsgId: r.clientMsgId } }));
       },
     } as unknown as MessagesRepository;
-    const w = createMessageWriter(repo, createLogger("silent"), { concurrency: 1, maxBatch: 200, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs: 0, maxWaitMs: 100 });
+    const w = createMessageWriter(repo, createLogger("silent"), { concurrency: 1, maxBatch: 2, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs: 0, maxWaitMs: 300 });
     const send = (n: number) => w.write({ ...req(n), conversationId: `c${n}` });
-    const first = send(1); // in flight for 400 ms
+    await send(0); // one batch written: 200 ms a batch
+    const first = send(1); // in flight
     await sleep(5);
-    const queued = send(2); // waits behind it
-    await sleep(50);
-    const stillTaken = send(3); // the oldest has waited 50 ms: still taken
-    await sleep(100);
+    // One batch's worth is always taken, however slow the batches.
+    const taken = [send(2), send(3)];
+    // A third queued would wait for the batch in flight and the one ahead of it: 400 ms.
     const refused = await send(4).then(() => null, (e: AppError) => e);
-    assert.ok(refused, "a send queued behind a 150 ms wait was taken");
+    assert.ok(refused, "a send that would wait 400 ms was taken");
     assert.equal(refused.code, "RATE_LIMITED");
     assert.ok(refused.retryAfterMs! >= 1000 && refused.retryAfterMs! <= 2000, `retryAfterMs ${refused.retryAfterMs}`);
     assert.equal(w.stats.refusedBusy, 1);
-    await Promise.all([first, queued, stillTaken]);
+    await Promise.all([first, ...taken]);
     await send(5); // drained: taken again
-    assert.deepEqual(written, ["m1", "m2", "m3", "m5"]);
+    assert.deepEqual(written, ["m0", "m1", "m2", "m3", "m5"]);
     assert.equal(w.senders(), 0, "nothing left counted for the refused sender");
   });
 });
