@@ -68,11 +68,18 @@ function storm({ url, tokens, base }) {
       st.connectedAt = Date.now();
       st.syncedAt = 0;
       const c = r.conversations[0];
-      s.emit("sync", { afterSeq: st.lastSeq, ...(c ? { conversationId: c.id } : {}) }, (res) => {
-        if (!res?.ok) return void (st.refusals[`sync:${res?.error?.code}`] = (st.refusals[`sync:${res?.error?.code}`] ?? 0) + 1);
+      // As the product's receiver does: a sync refused with retryAfterMs is asked again then.
+      const sync = (tries) => s.emit("sync", { afterSeq: st.lastSeq, ...(c ? { conversationId: c.id } : {}) }, (res) => {
+        if (!res?.ok) {
+          st.refusals[`sync:${res?.error?.code}`] = (st.refusals[`sync:${res?.error?.code}`] ?? 0) + 1;
+          const wait = res?.error?.retryAfterMs;
+          if (wait && tries < 5 && s.connected) (told.push(wait), setTimeout(() => s.connected && sync(tries + 1), wait));
+          return;
+        }
         st.lastSeq = Math.max(st.lastSeq, res.lastSeq);
         st.syncedAt = Date.now();
       });
+      sync(0);
     });
     s.on("disconnect", (reason) => {
       st.syncedAt = 0;
