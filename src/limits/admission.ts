@@ -16,8 +16,8 @@ export const ADMISSION_MAX_WAIT_MS = 30_000;
 export const ADMISSION_JITTER_MS = 250;
 /** Handshakes admitted but not yet `ready` beyond which new ones wait. */
 export const ADMISSION_MAX_IN_FLIGHT = 200;
-/** The least completion rate assumed (per second), however slowly handshakes end. */
-const MIN_RATE = 20;
+/** The completion rate assumed before any was seen, and the least one assumed (per second). */
+const MIN_RATE = 50;
 
 export interface Admission {
   /** 0: admitted now, and the caller calls done() once when that handshake ends (ready
@@ -39,11 +39,10 @@ export function createAdmission(
   /** The end of the slots already booked for refused clients (a time, ms). */
   let booked = refilledAt;
   let inFlight = 0;
-  // How fast handshakes really end: a moving average of the time between two ends,
-  // optimistic at first (the rate), so the first herd after a start is not booked far out
-  // on a guess; it adapts within a few dozen ends.
-  let lastDone = -Infinity;
-  let gapMs = Number.isFinite(perSecond) ? 1000 / perSecond : 1;
+  // Completions per second, over the last whole second: how fast handshakes really end.
+  let windowStart = refilledAt;
+  let windowDone = 0;
+  let completing = MIN_RATE;
 
   const refuse = (t: number, slotMs: number, firstFreeAt: number) => {
     booked = Math.min(t + ADMISSION_MAX_WAIT_MS, Math.max(booked + slotMs, firstFreeAt));
@@ -59,12 +58,7 @@ export function createAdmission(
       }
       if (tokens < 1) return refuse(t, 1000 / perSecond, t + ((1 - tokens) * 1000) / perSecond);
       // Full: come back at the pace handshakes complete, never faster than the rate.
-      if (inFlight >= maxInFlight) {
-        // Not before half of those in flight are through (sooner, the client would only be
-        // refused again: each refusal is a whole WebSocket handshake), then one per end.
-        const gap = Math.min(1000 / MIN_RATE, Math.max(1000 / perSecond, gapMs));
-        return refuse(t, gap, t + (inFlight / 2) * gap);
-      }
+      if (inFlight >= maxInFlight) return refuse(t, Math.max(1000 / perSecond, 1000 / completing), t);
       tokens -= 1;
       inFlight++;
       return 0;
@@ -72,9 +66,12 @@ export function createAdmission(
     done() {
       inFlight = Math.max(0, inFlight - 1);
       const t = now();
-      // A gap longer than a second is an idle node, not a slow one.
-      if (t - lastDone < 1000) gapMs = gapMs * 0.95 + (t - lastDone) * 0.05;
-      lastDone = t;
+      if (t - windowStart >= 1000) {
+        completing = Math.max(MIN_RATE, (windowDone * 1000) / (t - windowStart));
+        windowStart = t;
+        windowDone = 0;
+      }
+      windowDone++;
     },
     inFlight: () => inFlight,
   };

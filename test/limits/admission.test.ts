@@ -37,16 +37,12 @@ describe("handshake admission", function () {
     for (let i = 0; i < 3; i++) assert.equal(a.admit(), 0);
     const waits = [a.admit(), a.admit(), a.admit()];
     assert.ok(waits[0] >= 1 && waits[1] > waits[0] && waits[2] > waits[1], `booked in turn: ${waits}`);
-    // Before any end was seen, slots are paced at the configured rate (1 ms).
-    assert.equal(waits[2] - waits[1], 1);
+    // Before any completion was seen, slots are paced at the least assumed rate (50/s).
+    assert.equal(waits[2] - waits[1], 20);
     a.done();
     t = 1;
     assert.equal(a.admit(), 0);
     assert.equal(a.inFlight(), 3);
-    // Handshakes ending every 50 ms: the slots of the refused follow that pace.
-    for (let i = 0; i < 100; i++) (t += 50, a.done(), a.admit());
-    const [x, y] = [a.admit(), a.admit()];
-    assert.ok(y - x >= 45 && y - x <= 50, `slots ${y - x} ms apart`);
   });
 
   it("on a real server: the handshakes over HANDSHAKES_PER_SECOND are refused RATE_LIMITED with growing retryAfterMs", async () => {
