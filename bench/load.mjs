@@ -38,6 +38,8 @@ export async function runLoad({ agents, visitors, rate, seconds, label, drainMs 
   let failed = 0;
   let lastDelivery = 0;
   const errors = new Map();
+  /** The retryAfterMs of each refusal that had one (RATE_LIMITED, UNAVAILABLE). */
+  const told = [];
   // BENCH_TRACE=1: per 250 ms of send time, the worst e2e latency (to tell a stall from a trend).
   const trace = process.env.BENCH_TRACE ? [] : null;
   let start = 0;
@@ -75,6 +77,7 @@ export async function runLoad({ agents, visitors, rate, seconds, label, drainMs 
           sentAt.delete(id);
           const code = res?.error?.code ?? "?";
           errors.set(code, (errors.get(code) ?? 0) + 1);
+          if (typeof res?.error?.retryAfterMs === "number") told.push(res.error.retryAfterMs);
         });
       }
       if (sent >= total) {
@@ -98,7 +101,7 @@ export async function runLoad({ agents, visitors, rate, seconds, label, drainMs 
   }
   const activeSeconds = ((lastDelivery || performance.now()) - start) / 1000;
   return {
-    label, offered: rate, sent, delivered, failed, errors: Object.fromEntries(errors),
+    label, offered: rate, sent, delivered, failed, errors: Object.fromEntries(errors), retryAfterMs: summarize(told),
     lost: total - delivered - failed,
     sendSeconds,
     throughput: delivered / Math.max(activeSeconds, sendSeconds),

@@ -74,6 +74,9 @@ async function measure(label, script, env, parties, db) {
     const endTrace = traceServer(pid, label);
     const res = await runLoad({ ...p, rate: opts.rate, seconds: opts.seconds, label });
     endTrace();
+    const t = res.retryAfterMs;
+    console.error(`bench: ${label}: ${res.delivered} delivered, ack p99 ${res.ack.p99.toFixed(0)} ms, e2e p99 ${res.e2e.p99.toFixed(0)} ms; refused ${JSON.stringify(res.errors)}` +
+      `, ${t.n} with retryAfterMs${t.n ? ` (p50 ${t.p50}, max ${t.max})` : ""}`);
     const wall = res.sendSeconds;
     const cpu = cpuSeconds(pid) - cpu0;
     const dbCpu = db ? cpuDelta(db0, await db.backendCpu()) : NaN;

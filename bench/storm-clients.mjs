@@ -3,8 +3,9 @@
 //   "rate":   `width` loops, each connecting a visitor (websocket), waiting for `ready`,
 //             disconnecting and starting over, for `seconds`: handshakes + ready per second.
 //   "storm":  every visitor stays connected and reconnects as the product's client does
-//             (src/client/runtime/connection.ts): its own schedule, full-jitter backoff,
-//             never before a refusal's retryAfterMs; after each `ready` it calls `sync`.
+//             (src/client/runtime/connection.ts retryDelay): a refusal's retryAfterMs
+//             exactly when given, else its own full-jitter backoff; after each `ready` it
+//             calls `sync`. Also reports the told delays it waited.
 //             Reports when each visitor was last connected-and-synced (Date.now()).
 // Each visitor sends its own X-Forwarded-For (the server trusts loopback proxies), as
 // visitors on their own addresses do, so per-address caps do not decide the result.
@@ -48,6 +49,7 @@ async function rate({ url, tokens, width, seconds, base }) {
 /** The storm mode's visitors: each reconnects by the product's rules until told to stop. */
 function storm({ url, tokens, base }) {
   const state = tokens.map(() => ({ syncedAt: 0, connects: 0, refusals: {}, failures: 0, connectedAt: 0, lastSeq: 0 }));
+  let told = [];
   let running = true;
   const sockets = tokens.map((token, i) => {
     const st = state[i];
@@ -55,7 +57,9 @@ function storm({ url, tokens, base }) {
     let timer = null;
     const retry = (notBefore = 0) => {
       if (!running || timer) return;
-      const delay = Math.max(notBefore, backoffDelay(st.failures++));
+      const delay = notBefore > 0 ? notBefore : backoffDelay(st.failures);
+      st.failures++;
+      if (notBefore > 0) told.push(notBefore);
       timer = setTimeout(() => ((timer = null), running && s.connect()), delay);
     };
     s.on("message", (m, ack) => ack?.({ ok: true }));
@@ -64,11 +68,18 @@ function storm({ url, tokens, base }) {
       st.connectedAt = Date.now();
       st.syncedAt = 0;
       const c = r.conversations[0];
-      s.emit("sync", { afterSeq: st.lastSeq, ...(c ? { conversationId: c.id } : {}) }, (res) => {
-        if (!res?.ok) return void (st.refusals[`sync:${res?.error?.code}`] = (st.refusals[`sync:${res?.error?.code}`] ?? 0) + 1);
+      // As the product's receiver does: a sync refused with retryAfterMs is asked again then.
+      const sync = (tries) => s.emit("sync", { afterSeq: st.lastSeq, ...(c ? { conversationId: c.id } : {}) }, (res) => {
+        if (!res?.ok) {
+          st.refusals[`sync:${res?.error?.code}`] = (st.refusals[`sync:${res?.error?.code}`] ?? 0) + 1;
+          const wait = res?.error?.retryAfterMs;
+          if (wait && tries < 5 && s.connected) (told.push(wait), setTimeout(() => s.connected && sync(tries + 1), wait));
+          return;
+        }
         st.lastSeq = Math.max(st.lastSeq, res.lastSeq);
         st.syncedAt = Date.now();
       });
+      sync(0);
     });
     s.on("disconnect", (reason) => {
       st.syncedAt = 0;
@@ -88,9 +99,9 @@ function storm({ url, tokens, base }) {
     report: () => {
       const refusals = {};
       for (const st of state) for (const [k, v] of Object.entries(st.refusals)) refusals[k] = (refusals[k] ?? 0) + v;
-      return { syncedAt: state.map((s) => s.syncedAt), refusals, connects: state.reduce((n, s) => n + s.connects, 0) };
+      return { syncedAt: state.map((s) => s.syncedAt), refusals, connects: state.reduce((n, s) => n + s.connects, 0), told };
     },
-    reset: () => state.forEach((s) => (s.refusals = {})),
+    reset: () => (state.forEach((s) => (s.refusals = {})), (told = [])),
     stop: () => ((running = false), sockets.forEach((s) => s.disconnect())),
   };
 }

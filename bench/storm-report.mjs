@@ -14,7 +14,8 @@ function rateRow(x) {
 function stormRow(x, visitors) {
   const s = x.storm;
   return `| ${x.which} | ${x.db} | ${s.before}/${visitors} | ${s.restartMs} | ${s.after}/${visitors} | ${f(s.p50Ms, 0)} | ${f(s.p99Ms, 0)} | ` +
-    `${Number.isFinite(s.allMs) ? f(s.allMs, 0) : "**not all**"} | ${codes(s.refusals)} |`;
+    `${Number.isFinite(s.allMs) ? f(s.allMs, 0) : "**not all**"} | ${codes(s.refusals)} | ` +
+    `${s.honoured ? `${s.honoured.n}${s.honoured.n ? ` (p50 ${f(s.honoured.p50Ms, 0)}, max ${f(s.honoured.maxMs, 0)})` : ""}` : "-"} |`;
 }
 
 export function writeStormSection({ opts, results, notes, host, startedAt, command, write }) {
@@ -28,18 +29,19 @@ connecting a visitor over WebSocket (its own X-Forwarded-For address), waiting f
 \`ready\`, disconnecting and starting over, for ${opts.seconds} s after a 2 s warm-up.
 **Restart**: ${opts.visitors} visitors connected (the same 2 load processes), the node
 is killed (SIGKILL) and started again on its port; each visitor reconnects as the
-product's client does (src/client/runtime/connection.ts: its own schedule, full-jitter
-exponential backoff from 1 s capped at 30 s, never before a refusal's \`retryAfterMs\`)
+product's client does (src/client/runtime/connection.ts: a refusal's \`retryAfterMs\`
+exactly when it has one, else full-jitter exponential backoff from 1 s capped at 30 s)
 and calls \`sync\` after each \`ready\`. "Resynced" is the \`sync\` answered; times are
 from the kill. Refusals are the connect_errors the visitors got meanwhile (NETWORK: the
-node was down). "before" is the build of the base commit, measured in the same run.
+port was not taken yet; UNAVAILABLE: the node was starting; RATE_LIMITED: over
+HANDSHAKES_PER_SECOND), and the told delays the visitors waited. "before" is the build of the base commit, measured in the same run.
 
 | build | database | handshakes+ready /s | done | refused | connect→ready p50 ms | p99 ms | server CPU ms each | server CPU % | load CPU % |
 |---|---|---|---|---|---|---|---|---|---|
 ${results.map(rateRow).join("\n")}
 
-| build | database | connected before | node up after ms | resynced | resynced p50 ms | p99 ms | all resynced after ms | refusals during the storm |
-|---|---|---|---|---|---|---|---|---|
+| build | database | connected before | node up after ms | resynced | resynced p50 ms | p99 ms | all resynced after ms | refusals during the storm | told delays waited (ms) |
+|---|---|---|---|---|---|---|---|---|---|
 ${results.filter((x) => x.storm.after !== undefined).map((x) => stormRow(x, opts.visitors)).join("\n") || "| (restart not measured in this run: --rate-only) |"}
 
 Target (>= 1,000 handshakes per second on one node with either database; all visitors back and resynced within 15 s of a restart):

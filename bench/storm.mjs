@@ -96,9 +96,12 @@ async function measure(label, cwd, env, db) {
     const at = reports.flatMap((x) => x.syncedAt).filter((t) => t > killedAt).map((t) => t - killedAt).sort((a, b) => a - b);
     const refusals = {};
     for (const x of reports) for (const [k, v] of Object.entries(x.refusals)) refusals[k] = (refusals[k] ?? 0) + v;
+    const told = reports.flatMap((x) => x.told).sort((a, b) => a - b);
+    const honoured = { n: told.length, p50Ms: told[Math.floor(told.length / 2)], maxMs: told.at(-1) };
     const storm = { before, after: n, restartMs: upAt - killedAt, allMs: n >= opts.visitors ? at.at(-1) : NaN,
-      p50Ms: at[Math.floor(at.length / 2)], p99Ms: at[Math.floor(at.length * 0.99)], refusals };
-    console.error(`bench: ${label}: restart: ${n}/${opts.visitors} resynced, all after ${storm.allMs} ms (node up after ${storm.restartMs} ms)`, refusals);
+      p50Ms: at[Math.floor(at.length / 2)], p99Ms: at[Math.floor(at.length * 0.99)], refusals, honoured };
+    console.error(`bench: ${label}: restart: ${n}/${opts.visitors} resynced, all after ${storm.allMs} ms (node up after ${storm.restartMs} ms)`, refusals,
+      `told delays waited: ${honoured.n}, p50 ${honoured.p50Ms} ms, max ${honoured.maxMs} ms`);
     return { label, rate: r, storm };
   } finally {
     await Promise.all(loads.map((l) => l.ask({ cmd: "stop" }, "stopped").catch(() => {})));

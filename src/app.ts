@@ -31,12 +31,14 @@ import { clientIp } from "./lib/client-ip.js";
 import { compressResponses } from "./lib/compression.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
 import { securityHeaders } from "./lib/security.js";
+import { createAdmission } from "./limits/admission.js";
 import { createCoolDowns, eventLimits, handshakeLimits } from "./limits/socket-limits.js";
 import { trackConnection } from "./presence/presence.handlers.js";
 import { reactToPresence } from "./presence/presence.reactions.js";
 import { registerConnections } from "./realtime/connections.js";
 import { createHandlerFactory } from "./realtime/handlers.js";
-import { createIo } from "./realtime/io.js";
+import { createIo, useRedisAdapter } from "./realtime/io.js";
+import type { Starting } from "./realtime/starting.js";
 import type { AppSocket } from "./realtime/types.js";
 import { uploadsRoutes } from "./uploads/uploads.routes.js";
 import { createVisitorContextHandlers } from "./visitors/visitor-context.handlers.js";
@@ -45,17 +47,20 @@ import { widgetRoutes } from "./widget/widget.routes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export async function createApplication(httpServer: HttpServer, infra: Infrastructure, deps: ComposeOptions = {}) {
+/** `starting`: the Socket.IO server and request routing a starting node already answers
+ *  with (index.ts, realtime/starting.ts); without it (tests) they are made here. */
+export async function createApplication(httpServer: HttpServer, infra: Infrastructure, deps: ComposeOptions = {}, starting?: Starting) {
   const { config, log, redis } = infra;
   // Express must be the server's request listener before Socket.IO attaches: Socket.IO
   // then answers /socket.io itself and hands every other request on.
   const app = express();
-  httpServer.on("request", app);
-  const origins = createOrigins(config.allowedOrigins);
-  const io = createIo(httpServer, {
-    offlineAfterMs: config.offlineAfterMs, origins, redis, redisPrefix: config.redisPrefix, nodeName: config.nodeName,
-    deflateThresholdBytes: config.wsDeflateThresholdBytes,
+  if (starting) starting.serve(app);
+  else httpServer.on("request", app);
+  const origins = starting?.origins ?? createOrigins(config.allowedOrigins);
+  const io = starting?.io ?? createIo(httpServer, {
+    offlineAfterMs: config.offlineAfterMs, origins, nodeName: config.nodeName, deflateThresholdBytes: config.wsDeflateThresholdBytes,
   });
+  if (redis) useRedisAdapter(io, redis, config.redisPrefix);
   const s = await composeServices(infra, io, origins, deps);
   await s.accounts.ensureAdmin(config.adminEmail, config.adminPassword, `${config.publicUrl ?? `http://localhost:${config.port}`}/login`);
 
@@ -113,7 +118,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const handshakesPerIp = s.limiters.cluster("handshakes-ip", { points: config.limits.handshakesPerIpPerMinute, durationSec: 60 });
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log, s.arrivals), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
-    limits: handshakeLimits({ perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
+    limits: handshakeLimits({ admission: createAdmission({ perSecond: config.limits.handshakesPerSecond }), perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
       agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes)],
@@ -125,6 +130,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     log,
   });
   reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, lifecycle: s.lifecycle, realtime: s.realtime, log });
+  starting?.open();
 
   return {
     app,

@@ -2,6 +2,7 @@
 // infrastructure and the Socket.IO server, and handed on under names that say what it
 // is. Modules below take narrow dependencies (an interface or a Pick of a service) and
 // never import this file; app.ts mounts what is built here onto Express and Socket.IO.
+import { WRITE_QUEUE_MAX_WAIT_MS } from "./limits/limits.rules.js";
 import { createAccountsRepository } from "./accounts/accounts.repository.js";
 import { createAccountsService } from "./accounts/accounts.service.js";
 import { createLoginThrottle } from "./accounts/login-throttle.js";
@@ -109,6 +110,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     maxBatch: 200,
     maxQueue: 10_000,
     maxQueuedPerSender: 200,
+    // Past what the database can write, a taken send is stored within about this (plus
+    // its batch) and the excess is refused RATE_LIMITED: overload degrades, not collapses.
+    maxWaitMs: WRITE_QUEUE_MAX_WAIT_MS,
     paceMs: config.writePaceMs,
     metrics,
   });

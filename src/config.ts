@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   SOCKETS_PER_PARTICIPANT: positiveInt(20),
   SOCKETS_PER_IP: positiveInt(1000),
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
+  // Node-wide handshakes begun per second (limits/admission.ts); 0: no node-wide limit.
+  HANDSHAKES_PER_SECOND: z.coerce.number().int().min(0).default(1000),
   // Group commit (conversations/message-writer.ts): while sends keep coming, a batch
   // starts at most this often (ms), so it carries more of them; 0 writes each at once.
   WRITE_PACE_MS: z.coerce.number().int().min(0).max(100).default(5),
@@ -111,8 +113,9 @@ export type Config = {
   /** SMTP_URL, MAIL_FROM, EMAIL_AFTER_MS (PROTOCOL.md section 5); no smtpUrl: no email. */
   email: { smtpUrl?: string; from: string; afterMs: number };
   /** Handshake limits (PROTOCOL.md section 3): sockets one participant, and one address,
-   *  may hold on a node; handshakes an address may start per minute. */
-  limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number };
+   *  may hold on a node; handshakes an address may start per minute; handshakes the
+   *  node begins per second, all addresses together (0: unlimited). */
+  limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number; handshakesPerSecond: number };
   /** WRITE_PACE_MS: while busy, the least time between two group-commit batches. */
   writePaceMs: number;
   /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketsPerParticipant: e.SOCKETS_PER_PARTICIPANT,
       socketsPerIp: e.SOCKETS_PER_IP,
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
+      handshakesPerSecond: e.HANDSHAKES_PER_SECOND,
     },
     writePaceMs: e.WRITE_PACE_MS,
     nodeName: e.NODE_NAME,

@@ -12,8 +12,14 @@
 // batch after the one in flight, so they never race it for the same seqs (which the
 // optimistic write, batch-write.repository.ts, would settle by writing them again under
 // a lock) and one conversation's sends are stored in the order they arrived.
-// A send that is refused (by the rules in seq.ts, that cap, or because the queue is full)
-// rejects with its AppError: the one error channel from here to the sender's ack.
+// Overload degrades instead of collapsing: when a new send would wait more than
+// maxWaitMs (more than a batch already queued, and the batches ahead of it, at the recent
+// time per batch, take longer: the database writes slower than sends arrive), it is
+// refused RATE_LIMITED with retryAfterMs at once rather than queued, so the sends that
+// are taken are stored within about a second and the refused come back later, spread.
+// One batch's worth is always taken: a burst, or one slow batch, is not overload.
+// A send that is refused (by the rules in seq.ts, those caps, or because the queue is
+// full) rejects with its AppError: the one error channel from here to the sender's ack.
 import { AppError, isUniqueViolation } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Metrics } from "../lib/metrics.js";
@@ -43,6 +49,8 @@ export interface WriterOptions {
   maxQueue: number;
   /** One sender's pending sends (queued or being written) beyond this: RATE_LIMITED. */
   maxQueuedPerSender: number;
+  /** Refuse a new send that would wait longer than this in the queue (ms); unset: never. */
+  maxWaitMs?: number;
   /** While busy, the least time between the starts of two batches (ms); 0: no pacing. */
   paceMs: number;
   /** Times each group-commit transaction and counts the database errors caught here. */
@@ -58,7 +66,12 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   const writing = new Set<string>();
   let scheduled = false;
   let lastStart = -Infinity;
-  const stats = { batches: 0, messages: 0, fallbacks: 0 };
+  const stats = { batches: 0, messages: 0, fallbacks: 0, refusedBusy: 0 };
+
+  /** Recent time per batch (ms), a moving average: what each batch ahead costs a new send. */
+  let batchMs = 0;
+  /** How long a send queued now would wait: the batches in flight, then those ahead of it. */
+  const expectedWaitMs = () => (1 + Math.floor(queue.length / opts.maxBatch) / opts.concurrency) * batchMs;
 
   function schedule() {
     if (scheduled) return;
@@ -99,7 +112,9 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     try {
       const t0 = performance.now();
       const outcomes = await repo.writeBatch(batch.map((p) => p.req));
-      opts.metrics?.writeBatch((performance.now() - t0) / 1000);
+      const ms = performance.now() - t0;
+      batchMs = batchMs === 0 ? ms : batchMs * 0.8 + ms * 0.2;
+      opts.metrics?.writeBatch(ms / 1000);
       stats.batches++;
       stats.messages += batch.length;
       outcomes.forEach((o, i) => settle(batch[i], o));
@@ -147,6 +162,12 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
       }
       if (queue.length >= opts.maxQueue) {
         return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, QUEUED_WRITES_RETRY_MS));
+      }
+      if (opts.maxWaitMs !== undefined && queue.length >= opts.maxBatch && expectedWaitMs() > opts.maxWaitMs) {
+        stats.refusedBusy++;
+        // Jittered, so the refused do not all come back in the same instant.
+        const retry = QUEUED_WRITES_RETRY_MS + Math.round(Math.random() * QUEUED_WRITES_RETRY_MS);
+        return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, retry));
       }
       perSender.set(sender, mine + 1);
       const settled = () => {

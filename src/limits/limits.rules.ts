@@ -74,3 +74,5 @@ export const ABUSE = { refusals: 200, windowMs: 10_000, coolDownMs: 30_000 };
 export const SOCKET_CAP_RETRY_MS = 5000;
 /** A write refused because the sender already has this many waiting. */
 export const QUEUED_WRITES_RETRY_MS = 1000;
+/** The longest a send may wait in the group commit's queue before new sends are refused. */
+export const WRITE_QUEUE_MAX_WAIT_MS = 300;

@@ -1,4 +1,5 @@
-// The limits of the two Socket.IO namespaces (PROTOCOL.md section 3): handshakes per
+// The limits of the two Socket.IO namespaces (PROTOCOL.md section 3): the node's
+// handshakes per second (admission.ts, cheapest first), handshakes per
 // address (before any credential is read, so a flood of forged tokens costs nothing
 // more), concurrent sockets per participant and per address (once the handshake named
 // who it is), and each participant's budget per kind of event. Refused handshakes fail
@@ -10,6 +11,10 @@ import { fail as handshakeError } from "../accounts/socket-auth.js";
 import type { ClientToServerEvents, ParticipantType } from "../events.js";
 import type { AppError } from "../lib/errors.js";
 import type { AppSocket } from "../realtime/types.js";
+import type { Admission } from "./admission.js";
+
+/** The longest an admitted handshake counts as in flight when its end was not seen. */
+const ADMISSION_HOLD_MS = 10_000;
 import type { Limiter, Limiters } from "./limiter.js";
 import { ABUSE, EVENT_BUDGETS, eventKind, SOCKET_CAP_RETRY_MS, type EventKind } from "./limits.rules.js";
 import type { SocketCaps } from "./socket-caps.js";
@@ -17,17 +22,37 @@ import type { SocketCaps } from "./socket-caps.js";
 type Next = (err?: ExtendedError) => void;
 
 export function handshakeLimits(d: {
-  perIp: Pick<Limiter, "hit">; caps: SocketCaps; coolDowns: Pick<CoolDowns, "left">; ipOf: (req: IncomingMessage) => string;
+  admission: Admission; perIp: Pick<Limiter, "hit">; caps: SocketCaps; coolDowns: Pick<CoolDowns, "left">; ipOf: (req: IncomingMessage) => string;
 }) {
+  // An admitted handshake holds its admission until it ends (ready, or refused further
+  // on: `ended`), or at most ADMISSION_HOLD_MS (one whose end nobody saw).
+  const held = new WeakMap<AppSocket, () => void>();
+  const ended = (socket: AppSocket) => held.get(socket)?.();
+  function hold(socket: AppSocket) {
+    const release = () => {
+      clearTimeout(timer);
+      held.delete(socket);
+      d.admission.done();
+    };
+    const timer = setTimeout(release, ADMISSION_HOLD_MS);
+    timer.unref();
+    held.set(socket, release);
+  }
   return {
-    /** First of each namespace's middlewares: the address's handshake budget. */
+    /** First of each namespace's middlewares: the node's and the address's handshake budgets. */
     async before(socket: AppSocket, next: Next) {
+      const wait = d.admission.admit();
+      if (wait > 0) return next(handshakeError("RATE_LIMITED", "too many connections to this server right now", wait));
+      hold(socket);
       // hit() fails open (a limiter that cannot answer lets the handshake through): the
       // only error it throws is the refusal.
       const refused = await d.perIp.hit(d.ipOf(socket.request)).then(() => null, (err: AppError) => err);
       if (!refused) return next();
+      ended(socket);
       next(handshakeError("RATE_LIMITED", "too many connection attempts from this address", refused.retryAfterMs));
     },
+    /** The handshake is over (its socket is ready, or it was refused): its admission is free. */
+    ended,
     /** Last: a participant cut off for flooding, and the participant's and the address's socket caps. */
     async after(socket: AppSocket, next: Next) {
       const cooling = d.coolDowns.left(socket);

@@ -19,7 +19,7 @@ export interface ConnectionDeps {
   auth: { visitor: Middleware; agent: Middleware };
   /** Around auth in both namespaces: `before` (per address, no credential read yet) and
    *  `after` (once the socket's participant is known). */
-  limits: { before: Middleware; after: Middleware };
+  limits: { before: Middleware; after: Middleware; ended: (socket: AppSocket) => void };
   /** Each namespace's feature handlers. */
   handlers: { visitor: Register[]; agent: Register[] };
   /** Presence input for the socket's lifetime; resolves once the connect is recorded. */
@@ -68,12 +68,14 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
 
   for (const kind of ["visitor", "agent"] as const) {
     const nsp = io.of(`/${kind}`);
+    // A handshake refused past `before` ends there: its node-wide admission is free again.
+    const ending = (mw: Middleware): Middleware => (socket, next) => mw(socket, (err) => (err && d.limits.ended(socket), next(err)));
     nsp.use(d.limits.before);
-    nsp.use(d.auth[kind]);
-    nsp.use(d.limits.after);
+    nsp.use(ending(d.auth[kind]));
+    nsp.use(ending(d.limits.after));
     nsp.on("connection", (socket) => {
       for (const register of d.handlers[kind]) register(socket);
-      open(socket).catch((err: unknown) => {
+      open(socket).finally(() => d.limits.ended(socket)).catch((err: unknown) => {
         if (isUnavailable(err)) {
           d.log.warn(`${kind} connect: dependency unavailable`, { socket: socket.id });
           return void socket.conn.close();

@@ -1,6 +1,7 @@
 // The Socket.IO server: transports, frame limit, the transport's own liveness timers
 // (derived from OFFLINE_AFTER_MS), CORS from the allowed origins, session ids that name
-// their node (NODE_NAME), and the Redis adapter when several nodes share the rooms.
+// their node (NODE_NAME), and the Redis adapter when several nodes share the rooms (set
+// once Redis is open: a starting node makes its server before, realtime/starting.ts).
 import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
@@ -14,8 +15,6 @@ export function createIo(
   o: {
     offlineAfterMs: number;
     origins: Pick<Origins, "allowed">;
-    redis?: { pub: Redis; sub: Redis };
-    redisPrefix?: string;
     nodeName?: string;
     /** Frames from this many bytes go out deflated; 0: none (config.ts). */
     deflateThresholdBytes?: number;
@@ -50,6 +49,10 @@ export function createIo(
   // The random part is as strong as engine.io's own: 15 random bytes.
   const { nodeName } = o;
   if (nodeName) io.engine.generateId = () => `${nodeName}.${randomBytes(15).toString("base64url")}`;
-  if (o.redis) io.adapter(createAdapter(o.redis.pub, o.redis.sub, { key: `${o.redisPrefix ?? "hf:"}socket.io` }));
   return io;
+}
+
+/** Rooms shared through Redis; also for a server made before Redis was open (starting.ts). */
+export function useRedisAdapter(io: AppServer, redis: { pub: Redis; sub: Redis }, redisPrefix?: string) {
+  io.adapter(createAdapter(redis.pub, redis.sub, { key: `${redisPrefix ?? "hf:"}socket.io` }));
 }

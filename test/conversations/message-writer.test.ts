@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createMessageWriter } from "../../src/conversations/message-writer.js";
 import type { MessagesRepository } from "../../src/conversations/messages.repository.js";
 import type { SendRequest } from "../../src/conversations/seq.js";
+import type { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { sleep } from "../helpers/clients.js";
 
@@ -81,5 +82,35 @@ describe("message writer, one batch per conversation at a time", () => {
     assert.ok(at("start b1") >= 0 && at("start b1") < at("end a1"), `another conversation waited: ${log.join(", ")}`);
     assert.ok(at("start a2+a3") > at("end a1"), `c1's later sends raced its batch in flight: ${log.join(", ")}`);
     assert.equal(log.length, 6, log.join(", "));
+  });
+});
+
+describe("message writer under overload", () => {
+  it("refuses RATE_LIMITED with retryAfterMs a send that would wait more than maxWaitMs behind the batches queued; takes sends again once drained", async () => {
+    const written: string[] = [];
+    const repo = {
+      async writeBatch(reqs: SendRequest[]) {
+        await sleep(200); // a database slower than the sends come
+        written.push(...reqs.map((r) => r.clientMsgId));
+        return reqs.map((r, i) => ({ ok: true as const, duplicate: false, message: { id: r.clientMsgId, seq: i + 1, clientMsgId: r.clientMsgId } }));
+      },
+    } as unknown as MessagesRepository;
+    const w = createMessageWriter(repo, createLogger("silent"), { concurrency: 1, maxBatch: 2, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs: 0, maxWaitMs: 300 });
+    const send = (n: number) => w.write({ ...req(n), conversationId: `c${n}` });
+    await send(0); // one batch written: 200 ms a batch
+    const first = send(1); // in flight
+    await sleep(5);
+    // One batch's worth is always taken, however slow the batches.
+    const taken = [send(2), send(3)];
+    // A third queued would wait for the batch in flight and the one ahead of it: 400 ms.
+    const refused = await send(4).then(() => null, (e: AppError) => e);
+    assert.ok(refused, "a send that would wait 400 ms was taken");
+    assert.equal(refused.code, "RATE_LIMITED");
+    assert.ok(refused.retryAfterMs! >= 1000 && refused.retryAfterMs! <= 2000, `retryAfterMs ${refused.retryAfterMs}`);
+    assert.equal(w.stats.refusedBusy, 1);
+    await Promise.all([first, ...taken]);
+    await send(5); // drained: taken again
+    assert.deepEqual(written, ["m0", "m1", "m2", "m3", "m5"]);
+    assert.equal(w.senders(), 0, "nothing left counted for the refused sender");
   });
 });

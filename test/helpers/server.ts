@@ -15,6 +15,7 @@ import { loadConfig } from "../../src/config.js";
 import { openInfrastructure, type Infrastructure } from "../../src/infrastructure.js";
 import { openDatabase } from "../../src/lib/db.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { startAnswering } from "../../src/realtime/starting.js";
 import { perSuite } from "./suite.js";
 
 export type DbKind = "pglite" | "postgres";
@@ -125,14 +126,23 @@ export async function startServer(opts: {
   db?: DbKind; env?: Record<string, string>; store?: Store; now?: () => number;
   /** Sees the real infrastructure before the application does (to count its queries). */
   infra?: (infra: Infrastructure) => void;
+  /** Starts as index.ts does: the port answers as a starting node (realtime/starting.ts)
+   *  and this runs against it before the database is even opened. */
+  whileStarting?: (url: string) => Promise<void>;
 } = {}): Promise<TestServer> {
   const store = opts.store ?? (await freshStore(opts.db ?? "pglite"));
   const config = loadConfig({ ...baseEnv(store.env), ...opts.env, PORT: "0" });
+  const http: Server = createServer();
+  const listen = () => new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const starting = opts.whileStarting ? startAnswering(http, config) : undefined;
+  if (opts.whileStarting) {
+    await listen();
+    await opts.whileStarting(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  }
   const infra = await openInfrastructure(config, createLogger(config.logLevel));
   opts.infra?.(infra);
-  const http: Server = createServer();
-  const application = await createApplication(http, infra, { now: opts.now });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const application = await createApplication(http, infra, { now: opts.now }, starting);
+  if (!starting) await listen();
   const port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

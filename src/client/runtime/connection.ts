@@ -9,6 +9,16 @@ import { type AppSocket, openSocket } from "./socket.js";
 import { FRESH_ATTEMPT_MS, STABLE_MS, type Status } from "./status.js";
 import { backoffDelay, Emitter } from "./util.js";
 
+/** When to try again: a server that said when (RATE_LIMITED, UNAVAILABLE: a starting or
+ *  busy node spreads its clients out that way) is obeyed exactly, neither sooner (not
+ *  even for "retry now", `online` or the tab coming back: Connection.retryNow) nor later (our own backoff, grown over the
+ *  refusals, would bring everyone back long after the node is ready). Without a told
+ *  delay (the network failed): full-jitter backoff, or at once after a "retry now". */
+export function retryDelay(toldMs: number, atOnce: boolean, failures: number): number {
+  if (toldMs > 0) return toldMs;
+  return atOnce ? 0 : backoffDelay(failures);
+}
+
 /** The handshake refusals that retrying cannot help: the app must get a new credential.
  * Any other refused handshake is retried like a network failure. */
 export type AuthErrorCode = Extract<HandshakeErrorCode, "AUTH_REQUIRED" | "AUTH_INVALID">;
@@ -39,6 +49,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   private pending: { engine: unknown; at: number } | null = null;
   /** "Retry now" came during a young attempt: if it fails, go again without waiting. */
   private retryAtOnce = false;
+  /** Until when (Date.now()) the server told us to stay away; 0: it did not. */
+  private toldUntil = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly hb: Heartbeat;
@@ -75,7 +87,7 @@ export class Connection extends Emitter<ConnectionEvents> {
         // before the handshake (some proxies) times out instead, so start the next
         // attempt with long-polling, which then tries to upgrade by itself.
         this.setTransports(["polling", "websocket"]);
-        // RATE_LIMITED and UNAVAILABLE say when to come back: not before then.
+        // RATE_LIMITED and UNAVAILABLE say when to come back: then, not on our backoff.
         this.scheduleRetry(typeof data?.retryAfterMs === "number" ? data.retryAfterMs : 0);
       }
     });
@@ -133,9 +145,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /** Try now instead of waiting out the backoff (the banner's button, `online`, the tab
-   * coming back). Safe to call at any time and as often as wanted. */
+   * coming back). Safe to call at any time and as often as wanted; does nothing while
+   * the server's told delay runs (a busy or starting node is not asked again sooner). */
   retryNow = (): void => {
-    if (!this.started || this.socket.connected) return;
+    if (!this.started || this.socket.connected || Date.now() < this.toldUntil) return;
     if (this.pending && Date.now() - this.pending.at < FRESH_ATTEMPT_MS) {
       this.retryAtOnce = true;
       return;
@@ -159,11 +172,13 @@ export class Connection extends Emitter<ConnectionEvents> {
     else this.retryNow();
   };
 
-  private scheduleRetry(notBeforeMs = 0): void {
+  /** `toldMs`: the server's retryAfterMs, if it gave one. */
+  private scheduleRetry(toldMs = 0): void {
     this.pending = null;
     if (!this.started || this.retryTimer) return;
-    const delay = Math.max(notBeforeMs, this.retryAtOnce ? 0 : backoffDelay(this.failures));
+    const delay = retryDelay(toldMs, this.retryAtOnce, this.failures);
     this.retryAtOnce = false;
+    this.toldUntil = toldMs > 0 ? Date.now() + delay : 0;
     this.failures++;
     const due = Date.now() + delay;
     const tick = () => {

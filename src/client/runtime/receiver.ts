@@ -12,6 +12,9 @@ import type { Status } from "./status.js";
 import { type ConversationLog, Timeline } from "./timeline.js";
 import type { Emit } from "./util.js";
 
+/** A sync refused RATE_LIMITED or UNAVAILABLE (with retryAfterMs) is asked again this often at most. */
+const SYNC_RETRIES = 5;
+
 export interface RuntimeEvents {
   change: null;
   status: Status;
@@ -178,9 +181,17 @@ export class Receiver implements Link {
     const from = log.contiguous;
     log.syncing = (async () => {
       try {
-        for (let page = 0; page < 100; page++) {
+        for (let page = 0, told = 0; page < 100; page++) {
           const res = await emitAck(this.conn.socket, "sync", { conversationId: log.id, afterSeq: log.contiguous, limit: 200 });
-          if (!res.ok) return;
+          if (!res.ok) {
+            // A busy or just restarted server said when: ask again then (a few times, while
+            // connected), or the gap would stay until the next reconnect.
+            const wait = res.error.retryAfterMs;
+            if (!wait || told++ >= SYNC_RETRIES || !this.conn.socket.connected) return;
+            await new Promise((r) => setTimeout(r, wait));
+            page--;
+            continue;
+          }
           this.receive(res.messages, false);
           if (!res.hasMore || !res.messages.length) return;
         }
