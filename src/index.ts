@@ -55,4 +55,6 @@ async function openWhenReachable(): Promise<Infrastructure> {
 
 const infra = await openWhenReachable();
 application = await createApplication(httpServer, infra, {}, starting);
-log.info("holdfast listening", { port, database: infra.db.kind, redis: !!config.redisUrl });
+// The address to open, for whoever just started it (PUBLIC_URL behind a proxy).
+const open = `${config.publicUrl ?? `http://localhost:${port}`}/login`;
+log.info("holdfast listening", { port, open, database: infra.db.kind, redis: !!config.redisUrl });
