@@ -62,7 +62,7 @@ const EnvSchema = z.object({
   SOCKETS_PER_IP: positiveInt(1000),
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(3000),
   // Node-wide handshakes begun per second (limits/admission.ts); 0: no node-wide limit.
-  HANDSHAKES_PER_SECOND: z.coerce.number().int().min(0).default(1000),
+  HANDSHAKES_PER_SECOND: z.coerce.number().int().min(0).default(0),
   // Group commit (conversations/message-writer.ts): while sends keep coming, a batch
   // starts at most this often (ms), so it carries more of them; 0 writes each at once.
   WRITE_PACE_MS: z.coerce.number().int().min(0).max(100).default(5),

@@ -43,7 +43,7 @@ describe("config.loadConfig", () => {
       metricsToken: undefined,
       publicUrl: undefined,
       email: { smtpUrl: undefined, from: "Holdfast <holdfast@localhost>", afterMs: 120_000 },
-      limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000, handshakesPerSecond: 1000 },
+      limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000, handshakesPerSecond: 0 },
       writePaceMs: 5,
       nodeName: undefined,
       wsDeflateThresholdBytes: 2048,
@@ -56,8 +56,8 @@ describe("config.loadConfig", () => {
     for (const bad of ["chat.example.com", "ftp://chat.example.com", "https://", "https://a.test/?q=1", "https://a b.test"]) {
       rejects({ PUBLIC_URL: bad }, "PUBLIC_URL");
     }
-    const c = load({ SOCKETS_PER_PARTICIPANT: "5", SOCKETS_PER_IP: "50", HANDSHAKES_PER_IP_PER_MINUTE: "600", HANDSHAKES_PER_SECOND: "0" });
-    assert.deepEqual(c.limits, { socketsPerParticipant: 5, socketsPerIp: 50, handshakesPerIpPerMinute: 600, handshakesPerSecond: 0 });
+    const c = load({ SOCKETS_PER_PARTICIPANT: "5", SOCKETS_PER_IP: "50", HANDSHAKES_PER_IP_PER_MINUTE: "600", HANDSHAKES_PER_SECOND: "400" });
+    assert.deepEqual(c.limits, { socketsPerParticipant: 5, socketsPerIp: 50, handshakesPerIpPerMinute: 600, handshakesPerSecond: 400 });
     rejects({ SOCKETS_PER_PARTICIPANT: "0", SOCKETS_PER_IP: "-1", HANDSHAKES_PER_IP_PER_MINUTE: "many" }, "SOCKETS_PER_PARTICIPANT", "SOCKETS_PER_IP", "HANDSHAKES_PER_IP_PER_MINUTE");
     assert.equal(load({ WRITE_PACE_MS: "0" }).writePaceMs, 0, "0: no pacing");
     rejects({ WRITE_PACE_MS: "500" }, "WRITE_PACE_MS");
