@@ -146,6 +146,9 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     if (!current || loadingOlder || noMoreOlder) return;
     const oldest = rt.oldestSeq(current);
     if (!oldest || oldest <= 1) return;
+    // Not laid out yet (the empty state hides the transcript until the header's render):
+    // its scrollTop of 0 would read as "scrolled to the top" and load a window too many.
+    if (!scroll.clientHeight) return;
     // Scrolled near the top, or the window does not even fill the view.
     if (scroll.scrollTop > NEAR_TOP_PX && scroll.scrollHeight > scroll.clientHeight) return;
     const id = current;
