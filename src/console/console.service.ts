@@ -61,10 +61,11 @@ export function createConsoleService(d: {
       const v = await d.repo.visitor(visitorId);
       if (!v) throw notFound("visitor not found");
       if (me.role !== "admin" && !(await d.repo.agentMaySee(me.id, visitorId))) throw forbidden("not your visitor");
-      const [health, lastMessageAt, conversations] = await Promise.all([
+      const [health, lastMessageAt, conversations, history] = await Promise.all([
         d.presence.health({ type: "visitor", id: visitorId }),
         d.repo.lastVisitorMessageAt(visitorId),
         d.repo.visitorConversations(visitorId),
+        d.conversations.forVisitor(visitorId).then((rows) => d.views.views(rows)),
       ]);
       const seen = [v.lastSeenAt.getTime(), health.lastTrafficAt ?? 0, lastMessageAt?.getTime() ?? 0];
       return {
@@ -80,6 +81,9 @@ export function createConsoleService(d: {
           conversations: conversations.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
         },
         health,
+        /** The same conversations as views (an addition): the panel opens an earlier one
+         *  read-only (`sync` lets the agent serving this visitor read them). */
+        history,
       };
     },
   };

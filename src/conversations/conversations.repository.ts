@@ -50,6 +50,8 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
       one("c.visitor_id = $1 AND c.status IN ('waiting', 'open')", visitorId),
     latestForVisitor: (visitorId: string) =>
       one("c.visitor_id = $1 ORDER BY c.created_at DESC LIMIT 1", visitorId),
+    /** A visitor's conversations, newest first (the console panel's history). */
+    forVisitor: (visitorId: string, limit = 20) => many("c.visitor_id = $1 ORDER BY c.created_at DESC LIMIT $2::int", visitorId, limit),
     forAgent: (agentId: string) =>
       many("c.agent_id = $1 AND c.status = 'open' ORDER BY c.updated_at DESC", agentId),
     waiting: (limit = 100) => many("c.status = 'waiting' ORDER BY c.created_at LIMIT $1::int", limit),

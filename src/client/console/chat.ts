@@ -90,8 +90,25 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     return el("li", { class: "msg msg--retryall" }, el("span", { class: "muted small", text: `${ids.length} messages were not sent. ` }), button);
   }
 
+  /** Scrolls to the newest message; while the transcript is not laid out (the empty state
+   *  hides it until the header's render), on a next frame, when it is: a scrollTop set on a
+   *  hidden element is lost, and its 0 would read as "scrolled to the top" (an older
+   *  window loaded for nothing). Until then the view counts as at the bottom. */
+  let bottomPending = false;
+  function toBottom(frames = 10): void {
+    if (scroll.clientHeight || frames <= 0) {
+      const waited = bottomPending;
+      bottomPending = false;
+      scroll.scrollTop = scroll.scrollHeight;
+      if (waited) void maybeLoadOlder(); // a window that does not fill the view
+      return;
+    }
+    bottomPending = true;
+    requestAnimationFrame(() => toBottom(frames - 1));
+  }
+
   function atBottom(): boolean {
-    return scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < NEAR_BOTTOM_PX;
+    return bottomPending || scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < NEAR_BOTTOM_PX;
   }
 
   function render(): void {
@@ -127,7 +144,7 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     if (failed.length >= 2) nodes.push(retryAllRow(failed));
     for (const k of rows.keys()) if (!seen.has(k)) rows.delete(k);
     log.replaceChildren(...nodes);
-    if (stick) scroll.scrollTop = scroll.scrollHeight;
+    if (stick) toBottom();
     else if (firstBefore && log.firstElementChild !== firstBefore) scroll.scrollTop = scroll.scrollHeight - fromBottom; // older prepended
     markRead();
     maybeLoadOlder();
@@ -148,7 +165,7 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     if (!oldest || oldest <= 1) return;
     // Not laid out yet (the empty state hides the transcript until the header's render):
     // its scrollTop of 0 would read as "scrolled to the top" and load a window too many.
-    if (!scroll.clientHeight) return;
+    if (!scroll.clientHeight || bottomPending) return;
     // Scrolled near the top, or the window does not even fill the view.
     if (scroll.scrollTop > NEAR_TOP_PX && scroll.scrollHeight > scroll.clientHeight) return;
     const id = current;
@@ -178,10 +195,10 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     void notes.load(id);
     void rt.open(id).then(() => {
       render();
-      scroll.scrollTop = scroll.scrollHeight;
+      toBottom();
     });
     render();
-    scroll.scrollTop = scroll.scrollHeight;
+    toBottom();
   });
   rt.on("change", () => render());
   notes.onChange((id) => id === current && render());

@@ -1,7 +1,7 @@
 // The visitor panel: who the visitor is and where they came from (visitor.meta), and
 // how good their connection is right now (presence store health), refreshed every few
 // seconds and at once on a `presence` event.
-import type { Presence } from "../../events.js";
+import type { Conversation, Presence } from "../../events.js";
 import { el } from "../ui/dom.js";
 import { linkQuality } from "../ui/link-status.js";
 import { getJson } from "./api.js";
@@ -27,6 +27,8 @@ interface VisitorInfo {
     presence: Presence; rttMs: number | null; rttHistory: number[]; reconnects: number; recentReconnects: number;
     transport: string | null; devices: Device[]; lastTrafficAt: number | null;
   };
+  /** The visitor's conversations as views, newest first (earlier ones open read-only). */
+  history?: Conversation[];
 }
 const REFRESH_MS = 10_000;
 
@@ -102,6 +104,26 @@ export function mountPanel(state: ConsoleState): void {
       ...ratingFact(v.conversations),
     );
     renderHealth(h.presence, h.rttMs, info);
+    renderHistory(info.history ?? []);
+  }
+
+  /** Every conversation of this visitor, one click away: an earlier one opens read-only. */
+  function renderHistory(history: Conversation[]): void {
+    const box = $("v-history");
+    box.replaceChildren(...history.map((c) => {
+      const here = c.id === state.selected;
+      const b = el("button", { type: "button", class: `vhistory__item${here ? " vhistory__item--on" : ""}`, "data-id": c.id, "aria-current": here ? "true" : undefined },
+        el("span", { text: dateTime(c.createdAt) }),
+        el("span", { class: `badge badge--${c.status}`, text: c.status }),
+        el("span", { class: "muted small", text: c.agent ? c.agent.name : "" }));
+      b.addEventListener("click", () => {
+        if (!state.info(c.id)) state.rt.upsertConversation(c); // known to the chat and header from now on
+        state.select(c.id);
+      });
+      return el("li", {}, b);
+    }));
+    $("v-history-title").hidden = history.length < 2;
+    box.hidden = history.length < 2;
   }
 
   function renderHealth(presence: Presence, rttMs: number | null, info: VisitorInfo): void {
@@ -145,6 +167,8 @@ export function mountPanel(state: ConsoleState): void {
 
   state.on("select", (cid) => {
     const c = cid ? state.info(cid) : undefined;
+    // An earlier conversation of the visitor on screen: the panel stays as it is.
+    if (c && last && c.visitor.id === visitorId && last.history?.some((h) => h.id === c.id)) return void render(last);
     visitorId = c?.visitor.id ?? null;
     last = null;
     $("vpanel-empty").hidden = !!visitorId && mayReadVisitor(c, state.me);
