@@ -56,6 +56,8 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "note:list": "sync",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
+/** Whether a name is one of the contract's client-to-server events (of either namespace). */
+export const isClientEvent = (event: string): event is keyof ClientToServerEvents => Object.hasOwn(KIND, event);
 
 /** HTTP budgets per address, across the cluster (sign-in has its own: accounts/login-throttle.ts). */
 export const HTTP_BUDGETS = {

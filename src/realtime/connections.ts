@@ -10,6 +10,7 @@ import type { Logger } from "../lib/logger.js";
 import { isUnavailable } from "../lib/unavailable.js";
 import { actorOf } from "./handlers.js";
 import { ADMINS, AGENTS, conversationRoom, participantRoom, sessionRoom, tokenRoom } from "./rooms.js";
+import { isClientEvent } from "../limits/limits.rules.js";
 import type { AppServer, AppSocket } from "./types.js";
 
 type Middleware = (socket: AppSocket, next: (err?: ExtendedError) => void) => void;
@@ -75,6 +76,7 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
     nsp.use(ending(d.limits.after));
     nsp.on("connection", (socket) => {
       for (const register of d.handlers[kind]) register(socket);
+      answerUnknownEvents(socket);
       open(socket).finally(() => d.limits.ended(socket)).catch((err: unknown) => {
         if (isUnavailable(err)) {
           d.log.warn(`${kind} connect: dependency unavailable`, { socket: socket.id });
@@ -85,4 +87,19 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
       });
     });
   }
+}
+
+/** An event this namespace has no handler for is answered when it asks for an ack, instead
+ *  of leaving the client waiting for its timeout: FORBIDDEN for the other side's events (a
+ *  visitor's `conversation:claim`), VALIDATION for a name the contract does not have. */
+function answerUnknownEvents(socket: AppSocket): void {
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === "string" && socket.listeners(event as "disconnect").length > 0) return;
+    const ack = args.at(-1);
+    if (typeof ack !== "function") return;
+    const name = String(event).slice(0, 64);
+    ack(isClientEvent(name)
+      ? { ok: false, error: { code: "FORBIDDEN", message: `${name}: not for ${socket.data.type}s` } }
+      : { ok: false, error: { code: "VALIDATION", message: `unknown event: ${name}` } });
+  });
 }

@@ -117,9 +117,12 @@ for (const db of testDatabases()) {
       assert.deepEqual(own.messages, []);
       await sleep(100);
       assert.equal(bob.received.length, 0, "bob received nothing of alice's");
-      // Visitors cannot use agent events at all: the event is unknown on /visitor.
-      const claim = await Promise.race([call(bob.socket, "conversation:claim", { conversationId: cid }, 500).catch(() => "no answer"), sleep(600)]);
-      assert.equal(claim, "no answer");
+      // Visitors cannot use agent events at all: refused, and the conversation stays unclaimed.
+      const owner = async () => (await srv.application.services.repos.conversations.byId(cid))?.agent_id ?? null;
+      const before = await owner();
+      const claim = await callRaw(bob.socket, "conversation:claim", { conversationId: cid }, 3000);
+      assert.equal(!claim.ok && claim.error.code, "FORBIDDEN");
+      assert.equal(await owner(), before);
       alice.close();
       bob.close();
     });
