@@ -54,16 +54,20 @@ function watch(p: Participant, id: string): Watched {
   return w;
 }
 
+// Keyed by the database, not the URL: a later suite's server may get a finished one's port
+// (a CI run saw the cached token of another database refused, 401).
 const adminTokens = new Map<string, string>();
-async function adminToken(url: string) {
-  if (!adminTokens.has(url)) adminTokens.set(url, (await agentToken(url)).token);
-  return adminTokens.get(url)!;
+async function adminToken(srv: TestServer) {
+  const env = (srv.store as { env?: Record<string, string> } | undefined)?.env;
+  const key = `${srv.url} ${env?.DATABASE_URL ?? ""} ${env?.DATA_DIR ?? ""}`;
+  if (!adminTokens.has(key)) adminTokens.set(key, (await agentToken(srv.url)).token);
+  return adminTokens.get(key)!;
 }
 
 /** A new (non-admin) agent, connected to each server given (one agent, several nodes). */
 export async function newAgent(servers: TestServer | TestServer[], name: string, maxConcurrent = 5) {
   const list = Array.isArray(servers) ? servers : [servers];
-  const a = await createAgent(list[0].url, await adminToken(list[0].url), name, { maxConcurrent });
+  const a = await createAgent(list[0].url, await adminToken(list[0]), name, { maxConcurrent });
   const sockets = [];
   for (const s of list) sockets.push(watch(await connectAgent(s.url, a.token), a.agentId));
   return Object.assign(sockets[0], { nodes: sockets, name });
