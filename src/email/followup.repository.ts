@@ -64,7 +64,9 @@ export async function claimWaitingNotices(q: TxQuery, limit: number): Promise<Wa
     `WITH due AS (
        SELECT c.id FROM conversation c
          LEFT JOIN email_followup f ON f.conversation_id = c.id
-        WHERE c.status = 'waiting' AND f.agents_notified_at IS NULL AND c.created_at > now() - interval '1 day'
+        -- last_seq > 0: its first message is stored (a conversation is created just
+        -- before it; a notice claimed in between went out without the message, once).
+        WHERE c.status = 'waiting' AND c.last_seq > 0 AND f.agents_notified_at IS NULL AND c.created_at > now() - interval '1 day'
         ORDER BY c.created_at LIMIT $1),
      told AS (
        INSERT INTO email_followup (conversation_id, agents_notified_at) SELECT id, now() FROM due
