@@ -3,6 +3,7 @@
 //   src/client/widget/main.ts   -> public/build/widget.js  (the one-tag loader, kept tiny)
 //   src/client/console/main.ts  -> public/build/console.js (the agent console)
 //   src/client/console/admin.ts -> public/build/admin.js   (the admin pages' small scripts)
+//   src/client/diagnostics/main.ts -> public/build/diagnostics.js (the connection test page)
 // Type-checks src/client first (the server's tsconfig excludes it: DOM lib, no emit),
 // so a type error fails the build instead of shipping.
 // Then the long-cached copies (scripts/assets.mjs): each bundle and stylesheet the pages
@@ -37,6 +38,7 @@ const entries = [
   { in: "src/client/widget/main.ts", out: "public/build/widget.js" },
   { in: "src/client/console/main.ts", out: "public/build/console.js" },
   { in: "src/client/console/admin.ts", out: "public/build/admin.js" },
+  { in: "src/client/diagnostics/main.ts", out: "public/build/diagnostics.js" },
 ];
 
 await Promise.all(
@@ -66,7 +68,7 @@ for (const e of entries) {
 
 // What the pages reference by manifest (widget.js is not among them: its URL is public).
 const manifest = writeHashedAssets(join(root, "public"), [
-  "build/visitor.js", "build/console.js", "build/admin.js",
+  "build/visitor.js", "build/console.js", "build/admin.js", "build/diagnostics.js",
   "css/visitor.css", "css/console.css", "css/app.css",
 ]);
 log(`public/build/manifest.json: ${Object.values(manifest).join(", ")}`);

@@ -24,6 +24,9 @@ import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
+import { registerDiagnosticsNamespace } from "./diagnostics/diagnostics.handlers.js";
+import { diagnosticsRoutes } from "./diagnostics/diagnostics.routes.js";
+import { attachIdleProbes } from "./diagnostics/idle-probe.js";
 import { countDependencyErrors, healthRoutes } from "./health/health.routes.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createAssets } from "./lib/assets.js";
@@ -32,6 +35,7 @@ import { compressResponses } from "./lib/compression.js";
 import { errorHandler, notFoundHandler } from "./lib/http.js";
 import { securityHeaders } from "./lib/security.js";
 import { createAdmission } from "./limits/admission.js";
+import { HTTP_BUDGETS } from "./limits/limits.rules.js";
 import { createCoolDowns, eventLimits, handshakeLimits } from "./limits/socket-limits.js";
 import { trackConnection } from "./presence/presence.handlers.js";
 import { reactToPresence } from "./presence/presence.reactions.js";
@@ -103,8 +107,13 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
+    connectionTests: s.diagnostics,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
+  app.use(diagnosticsRoutes({
+    auth: s.webAuth, diagnostics: s.diagnostics, idleProbesSec: config.diagnosticsIdleProbesSec, heartbeatIntervalMs: config.heartbeatIntervalMs,
+    perIp: s.limiters.cluster("diagnostics-ip", HTTP_BUDGETS.diagnosticsPerIp),
+  }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 
@@ -116,19 +125,28 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   const on = createHandlerFactory(log, traffic, s.metrics, eventLimits(s.limiters, coolDowns));
   const messaging = createConversationHandlers(on, s.conversations, s.presence, s.realtime);
   const handshakesPerIp = s.limiters.cluster("handshakes-ip", { points: config.limits.handshakesPerIpPerMinute, durationSec: 60 });
+  const connectionLimits = handshakeLimits({
+    admission: createAdmission({ perSecond: config.limits.handshakesPerSecond }), perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app),
+  });
   registerConnections(io, {
     auth: { visitor: visitorAuth(s.accounts, origins, log, s.arrivals), agent: agentAuth(s.accounts, log, createConsoleOrigin(config.publicUrl)) },
-    limits: handshakeLimits({ admission: createAdmission({ perSecond: config.limits.handshakesPerSecond }), perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
+    limits: connectionLimits,
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
       agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes)],
     },
-    track: (socket) => trackConnection(socket, s.presence),
+    track: (socket) => trackConnection(socket, s.presence, { minMs: config.heartbeatMinIntervalMs, maxMs: config.heartbeatIntervalMs }),
     opening: (actor, socket) => s.conversations.opening(actor, s.arrivals.take(socket)),
     agentArrived: () => void s.assignment.assignWaiting(),
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    readyExtras: (socket) => ({
+      heartbeatMinIntervalMs: config.heartbeatMinIntervalMs,
+      ...(socket.data.type === "visitor" ? { diagnosticsTicket: s.accounts.diagnosticsTicket(socket.data.id) } : {}),
+    }),
     log,
   });
+  registerDiagnosticsNamespace(io, connectionLimits);
+  const idleProbes = attachIdleProbes(httpServer, { ipOf: clientIp(app) });
   reactToPresence({ presence: s.presence, conversations: s.repos.conversations, views: s.views, assignment: s.assignment, lifecycle: s.lifecycle, realtime: s.realtime, log });
   starting?.open();
 
@@ -138,6 +156,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     services: s,
     /** Stops taking work, writes what is queued, closes sockets and connections. */
     async close() {
+      idleProbes.close();
       io.close();
       await s.close();
       await infra.close();

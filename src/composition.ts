@@ -31,6 +31,8 @@ import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
 import { createSharedCounts } from "./limits/cluster-caps.js";
 import { startPlannerStats } from "./maintenance/planner-stats.js";
+import { createDiagnosticsRepository } from "./diagnostics/diagnostics.repository.js";
+import { createDiagnosticsService } from "./diagnostics/diagnostics.service.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
 import { createNotesService } from "./notes/notes.service.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
@@ -85,6 +87,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     csat: createCsatRepository(db.prisma),
     reports: createReportsRepository(db.prisma),
     notes: createNotesRepository(db),
+    diagnostics: createDiagnosticsRepository(db),
   };
   // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
   const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);
@@ -154,7 +157,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const webSession = createWebSession({ config, prisma: db.prisma, secret: infra.sessionSecret, log });
   const webAuth = createWebAuth(accounts);
   const consoleService = createConsoleService({
-    repo: repos.console, accounts: repos.accounts, conversations: repos.conversations, views, presence,
+    repo: repos.console, accounts: repos.accounts, conversations: repos.conversations, views, presence, diagnostics: repos.diagnostics,
   });
   const adminAgents = createAdminAgentsService({
     accounts, sessions: webSession.store, assignment, realtime, presence, conversations: repos.conversations,
@@ -166,12 +169,16 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   const csat = createCsatService(repos.csat);
   const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  const diagnostics = createDiagnosticsService({
+    repo: repos.diagnostics, visitorIdFromTicket: accounts.visitorIdFromTicket, heartbeatIntervalMs: config.heartbeatIntervalMs,
+  });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
+    diagnostics,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

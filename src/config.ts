@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   ADMIN_PASSWORD: optionalString,
   SESSION_SECRET: optionalString,
   HEARTBEAT_INTERVAL_MS: ms(25_000),
+  // The shortest heartbeat a client may adapt down to when its path cuts idle connections
+  // (client/runtime/keepalive.ts); at least the heartbeat itself switches adaptation off.
+  HEARTBEAT_MIN_INTERVAL_MS: ms(5_000),
+  // The silences the connection test holds (seconds, ascending) to find a path's idle cut.
+  DIAGNOSTICS_IDLE_PROBES_SEC: z.string().regex(/^\d{1,3}(,\d{1,3}){0,7}$/, "comma-separated seconds like 15,30,60,120").default("15,30,60,120")
+    .transform((v) => [...new Set(v.split(",").map(Number))].filter((n) => n >= 1 && n <= 300).sort((a, b) => a - b)),
   OFFLINE_AFTER_MS: ms(30_000),
   RELEASE_AFTER_MS: ms(120_000),
   DELIVERY_RETRY_MS: ms(5_000),
@@ -92,6 +98,10 @@ export type Config = {
   adminPassword?: string;
   sessionSecret?: string;
   heartbeatIntervalMs: number;
+  /** Never above heartbeatIntervalMs. */
+  heartbeatMinIntervalMs: number;
+  /** The diagnostics page's idle probes, seconds. */
+  diagnosticsIdleProbesSec: number[];
   offlineAfterMs: number;
   releaseAfterMs: number;
   deliveryRetryMs: number;
@@ -145,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     sessionSecret: e.SESSION_SECRET,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    heartbeatMinIntervalMs: Math.min(e.HEARTBEAT_MIN_INTERVAL_MS, e.HEARTBEAT_INTERVAL_MS),
+    diagnosticsIdleProbesSec: e.DIAGNOSTICS_IDLE_PROBES_SEC,
     offlineAfterMs: e.OFFLINE_AFTER_MS,
     releaseAfterMs: e.RELEASE_AFTER_MS,
     deliveryRetryMs: e.DELIVERY_RETRY_MS,

@@ -84,6 +84,11 @@ export interface ReadyPayload {
   heartbeatIntervalMs: number;
   serverTime: number;
   conversations: Conversation[];
+  /** Additions (issue 15): the shortest heartbeat a client may adapt down to when its
+   *  connections keep dying after the same idle time (client/runtime/keepalive.ts), and,
+   *  for visitors, the ticket that links a connection test on /diagnostics to them. */
+  heartbeatMinIntervalMs?: number;
+  diagnosticsTicket?: string;
 }
 
 export interface SendPayload {
@@ -156,6 +161,12 @@ export interface ClientToServerEvents {
   "note:add": (p: { conversationId: string; body: string }, ack: AckFn<{ note: Note }>) => void;
   /** Added (issue 13): the conversation's notes, oldest first. */
   "note:list": (p: { conversationId: string }, ack: AckFn<{ notes: Note[] }>) => void;
+}
+
+/** The `/diagnostics` namespace (an addition, issue 15): no credential, nothing but a
+ *  clock-stamped echo that the connection test page times. */
+export interface DiagnosticsClientEvents {
+  "diag:ping": (p: { t: number }, ack: (r: { ok: true; t: number; serverTime: number }) => void) => void;
 }
 
 export interface ReceiptPayload {

@@ -22,6 +22,7 @@ export const publicAgent = (a: AgentRow): PublicAgent => ({
 });
 
 const CONSOLE_TOKEN_TTL_MS = 12 * 3600_000;
+const DIAGNOSTICS_TICKET_TTL_MS = 24 * 3600_000;
 
 // Spent on unknown emails too, so response time does not reveal which accounts exist.
 const DUMMY_HASH = hash("not-a-real-password");
@@ -100,6 +101,11 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
     },
 
     visitorIdFromToken: (token: unknown): string | null => tokens.verify(token, "v")?.id ?? null,
+
+    /** A day-long ticket that links a connection test (/diagnostics) to this visitor and
+     *  grants nothing else: the page opened from a widget has no visitor token. */
+    diagnosticsTicket: (visitorId: string): string => tokens.sign("d", visitorId, Date.now() + DIAGNOSTICS_TICKET_TTL_MS),
+    visitorIdFromTicket: (ticket: unknown): string | null => tokens.verify(ticket, "d")?.id ?? null,
 
     /** First start: make sure someone can log in. Never touches an existing agent. A
      *  generated password is printed once, with the page to open, and must be replaced at

@@ -5,7 +5,8 @@
 // revokes the token, on every node at once.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
-export type TokenKind = "v" | "a";
+/** v: visitor, a: agent, d: a diagnostics ticket (accounts.service.ts). */
+export type TokenKind = "v" | "a" | "d";
 export interface TokenClaims {
   kind: TokenKind;
   id: string;

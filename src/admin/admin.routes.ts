@@ -9,6 +9,7 @@ import { agentsAdminRoutes } from "./agents.routes.js";
 import type { AdminAgentsService } from "./agents.service.js";
 import { contentAdminRoutes } from "./content.routes.js";
 import { conversationsAdminRoutes } from "./conversations.routes.js";
+import type { DiagnosticsService } from "../diagnostics/diagnostics.service.js";
 import type { HealthDashboard } from "./health.service.js";
 import type { BusinessHours } from "../hours/hours.service.js";
 import { hoursAdminRoutes } from "./hours.routes.js";
@@ -29,6 +30,8 @@ export interface AdminDeps {
   reports: ReportsRepository;
   /** Private notes, marked as such in transcripts and exports (src/notes). */
   notes: Pick<NotesRepository, "list">;
+  /** Recent connection tests for the health page (src/diagnostics). */
+  connectionTests: Pick<DiagnosticsService, "recent">;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -40,7 +43,10 @@ export function adminRoutes(d: AdminDeps) {
   r.use(hoursAdminRoutes(d.hours));
   r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl));
   r.use(reportsAdminRoutes(d.reports));
-  r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
+  r.get("/admin/health", async (_req, res) => {
+    const [snapshot, tests] = await Promise.all([d.health(), d.connectionTests.recent()]);
+    res.render("admin/health", { nav: "health", snapshot, tests });
+  });
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
   return r;
 }

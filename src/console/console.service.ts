@@ -4,6 +4,7 @@
 import type { AccountsRepository, AgentRow } from "../accounts/accounts.repository.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { ConversationViews } from "../conversations/conversation.views.js";
+import type { DiagnosticsRepository } from "../diagnostics/diagnostics.repository.js";
 import { forbidden, notFound } from "../lib/errors.js";
 import type { PresenceStore } from "../presence/presence.types.js";
 import type { ConsoleRepository } from "./console.repository.js";
@@ -25,6 +26,7 @@ export function createConsoleService(d: {
   conversations: ConversationsRepository;
   views: Pick<ConversationViews, "views">;
   presence: PresenceStore;
+  diagnostics: Pick<DiagnosticsRepository, "forVisitor">;
 }) {
   return {
     async team() {
@@ -61,11 +63,12 @@ export function createConsoleService(d: {
       const v = await d.repo.visitor(visitorId);
       if (!v) throw notFound("visitor not found");
       if (me.role !== "admin" && !(await d.repo.agentMaySee(me.id, visitorId))) throw forbidden("not your visitor");
-      const [health, lastMessageAt, conversations, history] = await Promise.all([
+      const [health, lastMessageAt, conversations, history, tests] = await Promise.all([
         d.presence.health({ type: "visitor", id: visitorId }),
         d.repo.lastVisitorMessageAt(visitorId),
         d.repo.visitorConversations(visitorId),
         d.conversations.forVisitor(visitorId).then((rows) => d.views.views(rows)),
+        d.diagnostics.forVisitor(visitorId),
       ]);
       const seen = [v.lastSeenAt.getTime(), health.lastTrafficAt ?? 0, lastMessageAt?.getTime() ?? 0];
       return {
@@ -84,6 +87,11 @@ export function createConsoleService(d: {
         /** The same conversations as views (an addition): the panel opens an earlier one
          *  read-only (`sync` lets the agent serving this visitor read them). */
         history,
+        /** The visitor's latest connection tests (/diagnostics, an addition, issue 15). */
+        diagnostics: tests.map((t) => ({
+          id: t.id, createdAt: t.createdAt, transport: t.transport, rttP50Ms: t.rttP50Ms, idleCutSec: t.idleCutSec,
+          worst: t.findings.some((f) => f.severity === "bad") ? "bad" : t.findings.some((f) => f.severity === "warn") ? "warn" : "ok",
+        })),
       };
     },
   };

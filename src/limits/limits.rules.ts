@@ -64,6 +64,8 @@ export const HTTP_BUDGETS = {
   /** Generous: on mobile networks whole regions share one address behind carrier-grade
    *  NAT, and a refused session is a customer who cannot write at all. */
   sessionsPerIp: { points: 300, durationSec: 60 },
+  /** The connection test page (/diagnostics): a run makes about a dozen requests. */
+  diagnosticsPerIp: { points: 120, durationSec: 600 },
 };
 
 /** A socket that keeps sending after being told to wait (this many refusals within the

@@ -6,13 +6,22 @@
 import type { AppSocket } from "../realtime/types.js";
 import type { PresenceStore } from "./presence.types.js";
 
-export function trackConnection(socket: AppSocket, presence: PresenceStore) {
+/** A whole number in [min, max] from the handshake, else undefined (junk is ignored). */
+function authNumber(socket: AppSocket, key: string, min: number, max: number): number | undefined {
+  const raw = Number((socket.handshake.auth as Record<string, unknown> | undefined)?.[key]);
+  return Number.isFinite(raw) && raw >= min && raw <= max ? Math.floor(raw) : undefined;
+}
+
+/** `heartbeat`: the server's bounds, within which a learned keepalive is believed. */
+export function trackConnection(socket: AppSocket, presence: PresenceStore, heartbeat: { minMs: number; maxMs: number }) {
   const me = { type: socket.data.type, id: socket.data.id };
-  const raw = Number((socket.handshake.auth as { reconnects?: unknown })?.reconnects);
-  const reconnects = Number.isFinite(raw) && raw >= 0 ? Math.min(Math.floor(raw), 1_000_000) : 0;
+  const reconnects = authNumber(socket, "reconnects", 0, 1_000_000) ?? 0;
+  const keepaliveMs = authNumber(socket, "keepaliveMs", heartbeat.minMs, heartbeat.maxMs);
   const transport = () => (socket.conn.transport.name === "websocket" ? "websocket" : "polling") as "websocket" | "polling";
 
-  const ready = presence.connect(me, { socketId: socket.id, transport: transport(), reconnects, connectedAt: Date.now() });
+  const ready = presence.connect(me, {
+    socketId: socket.id, transport: transport(), reconnects, connectedAt: Date.now(), ...(keepaliveMs ? { keepaliveMs } : {}),
+  });
   socket.conn.on("packet", () => presence.traffic(me));
   socket.conn.on("upgrade", () => presence.transport(me, socket.id, transport()));
   // Whether the connect was recorded or not (Redis down: the caller was told), the

@@ -15,6 +15,9 @@ export interface DeviceInfo {
   /** auth.reconnects from the handshake: reconnects since the page loaded. */
   reconnects: number;
   connectedAt: number;
+  /** auth.keepaliveMs: a heartbeat the client learned to keep under its path's idle cut
+   *  (client/runtime/keepalive.ts); absent while it uses the server's. */
+  keepaliveMs?: number;
 }
 
 export interface Health {

@@ -172,7 +172,7 @@ export interface RemoteState {
 const PRESENCES = new Set<string>(["online", "unstable", "offline", "left"]);
 const csv = (s: string | undefined) => (s ? s.split(",").map(Number) : []);
 const num = (s: string | undefined) => (s ? Number(s) : null);
-export const encodeDevice = (d: DeviceInfo) => `${d.transport}|${d.reconnects}|${d.connectedAt}`;
+export const encodeDevice = (d: DeviceInfo) => `${d.transport}|${d.reconnects}|${d.connectedAt}|${d.keepaliveMs ?? ""}`;
 /** A missing hash or field reads as "offline": never seen, or released long enough ago to expire. */
 export const storedPresence = (pr: string | null | undefined): Presence =>
   pr && PRESENCES.has(pr) ? (pr as Presence) : "offline";
@@ -182,12 +182,13 @@ export function decodeState([flat, devs]: [string[], string[]]): RemoteState {
   for (let i = 0; i < flat.length; i += 2) h[flat[i]] = flat[i + 1];
   const deviceList: DeviceInfo[] = [];
   for (let i = 0; i < devs.length; i += 2) {
-    const [transport, reconnects, connectedAt] = devs[i + 1].split("|");
+    const [transport, reconnects, connectedAt, keepaliveMs] = devs[i + 1].split("|");
     deviceList.push({
       socketId: devs[i].slice(devs[i].indexOf("|") + 1),
       transport: transport === "websocket" ? "websocket" : "polling",
       reconnects: Number(reconnects) || 0,
       connectedAt: Number(connectedAt) || 0,
+      ...(Number(keepaliveMs) > 0 ? { keepaliveMs: Number(keepaliveMs) } : {}),
     });
   }
   deviceList.sort((a, b) => a.connectedAt - b.connectedAt); // most recent last, like the memory store

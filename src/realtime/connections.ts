@@ -5,7 +5,7 @@
 // its backoff (a server-side disconnect would make a stock client give up for good).
 import type { ExtendedError } from "socket.io";
 import type { Actor } from "../accounts/actor.js";
-import type { Conversation, PresencePayload } from "../events.js";
+import type { Conversation, PresencePayload, ReadyPayload } from "../events.js";
 import type { Logger } from "../lib/logger.js";
 import { isUnavailable } from "../lib/unavailable.js";
 import { actorOf } from "./handlers.js";
@@ -31,6 +31,8 @@ export interface ConnectionDeps {
   /** After an agent's `ready`: the queue may move. */
   agentArrived: () => void;
   heartbeatIntervalMs: number;
+  /** Additions to `ready` (issue 15): the heartbeat floor, a visitor's diagnostics ticket. */
+  readyExtras: (socket: AppSocket) => Pick<ReadyPayload, "heartbeatMinIntervalMs" | "diagnosticsTicket">;
   log: Logger;
 }
 
@@ -62,6 +64,7 @@ export function registerConnections(io: AppServer, d: ConnectionDeps) {
       heartbeatIntervalMs: d.heartbeatIntervalMs,
       serverTime: Date.now(),
       conversations,
+      ...d.readyExtras(socket),
     });
     if (agentPresence) socket.emit("presence", agentPresence);
     if (socket.data.type === "agent") d.agentArrived();

@@ -1,20 +1,14 @@
 // The visitor panel: who the visitor is and where they came from (visitor.meta), and
 // how good their connection is right now (presence store health), refreshed every few
 // seconds and at once on a `presence` event.
-import type { Conversation, Presence } from "../../events.js";
+import type { Conversation } from "../../events.js";
 import { el } from "../ui/dom.js";
-import { linkQuality } from "../ui/link-status.js";
 import { getJson } from "./api.js";
 import { ago, browserOf, dateTime, localTimeIn } from "./format.js";
+import { type ConnectionTest, fact, type Health, renderHealth } from "./panel-health.js";
 import type { ConsoleState } from "./state.js";
 import { mayReadVisitor } from "./visitor-access.js";
 
-interface Device {
-  socketId: string;
-  transport: string;
-  reconnects: number;
-  connectedAt: number;
-}
 interface VisitorInfo {
   visitor: {
     id: string; name: string | null; email: string | null; pageUrl: string | null; pageTitle?: string | null; referrer: string | null;
@@ -23,19 +17,14 @@ interface VisitorInfo {
     userId?: string | null;
     conversations: { id: string; csatRating?: number | null; csatComment?: string | null }[];
   };
-  health: {
-    presence: Presence; rttMs: number | null; rttHistory: number[]; reconnects: number; recentReconnects: number;
-    transport: string | null; devices: Device[]; lastTrafficAt: number | null;
-  };
+  health: Health;
   /** The visitor's conversations as views, newest first (earlier ones open read-only). */
   history?: Conversation[];
+  /** The visitor's latest connection tests (issue 15). */
+  diagnostics?: ConnectionTest[];
 }
 const REFRESH_MS = 10_000;
 
-function fact(dt: string, dd: string | Node, title?: string): HTMLElement[] {
-  const d = el("dd", { title }, dd);
-  return [el("dt", { text: dt }), d];
-}
 
 /** The page URL as a link only when it is http(s); anything else stays text. With a
  *  title, the title is the link and the URL shows under it. */
@@ -52,22 +41,6 @@ function urlNode(url: string | null, title?: string | null): string | Node {
   const box = el("span", { class: "fact__page" }, node);
   box.append(el("span", { class: "muted small fact__url", text: url }));
   return box;
-}
-
-function spark(svg: SVGSVGElement, values: number[]): void {
-  const ns = "http://www.w3.org/2000/svg";
-  svg.replaceChildren();
-  if (values.length < 2) return;
-  const max = Math.max(200, ...values);
-  const pts = values.map((v, i) => `${((i / (values.length - 1)) * 200).toFixed(1)},${(38 - (v / max) * 36).toFixed(1)}`).join(" ");
-  const limit = document.createElementNS(ns, "line");
-  const y = (38 - (800 / max) * 36).toFixed(1);
-  for (const [k, v] of [["x1", "0"], ["x2", "200"], ["y1", y], ["y2", y], ["class", "spark__limit"]]) limit.setAttribute(k, v);
-  const line = document.createElementNS(ns, "polyline");
-  line.setAttribute("points", pts);
-  line.setAttribute("class", "spark__line");
-  if (max >= 800) svg.append(limit);
-  svg.append(line);
 }
 
 /** The visitor's latest CSAT rating (conversations come newest first), with its comment. */
@@ -103,7 +76,7 @@ export function mountPanel(state: ConsoleState): void {
       ...fact("Conversations", String(v.conversations.length)),
       ...ratingFact(v.conversations),
     );
-    renderHealth(h.presence, h.rttMs, info);
+    renderHealth(h.presence, h.rttMs, h, v.userAgent, info.diagnostics ?? []);
     renderHistory(info.history ?? []);
   }
 
@@ -124,30 +97,6 @@ export function mountPanel(state: ConsoleState): void {
     }));
     $("v-history-title").hidden = history.length < 2;
     box.hidden = history.length < 2;
-  }
-
-  function renderHealth(presence: Presence, rttMs: number | null, info: VisitorInfo): void {
-    const h = info.health;
-    const badge = $("h-presence");
-    badge.textContent = presence;
-    badge.className = `badge badge--${presence}`;
-    const rtt = $("h-rtt");
-    rtt.textContent = rttMs == null ? "RTT —" : `RTT ${rttMs} ms`;
-    rtt.dataset.quality = linkQuality(rttMs);
-    spark($("h-spark") as unknown as SVGSVGElement, h.rttHistory);
-    const hist = [...h.rttHistory].sort((a, b) => a - b);
-    $("h-spark-label").textContent = hist.length
-      ? `Last ${hist.length} RTTs: min ${hist[0]} · median ${hist[Math.floor(hist.length / 2)]} · max ${hist[hist.length - 1]} ms`
-      : "No RTT measured yet";
-    $("h-facts").replaceChildren(
-      ...fact("Reconnects", `${h.reconnects} total, ${h.recentReconnects} in 5 min`),
-      ...fact("Transport", h.transport ?? "—"),
-      ...fact("Last traffic", h.lastTrafficAt ? ago(h.lastTrafficAt) : "—"),
-      ...fact("Devices", String(h.devices.length)),
-    );
-    $("h-devices").replaceChildren(
-      ...h.devices.map((d) => el("li", { text: `${d.transport} · connected ${ago(d.connectedAt)} · ${d.reconnects} reconnects` })),
-    );
   }
 
   async function load(): Promise<void> {
@@ -182,7 +131,7 @@ export function mountPanel(state: ConsoleState): void {
     if (p.participant.type === "visitor" && p.participant.id === visitorId && last) {
       last.health.presence = p.presence;
       if (p.rttMs != null) last.health.rttMs = p.rttMs;
-      renderHealth(p.presence, last.health.rttMs, last);
+      renderHealth(p.presence, last.health.rttMs, last.health, last.visitor.userAgent, last.diagnostics ?? []);
     }
   });
   // The visitor moved on the site: the page (and the rest of their context) at once.

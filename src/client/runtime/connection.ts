@@ -5,6 +5,7 @@
 // by an `online` event and it does not tell us when the next attempt is due.
 import type { HandshakeErrorCode, HandshakeErrorData, ReadyPayload } from "../../events.js";
 import { Heartbeat } from "./heartbeat.js";
+import { Keepalive } from "./keepalive.js";
 import { type AppSocket, openSocket } from "./socket.js";
 import { FRESH_ATTEMPT_MS, STABLE_MS, type Status } from "./status.js";
 import { backoffDelay, Emitter } from "./util.js";
@@ -54,15 +55,22 @@ export class Connection extends Emitter<ConnectionEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly hb: Heartbeat;
+  private readonly keepalive: Keepalive;
+  /** The heartbeat bounds of the last `ready`. */
+  private beat = { serverMs: 25_000, minMs: 25_000, ms: 25_000 };
 
   constructor(opts: ConnectionOptions) {
     super();
     // `reconnects` counts successful connections before this one, since page load.
-    this.socket = openSocket(opts.url + opts.namespace, () => ({ ...opts.auth(), reconnects: this.connections }));
+    this.keepalive = new Keepalive(`hf:keepalive:${opts.url}${opts.namespace}`);
+    const learned = () => (this.keepalive.learnedMs ? { keepaliveMs: this.keepalive.learnedMs } : {});
+    this.socket = openSocket(opts.url + opts.namespace, () => ({ ...opts.auth(), reconnects: this.connections, ...learned() }));
     this.hb = new Heartbeat(this.socket, (rtt) => this.emit("rtt", rtt), () => (this.socket.disconnect(), this.scheduleRetry()));
     this.socket.on("connect", () => {
       // Polling came first after a failure; once WebSocket upgrades fine, go back to it.
       this.socket.io.engine?.once("upgrade", () => this.setTransports(["websocket", "polling"]));
+      this.keepalive.connected();
+      this.socket.io.engine?.on("packet", this.keepalive.traffic).on("packetCreate", this.keepalive.traffic);
       this.connections++;
       this.connectedAt = Date.now();
       this.pending = null;
@@ -70,9 +78,15 @@ export class Connection extends Emitter<ConnectionEvents> {
       this.clearRetry();
       this.setStatus({ state: "connected" });
     });
-    this.socket.on("ready", (p) => (this.hb.start(p.heartbeatIntervalMs), this.emit("ready", p)));
+    this.socket.on("ready", (p) => {
+      const minMs = p.heartbeatMinIntervalMs ?? p.heartbeatIntervalMs;
+      this.beat = { serverMs: p.heartbeatIntervalMs, minMs, ms: this.keepalive.interval(p.heartbeatIntervalMs, minMs) };
+      this.hb.start(this.beat.ms);
+      this.emit("ready", p);
+    });
     this.socket.on("disconnect", (reason) => {
       this.hb.stop();
+      this.keepalive.dropped(reason, this.beat.ms, this.beat.minMs);
       if (Date.now() - this.connectedAt >= STABLE_MS) this.failures = 0;
       if (reason !== "io client disconnect") this.scheduleRetry();
     });

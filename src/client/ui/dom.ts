@@ -92,3 +92,6 @@ export function formatTime(iso: string, lang: string): string {
   if (Number.isNaN(d.getTime())) return "";
   return new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : undefined, { hour: "numeric", minute: "2-digit" }).format(d);
 }
+
+/** The page's element of this id (the views render every id a script asks for). */
+export const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
