@@ -29,7 +29,7 @@ export function diagnosticsRoutes(d: {
     });
   });
 
-  r.get("/diagnostics/blob", async (req, res) => {
+  r.get("/api/diagnostics/blob", async (req, res) => {
     await limit(req);
     const { kb } = parseBody(BlobQuerySchema, req.query);
     res.setHeader("Content-Type", "application/octet-stream");
@@ -39,7 +39,7 @@ export function diagnosticsRoutes(d: {
     res.end();
   });
 
-  r.post("/diagnostics/blob", express.raw({ type: () => true, limit: UPLOAD_MAX_BYTES }), async (req, res) => {
+  r.post("/api/diagnostics/blob", express.raw({ type: () => true, limit: UPLOAD_MAX_BYTES }), async (req, res) => {
     await limit(req);
     res.json({ bytes: Buffer.isBuffer(req.body) ? req.body.length : 0 });
   });

@@ -72,7 +72,7 @@ export function findings(r: DiagnosticResults, heartbeatSec = 25): Finding[] {
   if (s) {
     if (s.p50 > 1000) out.push({ code: "rtt_high", severity: "bad", values: { ms: s.p50 } });
     else if (s.p50 > 300) out.push({ code: "rtt_fair", severity: "warn", values: { ms: s.p50 } });
-    if (s.jitter > 150 && s.jitter > s.p50 / 2) out.push({ code: "jitter_high", severity: "warn", values: { ms: s.jitter } });
+    if (s.jitter > 150) out.push({ code: "jitter_high", severity: "warn", values: { ms: s.jitter } });
   }
   const sent = r.rtt.samples.length + r.rtt.lost;
   if (sent > 0 && r.rtt.lost / sent > 0.05) out.push({ code: "loss", severity: "warn", values: { percent: Math.round((100 * r.rtt.lost) / sent) } });

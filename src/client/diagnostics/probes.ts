@@ -75,14 +75,14 @@ export async function throughput(kb = 512): Promise<{ downKbps: number | null; u
   let upKbps: number | null = null;
   try {
     const t = performance.now();
-    const body = await (await fetch(`/diagnostics/blob?kb=${kb}`, { cache: "no-store" })).arrayBuffer();
+    const body = await (await fetch(`/api/diagnostics/blob?kb=${kb}`, { cache: "no-store" })).arrayBuffer();
     downKbps = kbps(body.byteLength, performance.now() - t);
   } catch { /* stays null: the finding is about what was measured */ }
   try {
     const data = new Uint8Array((kb / 2) * 1024);
     for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
     const t = performance.now();
-    const r = await fetch("/diagnostics/blob", { method: "POST", body: data, headers: { "Content-Type": "application/octet-stream" } });
+    const r = await fetch("/api/diagnostics/blob", { method: "POST", body: data, headers: { "Content-Type": "application/octet-stream" } });
     if (r.ok) upKbps = kbps(data.length, performance.now() - t);
   } catch { /* as above */ }
   return { downKbps, upKbps };

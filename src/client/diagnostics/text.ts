@@ -3,7 +3,7 @@ import type { DiagLang } from "../../diagnostics/findings.text.js";
 
 const en = {
   title: "Connection test",
-  intro: "This page tests the link between this browser and the chat server, the way chat uses it. It takes about {n} minutes; keep this tab open.",
+  intro: "This page tests the link between this browser and the chat server, the way chat uses it. It takes about {n} min; keep this tab open.",
   start: "Start the test",
   again: "Run it again",
   stepWs: "WebSocket",

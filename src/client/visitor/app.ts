@@ -54,6 +54,9 @@ function main(root: HTMLElement): void {
     bridge.post({ type: "close" });
   });
   v.bannerRetry.addEventListener("click", () => rt.retryNow());
+  rt.conn.socket.on("ready", (p) => {
+    if (p.diagnosticsTicket) v.bannerTest.href = `/diagnostics?lang=${lang}&t=${encodeURIComponent(p.diagnosticsTicket)}`;
+  });
 
   // The transcript follows new messages only while the reader is at the bottom.
   let stick = true;

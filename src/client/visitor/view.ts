@@ -29,7 +29,10 @@ export function buildView(t: T, cfg: ViewConfig) {
 
   const bannerText = el("span", { class: "hf-banner-text" });
   const bannerRetry = el("button", { type: "button", class: "hf-banner-btn", text: t("retryNow"), hidden: true });
-  const banner = el("div", { class: "hf-banner", role: "status", "aria-live": "polite", hidden: true }, bannerText, bannerRetry);
+  // The connection test (/diagnostics) in a new tab: what is wrong with this link, in words
+  // the visitor can pass on; app.ts adds the ticket that shows the result to the agent.
+  const bannerTest = el("a", { class: "hf-banner-link", href: "/diagnostics", target: "_blank", rel: "noopener", text: t("testConnection"), hidden: true });
+  const banner = el("div", { class: "hf-banner", role: "status", "aria-live": "polite", hidden: true }, bannerText, bannerRetry, bannerTest);
 
   const welcome = el("div", { class: "hf-row hf-row--theirs hf-welcome" },
     el("div", { class: "hf-bubble" }, el("p", { class: "hf-text", text: cfg.greeting })));
@@ -60,7 +63,7 @@ export function buildView(t: T, cfg: ViewConfig) {
   const footer = el("p", { class: "hf-footer", text: t("poweredBy") });
   const bottom = el("div", { class: "hf-bottom" }, typing, notice, toast, composer, footer);
 
-  return { header, avatar, title, subtitle, presenceDot, link, close, banner, bannerText, bannerRetry, scroll, prechat, prechatError, name, email, typing, typingText, notice, toast, textarea, file, attach, send, composer, bottom };
+  return { header, avatar, title, subtitle, presenceDot, link, close, banner, bannerText, bannerRetry, bannerTest, scroll, prechat, prechatError, name, email, typing, typingText, notice, toast, textarea, file, attach, send, composer, bottom };
 }
 export type View = ReturnType<typeof buildView>;
 
@@ -73,6 +76,7 @@ export function showStatus(v: View, t: T, s: Status, state: BannerState): void {
   v.banner.hidden = kind === "none";
   v.banner.dataset.state = kind;
   v.bannerRetry.hidden = !offersRetry(kind);
+  v.bannerTest.hidden = !offersRetry(kind);
   const lost = everConnected ? "reconnecting" : "cantReach";
   if (kind === "waiting" && s.state === "reconnecting" && s.retryInSec > 0) v.bannerText.textContent = t(lost, { n: s.retryInSec });
   else if (kind === "waiting" || kind === "trying") v.bannerText.textContent = t(everConnected ? "reconnectingNow" : "cantReachNow");
