@@ -31,6 +31,8 @@ describe("config.loadConfig", () => {
       adminPassword: undefined,
       sessionSecret: undefined,
       heartbeatIntervalMs: 25_000,
+      heartbeatMinIntervalMs: 5_000,
+      diagnosticsIdleProbesSec: [15, 30, 60, 120],
       offlineAfterMs: 30_000,
       releaseAfterMs: 120_000,
       deliveryRetryMs: 5_000,
@@ -68,6 +70,12 @@ describe("config.loadConfig", () => {
     assert.deepEqual(c.email, { smtpUrl: "smtps://u:p@mail.example.com:465", from: "Support <s@example.com>", afterMs: 5000 });
     rejects({ SMTP_URL: "mail.example.com", EMAIL_AFTER_MS: "0" }, "SMTP_URL", "EMAIL_AFTER_MS");
     rejects({ SMTP_URL: "http://mail.example.com" }, "SMTP_URL");
+  });
+
+  it("the heartbeat floor never exceeds the heartbeat; idle probes are ascending whole seconds", () => {
+    assert.equal(load({ HEARTBEAT_INTERVAL_MS: "3000", HEARTBEAT_MIN_INTERVAL_MS: "5000" }).heartbeatMinIntervalMs, 3000);
+    assert.deepEqual(load({ DIAGNOSTICS_IDLE_PROBES_SEC: "60,15,15,30" }).diagnosticsIdleProbesSec, [15, 30, 60]);
+    rejects({ DIAGNOSTICS_IDLE_PROBES_SEC: "fifteen", HEARTBEAT_MIN_INTERVAL_MS: "0" }, "DIAGNOSTICS_IDLE_PROBES_SEC", "HEARTBEAT_MIN_INTERVAL_MS");
   });
 
   it("coerces numbers from their string form", () => {
