@@ -26,6 +26,9 @@ import { createConversationsService } from "./conversations/conversations.servic
 import { createMessageWriter } from "./conversations/message-writer.js";
 import { createMessagesRepository } from "./conversations/messages.repository.js";
 import { createEmailModule } from "./email/email.module.js";
+import { createApiKeysRepository } from "./integrations/apikeys.repository.js";
+import { createApiKeysService } from "./integrations/apikeys.service.js";
+import { createConversationListRepository } from "./integrations/conversation-list.repository.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
@@ -166,12 +169,16 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   const csat = createCsatService(repos.csat);
   const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  // Integrations (src/integrations): API keys and the REST API's conversation list.
+  const apiKeys = createApiKeysService(createApiKeysRepository(db.prisma), log);
+  const conversationList = createConversationListRepository(db.prisma);
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
+    apiKeys, conversationList,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
