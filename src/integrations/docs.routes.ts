@@ -6,6 +6,12 @@ import { buildOpenApi } from "./openapi.js";
 
 const METHODS = ["get", "post", "patch", "delete"] as const;
 
+const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The document's prose, escaped, with its `code` spans as <code> (the only markup it uses). */
+const prose = (t: unknown) => escape(String(t ?? "")).replace(/`([^`]+)`/g, "<code>$1</code>");
+/** A parameter's schema without its description (shown in its own column). */
+const brief = ({ description: _d, ...schema }: Record<string, unknown>) => JSON.stringify(schema);
+
 /** The document's operations in order, as the docs page lists them. */
 function operations(doc: ReturnType<typeof buildOpenApi>) {
   const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>>;
@@ -19,6 +25,6 @@ export function docsRoutes() {
   const ops = operations(doc);
   const r = Router();
   r.get("/api/openapi.json", (_req, res) => void res.json(doc));
-  r.get("/api/docs", (_req, res) => void res.render("api-docs", { doc, ops, pretty: (v: unknown) => JSON.stringify(v, null, 2) }));
+  r.get("/api/docs", (_req, res) => void res.render("api-docs", { doc, ops, prose, brief, pretty: (v: unknown) => JSON.stringify(v, null, 2) }));
   return r;
 }
