@@ -1,5 +1,6 @@
 // API key rows (schema.prisma `ApiKey`). The hot path, a request's key, is one indexed
-// read by the key's hash; its "last used" is written at most once a minute per key.
+// read by the key's hash; its "last used" is written at most once a minute per key
+// (apikeys.service.ts asks at most that often per node, the row's own time settles nodes).
 import type { Prisma } from "../lib/db.js";
 
 export interface ApiKeyRow {
@@ -13,7 +14,7 @@ export interface ApiKeyRow {
 }
 const PUBLIC = { id: true, name: true, prefix: true, createdById: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
-/** How stale "last used" may get: a busy integration is not a write per request. */
+/** How stale "last used" may get. */
 const TOUCH_EVERY_MS = 60_000;
 
 export function createApiKeysRepository(prisma: Prisma) {

@@ -30,7 +30,19 @@ export const publicApiKey = (k: ApiKeyRow): PublicApiKey => ({
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
 });
 
-export function createApiKeysService(repo: ApiKeysRepository, log: Logger) {
+/** How often a node records a key's use: a busy integration is not a write per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function createApiKeysService(repo: ApiKeysRepository, log: Logger, now = () => Date.now()) {
+  /** When this node last recorded each key's use. */
+  const touched = new Map<string, number>();
+  function touch(id: string) {
+    const t = now();
+    if (t - (touched.get(id) ?? -Infinity) < TOUCH_EVERY_MS) return;
+    touched.set(id, t);
+    if (touched.size > 10_000) touched.delete(touched.keys().next().value!);
+    void repo.touch(id, new Date(t)).catch((err: unknown) => log.warn("api key last-used not saved", { err }));
+  }
   return {
     /** A new key: its row, and the key itself, which nobody can see again. */
     async create(name: string, createdById: string): Promise<{ apiKey: PublicApiKey; key: string }> {
@@ -47,7 +59,7 @@ export function createApiKeysService(repo: ApiKeysRepository, log: Logger) {
       if (!isApiKey(key) || key.length > 200) return null;
       const row = await repo.byHash(keyHash(key));
       if (!row) return null;
-      void repo.touch(row.id).catch((err: unknown) => log.warn("api key last-used not saved", { err }));
+      touch(row.id);
       return { type: "agent", id: row.id, name: row.name, role: "integration" };
     },
   };
