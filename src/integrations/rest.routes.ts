@@ -44,10 +44,13 @@ export function restRoutes(d: RestDeps) {
     return actor;
   }
   const id = (req: Request) => parseBody(ConversationParams, req.params).id;
+  /** The query without its empty parameters: the contract writes `?status=&after=&limit=`,
+   *  so a client filling that template leaves some empty, which means "not given". */
+  const query = (req: Request) => Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ""));
 
   r.get("/api/conversations", async (req, res) => {
     const actor = await spend(req.actor!, "sync");
-    const q = parseBody(ConversationListQuery, req.query);
+    const q = parseBody(ConversationListQuery, query(req));
     const { rows, next } = await d.list.page({
       status: q.status,
       agentScope: actsOnAll(actor) ? undefined : actor.id,
@@ -60,7 +63,7 @@ export function restRoutes(d: RestDeps) {
   r.get("/api/conversations/:id/messages", async (req, res) => {
     const actor = await spend(req.actor!, "sync");
     const conversationId = id(req);
-    const q = parseBody(MessagesQuery, req.query);
+    const q = parseBody(MessagesQuery, query(req));
     const { messages, lastSeq, hasMore } = await d.conversations.sync(actor, { conversationId, afterSeq: q.afterSeq ?? 0, limit: q.limit });
     res.json({ messages, lastSeq, hasMore });
   });

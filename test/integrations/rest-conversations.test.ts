@@ -1,7 +1,8 @@
 // GET /api/conversations: the conversations a caller may read on the sockets (an API
 // key or an admin: all; an agent: its own and the queue), filtered by status, oldest
 // first, paged by the opaque cursor `after` without a skip or a repeat. Claim, transfer
-// and resolve go through the assignment service the socket events use.
+// and resolve go through the assignment service the socket events use; each caller has
+// its own budget, as on the sockets.
 import assert from "node:assert/strict";
 import { createAgent, until } from "../helpers/clients.js";
 import { testDatabases } from "../helpers/server.js";
@@ -47,9 +48,33 @@ for (const db of testDatabases()) {
       const whole = await expectJson(s.srv, "GET", "/api/conversations?status=waiting", key, undefined, 200, ConversationPage);
       assert.deepEqual(whole.conversations.map((c) => c.id), listed.map((c) => c.id), "pages add up to the whole list");
       assert.equal(whole.hasMore, false);
+      // The contract's template filled with nothing: every parameter unset.
+      const blank = await expectJson(s.srv, "GET", "/api/conversations?status=&after=&limit=", key, undefined, 200, ConversationPage);
+      assert.ok(listed.every((c) => blank.conversations.some((b) => b.id === c.id)));
       assert.deepEqual((await expectJson(s.srv, "GET", "/api/conversations?status=resolved", key, undefined, 200, ConversationPage)).conversations, []);
       await expectError(s.srv, "GET", "/api/conversations?after=bm90LWEtY3Vyc29y", key, undefined, 400, "VALIDATION");
       visitors.forEach((v) => v.close());
+    });
+
+    it("a caller that floods is answered RATE_LIMITED with retryAfterMs and Retry-After; another caller is not", async () => {
+      const flood = await s.newKey("Flooder");
+      const calm = await s.newKey("Calm");
+      const statuses: number[] = [];
+      let refused: Response | null = null;
+      for (let round = 0; round < 20 && !refused; round++) {
+        const answers = await Promise.all(Array.from({ length: 25 }, () => fetch(`${s.srv.url}/api/conversations?limit=1`, { headers: { authorization: `Bearer ${flood.key}` } })));
+        for (const a of answers) {
+          statuses.push(a.status);
+          if (a.status === 429 && !refused) refused = a;
+          else await a.arrayBuffer();
+        }
+      }
+      assert.ok(refused, `never refused in ${statuses.length} calls`);
+      const body = (await refused.json()) as { error: { code: string; retryAfterMs: number } };
+      assert.equal(body.error.code, "RATE_LIMITED");
+      assert.ok(body.error.retryAfterMs > 0);
+      assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+      await expectJson(s.srv, "GET", "/api/conversations?limit=1", calm.key, undefined, 200, ConversationPage);
     });
 
     it("an agent lists its own conversations and the queue, not another agent's", async () => {
