@@ -47,6 +47,9 @@ import type { AppSocket } from "./realtime/types.js";
 import { uploadsRoutes } from "./uploads/uploads.routes.js";
 import { createVisitorContextHandlers } from "./visitors/visitor-context.handlers.js";
 import { createOrigins } from "./widget/origins.js";
+import { apiKeysAdminRoutes, apiKeysApiRoutes } from "./integrations/apikeys.routes.js";
+import { docsRoutes } from "./integrations/docs.routes.js";
+import { restRoutes } from "./integrations/rest.routes.js";
 import { widgetRoutes } from "./widget/widget.routes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -114,6 +117,14 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     auth: s.webAuth, diagnostics: s.diagnostics, idleProbesSec: config.diagnosticsIdleProbesSec, heartbeatIntervalMs: config.heartbeatIntervalMs,
     perIp: s.limiters.cluster("diagnostics-ip", HTTP_BUDGETS.diagnosticsPerIp),
   }));
+  // Integrations (src/integrations, PROTOCOL.md section 6): API keys, the REST API, its docs.
+  app.use(apiKeysAdminRoutes({ guard: s.webAuth.page("admin"), apiKeys: s.apiKeys }));
+  app.use(apiKeysApiRoutes({ accounts: s.accounts, apiKeys: s.apiKeys }));
+  app.use(restRoutes({
+    accounts: s.accounts, apiKeys: s.apiKeys, conversations: s.conversations, assignment: s.assignment,
+    list: s.conversationList, views: s.views, limiters: s.limiters,
+  }));
+  app.use(docsRoutes());
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 

@@ -26,6 +26,9 @@ import { createConversationsService } from "./conversations/conversations.servic
 import { createMessageWriter } from "./conversations/message-writer.js";
 import { createMessagesRepository } from "./conversations/messages.repository.js";
 import { createEmailModule } from "./email/email.module.js";
+import { createApiKeysRepository } from "./integrations/apikeys.repository.js";
+import { createApiKeysService } from "./integrations/apikeys.service.js";
+import { createConversationListRepository } from "./integrations/conversation-list.repository.js";
 import type { Infrastructure } from "./infrastructure.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createLimiters } from "./limits/limiter.js";
@@ -172,6 +175,9 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const diagnostics = createDiagnosticsService({
     repo: repos.diagnostics, visitorIdFromTicket: accounts.visitorIdFromTicket, heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
+  // Integrations (src/integrations): API keys and the REST API's conversation list.
+  const apiKeys = createApiKeysService(createApiKeysRepository(db.prisma), log);
+  const conversationList = createConversationListRepository(db.prisma);
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
@@ -179,6 +185,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
     diagnostics,
+    apiKeys, conversationList,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

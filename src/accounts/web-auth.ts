@@ -42,6 +42,12 @@ export function createWebAuth(accounts: AccountsService) {
    *  password not yet replaced to /account/password (the page that replaces it opts out). */
   function page(role?: Role, opts: { firstPassword?: boolean } = {}): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
+      // Checked already on this request (a router behind another guard): a second pass
+      // would read the one-shot notice again, finding it gone.
+      if (req.agent && res.locals.me) {
+        if (!allowed(req.agent, role)) throw new AppError("FORBIDDEN", "this page is for admins only");
+        return next();
+      }
       const agent = await sessionAgent(req);
       if (!agent) {
         if (req.method !== "GET") throw new AppError("AUTH_INVALID", "your session ended, log in again");

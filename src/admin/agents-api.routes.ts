@@ -9,7 +9,8 @@ import { bearer, parseBody } from "../lib/http.js";
 import { IdParamSchema } from "./admin.schemas.js";
 import type { AdminAgentsService } from "./agents.service.js";
 
-async function requireAdmin(accounts: AccountsService, req: Request) {
+/** The admin behind a bearer token (never a cookie: /api is outside the CSRF check). */
+export async function requireAdmin(accounts: AccountsService, req: Request) {
   const token = bearer(req);
   if (!token) throw new AppError("AUTH_INVALID", "admin bearer token required");
   const agent = await accounts.agentFromToken(token);

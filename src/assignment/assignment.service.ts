@@ -4,7 +4,7 @@
 // assignment works the queue in bulk (assignment.queue.ts).
 import { randomUUID } from "node:crypto";
 import type { AccountsRepository } from "../accounts/accounts.repository.js";
-import type { Actor } from "../accounts/actor.js";
+import { actsOnAll, type Actor } from "../accounts/actor.js";
 import type { ConversationViews } from "../conversations/conversation.views.js";
 import type { ConversationRow, ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { MessageWriter } from "../conversations/message-writer.js";
@@ -115,7 +115,7 @@ export function createAssignmentService(d: AssignmentDeps) {
   async function owned(actor: Actor, conversationId: string) {
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
-    if (row.agent_id !== actor.id && actor.role !== "admin") throw forbidden("not your conversation");
+    if (row.agent_id !== actor.id && !actsOnAll(actor)) throw forbidden("not your conversation");
     if (row.status === "resolved") throw conflict("conversation is resolved");
     return row;
   }
@@ -141,6 +141,8 @@ export function createAssignmentService(d: AssignmentDeps) {
       if (row?.status === "waiting") await system(conversationId, "no-agent", (await d.offlineMessage?.()) ?? "");
     },
     async claim(actor: Actor, conversationId: string) {
+      // An integration has no agent row to hold a conversation: it hands it over instead.
+      if (actor.role === "integration") throw forbidden("an API key cannot hold a conversation: transfer it to an agent");
       const row = await d.conversations.byId(conversationId);
       if (!row) throw notFound("conversation not found");
       if (row.agent_id === actor.id && row.status === "open") return d.views.view(row);

@@ -1,7 +1,7 @@
 // Messaging use cases: send, sync, read receipts, typing, and what a participant gets
 // on connect. Handlers call these after validation; everything here is authorised
 // against the actor and the database, and announced through the realtime module.
-import type { Actor } from "../accounts/actor.js";
+import { actsOnAll, type Actor } from "../accounts/actor.js";
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { Message } from "../events.js";
 import { AppError, forbidden, notFound, validation } from "../lib/errors.js";
@@ -45,7 +45,7 @@ export function createConversationsService(d: ConversationsDeps) {
     if (!conversationId) throw validation("conversationId: required for agents");
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
-    const mayRead = actor.role === "admin" || row.agent_id === actor.id || row.status === "waiting"
+    const mayRead = actsOnAll(actor) || row.agent_id === actor.id || row.status === "waiting"
       // `sync` only: a resolved conversation of the visitor the agent is helping now.
       || (history && row.status === "resolved" && !!(await d.servesVisitor?.(actor.id, row.visitor_id)));
     if (!mayRead) throw forbidden("not your conversation");
@@ -67,7 +67,7 @@ export function createConversationsService(d: ConversationsDeps) {
     let conversationId = p.conversationId ?? (await visitorConversations.current(actor.id));
     const req = (): SendRequest => ({
       conversationId,
-      sender: { type: actor.type, id: actor.id, name: actor.name, admin: actor.role === "admin" },
+      sender: { type: actor.type, id: actor.id, name: actor.name, admin: actsOnAll(actor) },
       clientMsgId: p.clientMsgId,
       type: p.type,
       body,
