@@ -20,6 +20,8 @@ import { createCsatHandlers } from "./csat/csat.handlers.js";
 import { csatRoutes } from "./csat/csat.routes.js";
 import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { createNotesHandlers } from "./notes/notes.handlers.js";
+import { createLabelsHandlers } from "./labels/labels.handlers.js";
+import { labelsRoutes } from "./labels/labels.routes.js";
 import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
@@ -105,6 +107,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
+  app.use(labelsRoutes({ adminGuard: s.webAuth.page("admin"), api: s.webAuth.api(), labels: s.labels }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 
@@ -121,7 +124,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     limits: handshakeLimits({ admission: createAdmission({ perSecond: config.limits.handshakesPerSecond }), perIp: handshakesPerIp, caps: s.socketCaps, coolDowns, ipOf: clientIp(app) }),
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
-      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes)],
+      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes), createLabelsHandlers(on, s.labels)],
     },
     track: (socket) => trackConnection(socket, s.presence),
     opening: (actor, socket) => s.conversations.opening(actor, s.arrivals.take(socket)),

@@ -33,6 +33,8 @@ import { createSharedCounts } from "./limits/cluster-caps.js";
 import { startPlannerStats } from "./maintenance/planner-stats.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
 import { createNotesService } from "./notes/notes.service.js";
+import { createLabelsRepository } from "./labels/labels.repository.js";
+import { createLabelsService } from "./labels/labels.service.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createArrivals } from "./realtime/arrivals.js";
@@ -85,6 +87,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     csat: createCsatRepository(db.prisma),
     reports: createReportsRepository(db.prisma),
     notes: createNotesRepository(db),
+    labels: createLabelsRepository(db),
   };
   // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
   const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);
@@ -128,7 +131,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     const catchUp = createCatchUp({ realtime, storedSince: repos.messages.storedSince, log });
     catchUpAfterOutages(infra.redis.sub, catchUp, log);
   }
-  const views = createConversationViews(presence);
+  const views = createConversationViews(presence, repos.labels.forConversations);
   const assignment = createAssignmentService({
     conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
     isOpen: hours.isOpen, offlineMessage: async () => (await settings.getWidget()).offlineMessage,
@@ -166,12 +169,13 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   });
   const csat = createCsatService(repos.csat);
   const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  const labels = createLabelsService({ repo: repos.labels, conversations: repos.conversations, views, announce: realtime.conversationChanged });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
+    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
