@@ -105,6 +105,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
+    labels: s.labels.list,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(labelsRoutes({ adminGuard: s.webAuth.page("admin"), api: s.webAuth.api(), labels: s.labels }));

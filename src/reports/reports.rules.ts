@@ -110,7 +110,7 @@ function figureCells(f: Figures) {
 }
 
 /** One table: the period's total, then one row per agent, per day and per rating. */
-export function reportCsv(r: Report, days: DayFigures[]): string {
+export function reportCsv(r: Omit<Report, "perLabel">, days: DayFigures[]): string {
   const rows: (string | number | null)[][] = [CSV_HEADER];
   rows.push(["total", "", "", ...figureCells(r.totals)]);
   for (const a of r.perAgent as AgentFigures[]) rows.push(["agent", a.agentId ?? "", a.agentName ?? "(unassigned)", ...figureCells(a)]);
