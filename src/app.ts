@@ -21,7 +21,7 @@ import { csatRoutes } from "./csat/csat.routes.js";
 import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { createNotesHandlers } from "./notes/notes.handlers.js";
 import { createLabelsHandlers } from "./labels/labels.handlers.js";
-import { labelsRoutes } from "./labels/labels.routes.js";
+import { labelsApiRoutes } from "./labels/labels.routes.js";
 import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
@@ -105,10 +105,10 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
-    labels: s.labels.list,
+    labels: s.labels,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
-  app.use(labelsRoutes({ adminGuard: s.webAuth.page("admin"), api: s.webAuth.api(), labels: s.labels }));
+  app.use(labelsApiRoutes({ api: s.webAuth.api(), labels: s.labels }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 

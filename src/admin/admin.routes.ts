@@ -8,13 +8,15 @@ import type { AdminRepository } from "./admin.repository.js";
 import { agentsAdminRoutes } from "./agents.routes.js";
 import type { AdminAgentsService } from "./agents.service.js";
 import { contentAdminRoutes } from "./content.routes.js";
-import { conversationsAdminRoutes, type LabelChoices } from "./conversations.routes.js";
+import { conversationsAdminRoutes } from "./conversations.routes.js";
 import type { HealthDashboard } from "./health.service.js";
 import type { BusinessHours } from "../hours/hours.service.js";
 import { hoursAdminRoutes } from "./hours.routes.js";
 import type { ReportsRepository } from "../reports/reports.repository.js";
 import { reportsAdminRoutes } from "../reports/reports.routes.js";
 import type { NotesRepository } from "../notes/notes.repository.js";
+import { labelsAdminRoutes } from "../labels/labels.routes.js";
+import type { LabelsService } from "../labels/labels.service.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -29,8 +31,8 @@ export interface AdminDeps {
   reports: ReportsRepository;
   /** Private notes, marked as such in transcripts and exports (src/notes). */
   notes: Pick<NotesRepository, "list">;
-  /** Labels to filter conversations by (src/labels). */
-  labels?: LabelChoices;
+  /** /admin/labels, and the labels the conversations page filters by (src/labels). */
+  labels: LabelsService;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -40,8 +42,9 @@ export function adminRoutes(d: AdminDeps) {
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));
-  r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl, d.labels));
+  r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl, d.labels.list));
   r.use(reportsAdminRoutes(d.reports));
+  r.use(labelsAdminRoutes(d));
   r.get("/admin/health", async (_req, res) => void res.render("admin/health", { nav: "health", snapshot: await d.health() }));
   r.get("/api/admin/health", d.auth.api("admin"), async (_req, res) => void res.json(await d.health()));
   return r;

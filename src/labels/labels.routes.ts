@@ -14,16 +14,20 @@ const actor = (req: Request): Actor => {
   return { type: "agent", id: a.id, name: a.name, role: a.role === "admin" ? "admin" : "agent" };
 };
 
-export function labelsRoutes(d: { adminGuard: RequestHandler; api: RequestHandler; labels: LabelsService }) {
+/** GET /api/labels: any logged-in agent. */
+export function labelsApiRoutes(d: { api: RequestHandler; labels: Pick<LabelsService, "list"> }) {
   const r = Router();
-  const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
-
   r.get("/api/labels", d.api, async (_req, res) => {
     const labels = await d.labels.list();
     res.json({ labels: labels.map(({ id, name, colour }) => ({ id, name, colour })) });
   });
+  return r;
+}
 
-  r.use("/admin/labels", d.adminGuard);
+/** /admin/labels, mounted behind the admin pages' guard (admin.routes.ts). */
+export function labelsAdminRoutes(d: { labels: LabelsService }) {
+  const r = Router();
+  const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
   const page: Render = async (_req, res, status, extra) =>
     res.status(status).render("admin/labels", {
       nav: "labels", labels: await d.labels.list(), colours: LABEL_COLOURS, error: null, values: {}, form: null, ...extra,

@@ -42,10 +42,11 @@ for (const db of testDatabases()) {
       const refund = (await stored()).find((l) => l.name === "Refund")!;
       assert.equal((await post(`/admin/labels/${refund.id}`, { name: "billing", colour: "#2563eb" })).status, 409, "a rename onto another's name");
       assert.equal((await post(`/admin/labels/${refund.id}`, { name: "Refunds", colour: "#dc2626" })).status, 303);
-      assert.equal((await post(`/admin/labels/no-such/delete`, {})).status, 404);
       const page = await admin.get("/admin/labels");
       assert.match(page.text, /Refunds/);
+      assert.match(page.text, /notice--ok[^>]*>Saved “Refunds”/, "the one-shot notice of the last save");
       assert.match(page.text, /href="\/admin\/labels" class="tab tab--on"/);
+      assert.equal((await post(`/admin/labels/no-such/delete`, {})).status, 404);
 
       const a = await createAgent(srv.url, (await agentToken(srv.url)).token, "Agnes Nolabels");
       const agentLogin = await httpLogin(srv.url, a.email, "password-123");
@@ -140,7 +141,7 @@ for (const db of testDatabases()) {
       assert.equal(filtered.status, 200);
       assert.match(filtered.text, /Tina Tagged/);
       assert.doesNotMatch(filtered.text, /Paul Plain/);
-      assert.match(filtered.text, /class="label-chip"[^>]*>Sales lead</);
+      assert.match(filtered.text, /class="label-chip"><svg [^]*?fill="#7c3aed"\/><\/svg>Sales lead<\/span>/);
       const all = await admin.get("/admin/conversations");
       assert.match(all.text, /Paul Plain/);
       assert.match(all.text, /<option value="[^"]+">Sales lead<\/option>/);
@@ -148,7 +149,7 @@ for (const db of testDatabases()) {
       const report = await services().repos.reports.report(reportFilter({}));
       assert.equal(report.perLabel.find((l) => l.id === sales.id)?.conversations, 1);
       const page = await admin.get("/admin/reports");
-      assert.match(page.text, new RegExp(`data-label="${sales.id}"><td><span class="label-chip"[^>]*>Sales lead</span></td><td class="num">1</td>`));
+      assert.match(page.text, new RegExp(`data-label="${sales.id}"><td><span class="label-chip">.*?</svg>Sales lead</span>\\s*</td><td class="num">1</td>`));
       await retire(abe);
       tagged.close();
       plain.close();

@@ -20,10 +20,13 @@ export function mountLabels(state: ConsoleState, notice: (text: string, kind?: "
 
   // The same rule as the server's (labels.rules.ts): its agent, anyone while it waits, admins.
   const mayLabel = (c: Conversation) => me.role === "admin" || c.status === "waiting" || c.agent?.id === me.id;
-  const chip = (l: Label, removable: boolean) =>
-    el("li", { class: "label-chip", style: `--label: ${l.colour}`, "data-label": l.id },
+  function chip(l: Label, removable: boolean): HTMLLIElement {
+    const li = el("li", { class: "label-chip label-chip--live", "data-label": l.id },
       el("span", { text: l.name }),
       removable ? el("button", { type: "button", class: "label-chip__x", "data-remove": l.id, "aria-label": `Remove ${l.name}`, text: "×" }) : null);
+    li.style.setProperty("--label", l.colour); // the CSSOM: allowed where a style attribute is not
+    return li;
+  }
 
   function render(): void {
     const c = state.selected ? state.info(state.selected) : undefined;
