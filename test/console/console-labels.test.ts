@@ -1,6 +1,7 @@
 // Labels in Chromium (issue 13): an admin creates them on /admin/labels, an agent puts one
 // on a conversation from the chat header (a chip), and the list filter above the
-// conversation lists shows only the conversations carrying it.
+// conversation lists shows only the conversations carrying it; an admin's console hears
+// of a change live.
 import assert from "node:assert/strict";
 import { call, connectVisitor, visitorSession, type Participant } from "../helpers/clients.js";
 import { ADMIN } from "../helpers/server.js";
@@ -48,6 +49,16 @@ describe("labels in the admin page and the console, in Chromium", function () {
     // × takes one off again.
     await page.click('#label-chips [aria-label="Remove Urgent"]');
     await page.locator("#label-chips .label-chip", { hasText: "Urgent" }).waitFor({ state: "detached" });
+
+    await page.locator(`.citem[data-id="${cids[0]}"] .citem__labels .label-chip`, { hasText: "Billing" }).waitFor();
+
+    // An admin's console hears of a change live.
+    await adminView.page.goto(`${srv.url}/agent`);
+    await consoleReady(adminView.page);
+    await adminView.page.evaluate((id) => (window as unknown as { holdfast: { state: { select(id: string): void } } }).holdfast.state.select(id), cids[0]);
+    await adminView.page.locator("#label-chips .label-chip", { hasText: "Billing" }).waitFor();
+    await page.selectOption("#label-add", { label: "Feature request" });
+    await adminView.page.locator("#label-chips .label-chip", { hasText: "Feature request" }).waitFor();
 
     await page.selectOption("#label-filter", { label: "Billing" });
     await page.locator(`.citem[data-id="${cids[1]}"]`).waitFor({ state: "detached" });

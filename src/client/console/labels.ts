@@ -8,6 +8,13 @@ import { el } from "../ui/dom.js";
 import { getJson } from "./api.js";
 import type { ConsoleState } from "./state.js";
 
+/** A label as a chip in its colour (also in the lists' items). */
+export function labelChip<K extends "li" | "span">(l: Label, tag: K, extra: HTMLElement | null = null): HTMLElementTagNameMap[K] {
+  const chip = el(tag, { class: "label-chip label-chip--live", "data-label": l.id }, el("span", { text: l.name }), extra);
+  chip.style.setProperty("--label", l.colour); // the CSSOM: allowed where a style attribute is not
+  return chip;
+}
+
 export function mountLabels(state: ConsoleState, notice: (text: string, kind?: "error" | "info") => void): void {
   const { rt, me } = state;
   const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -20,13 +27,8 @@ export function mountLabels(state: ConsoleState, notice: (text: string, kind?: "
 
   // The same rule as the server's (labels.rules.ts): its agent, anyone while it waits, admins.
   const mayLabel = (c: Conversation) => me.role === "admin" || c.status === "waiting" || c.agent?.id === me.id;
-  function chip(l: Label, removable: boolean): HTMLLIElement {
-    const li = el("li", { class: "label-chip label-chip--live", "data-label": l.id },
-      el("span", { text: l.name }),
-      removable ? el("button", { type: "button", class: "label-chip__x", "data-remove": l.id, "aria-label": `Remove ${l.name}`, text: "×" }) : null);
-    li.style.setProperty("--label", l.colour); // the CSSOM: allowed where a style attribute is not
-    return li;
-  }
+  const chip = (l: Label, removable: boolean) => labelChip(l, "li",
+    removable ? el("button", { type: "button", class: "label-chip__x", "data-remove": l.id, "aria-label": `Remove ${l.name}`, text: "×" }) : null);
 
   function render(): void {
     const c = state.selected ? state.info(state.selected) : undefined;
