@@ -20,6 +20,8 @@ import { createCsatHandlers } from "./csat/csat.handlers.js";
 import { csatRoutes } from "./csat/csat.routes.js";
 import { createLifecycleHandlers } from "./lifecycle/lifecycle.handlers.js";
 import { createNotesHandlers } from "./notes/notes.handlers.js";
+import { createLabelsHandlers } from "./labels/labels.handlers.js";
+import { labelsApiRoutes } from "./labels/labels.routes.js";
 import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
@@ -111,6 +113,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
     connectionTests: s.diagnostics,
+    labels: s.labels,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(diagnosticsRoutes({
@@ -125,6 +128,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     list: s.conversationList, views: s.views, limiters: s.limiters,
   }));
   app.use(docsRoutes());
+  app.use(labelsApiRoutes({ api: s.webAuth.api(), labels: s.labels }));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 
@@ -144,7 +148,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     limits: connectionLimits,
     handlers: {
       visitor: [messaging, createVisitorContextHandlers(on, s.visitorContext, s.realtime), createCsatHandlers(on, s.csat)],
-      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes)],
+      agent: [messaging, createAssignmentHandlers(on, s.assignment, s.presence), createLifecycleHandlers(on, s.lifecycle), createNotesHandlers(on, s.notes), createLabelsHandlers(on, s.labels)],
     },
     track: (socket) => trackConnection(socket, s.presence, { minMs: config.heartbeatMinIntervalMs, maxMs: config.heartbeatIntervalMs }),
     opening: (actor, socket) => s.conversations.opening(actor, s.arrivals.take(socket)),

@@ -38,6 +38,8 @@ import { createDiagnosticsRepository } from "./diagnostics/diagnostics.repositor
 import { createDiagnosticsService } from "./diagnostics/diagnostics.service.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
 import { createNotesService } from "./notes/notes.service.js";
+import { createLabelsRepository } from "./labels/labels.repository.js";
+import { createLabelsService } from "./labels/labels.service.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
 import { createArrivals } from "./realtime/arrivals.js";
@@ -91,6 +93,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     reports: createReportsRepository(db.prisma),
     notes: createNotesRepository(db),
     diagnostics: createDiagnosticsRepository(db),
+    labels: createLabelsRepository(db),
   };
   // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
   const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);
@@ -134,7 +137,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     const catchUp = createCatchUp({ realtime, storedSince: repos.messages.storedSince, log });
     catchUpAfterOutages(infra.redis.sub, catchUp, log);
   }
-  const views = createConversationViews(presence);
+  const views = createConversationViews(presence, repos.labels.forConversations);
   const assignment = createAssignmentService({
     conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
     isOpen: hours.isOpen, offlineMessage: async () => (await settings.getWidget()).offlineMessage,
@@ -178,12 +181,13 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   // Integrations (src/integrations): API keys and the REST API's conversation list.
   const apiKeys = createApiKeysService(createApiKeysRepository(db.prisma), log);
   const conversationList = createConversationListRepository(db.prisma);
+  const labels = createLabelsService({ repo: repos.labels, conversations: repos.conversations, views, announce: realtime.conversationChanged });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
+    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
     diagnostics,
     apiKeys, conversationList,
     /** Stops the timers started here and writes what is queued. */

@@ -72,7 +72,19 @@ export interface Conversation {
   /** Added (issue 11): set while its agent has snoozed it, out of the agent's lists;
    *  `until` is when it comes back by itself, null: at the visitor's next message. */
   snooze?: { until: string | null } | null;
+  /** Added (issue 13), to agents only: the conversation's labels, by name. */
+  labels?: Label[];
 }
+
+/** A label an admin defined (an addition, issue 13); agents put them on conversations. */
+export interface Label {
+  id: string;
+  name: string;
+  /** `#rrggbb`. */
+  colour: string;
+}
+/** The most labels one conversation carries (more: VALIDATION). */
+export const MAX_LABELS_PER_CONVERSATION = 10;
 
 /** `retryAfterMs` comes with RATE_LIMITED and UNAVAILABLE: nothing was stored, retry then. */
 export type AckError = { ok: false; error: { code: ErrorCode; message: string; retryAfterMs?: number } };
@@ -161,6 +173,13 @@ export interface ClientToServerEvents {
   "note:add": (p: { conversationId: string; body: string }, ack: AckFn<{ note: Note }>) => void;
   /** Added (issue 13): the conversation's notes, oldest first. */
   "note:list": (p: { conversationId: string }, ack: AckFn<{ notes: Note[] }>) => void;
+  /** Added (issue 13), agents who may read the conversation: its labels are now exactly
+   *  `labelIds` (an unknown id: VALIDATION, nothing changed). The `conversation` event
+   *  tells the other agents who see it. */
+  "conversation:labels": (
+    p: { conversationId: string; labelIds: string[] },
+    ack: AckFn<{ labels: Label[]; conversation: Conversation }>,
+  ) => void;
 }
 
 /** The `/diagnostics` namespace (an addition, issue 15): no credential, nothing but a

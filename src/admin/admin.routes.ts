@@ -16,6 +16,8 @@ import { hoursAdminRoutes } from "./hours.routes.js";
 import type { ReportsRepository } from "../reports/reports.repository.js";
 import { reportsAdminRoutes } from "../reports/reports.routes.js";
 import type { NotesRepository } from "../notes/notes.repository.js";
+import { labelsAdminRoutes } from "../labels/labels.routes.js";
+import type { LabelsService } from "../labels/labels.service.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -32,6 +34,8 @@ export interface AdminDeps {
   notes: Pick<NotesRepository, "list">;
   /** Recent connection tests for the health page (src/diagnostics). */
   connectionTests: Pick<DiagnosticsService, "recent">;
+  /** /admin/labels, and the labels the conversations page filters by (src/labels). */
+  labels: LabelsService;
 }
 
 export function adminRoutes(d: AdminDeps) {
@@ -41,8 +45,9 @@ export function adminRoutes(d: AdminDeps) {
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));
-  r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl));
+  r.use(conversationsAdminRoutes(d.repo, d.notes, d.publicUrl, d.labels.list));
   r.use(reportsAdminRoutes(d.reports));
+  r.use(labelsAdminRoutes(d));
   r.get("/admin/health", async (_req, res) => {
     const [snapshot, tests] = await Promise.all([d.health(), d.connectionTests.recent()]);
     res.render("admin/health", { nav: "health", snapshot, tests });

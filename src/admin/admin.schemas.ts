@@ -20,6 +20,8 @@ export const ActiveFormSchema = z.strictObject({ active: z.enum(["0", "1"], "act
 export const SearchQuerySchema = z.strictObject({
   q: z.string().trim().max(200, "search at most 200 characters").default(""),
   status: z.enum(["", "waiting", "open", "resolved"], "unknown status").default(""),
+  /** A label's id (src/labels): only conversations carrying it. */
+  label: z.string().max(64, "unknown label").default(""),
 });
 
 export const IdParamSchema = z.string().min(1).max(64);

@@ -6,14 +6,17 @@ import { IdParamSchema, SearchQuerySchema } from "./admin.schemas.js";
 import { originOf } from "./content.routes.js";
 import { exportName, loadTranscript, timeline, transcriptText, type TranscriptNotes } from "./transcript.js";
 
-export function conversationsAdminRoutes(repo: AdminRepository, notes: TranscriptNotes, publicUrl?: string) {
+/** The labels to filter by (src/labels). */
+export type LabelChoices = () => Promise<{ id: string; name: string }[]>;
+
+export function conversationsAdminRoutes(repo: AdminRepository, notes: TranscriptNotes, publicUrl?: string, labels: LabelChoices = async () => []) {
   const r = Router();
   const id = (req: Request) => parseBody(IdParamSchema, req.params.id);
 
   r.get("/admin/conversations", async (req, res) => {
     const query = parseBody(SearchQuerySchema, req.query);
-    const results = await repo.search(query.q, query.status);
-    res.render("admin/conversations", { nav: "conversations", query, results });
+    const [results, choices] = await Promise.all([repo.search(query.q, query.status, query.label), labels()]);
+    res.render("admin/conversations", { nav: "conversations", query, results, labels: choices });
   });
 
   r.get("/admin/conversations/:id", async (req, res) => {

@@ -10,7 +10,7 @@ import type { MessagesRepository } from "./messages.repository.js";
 
 export function conversationsRoutes(d: {
   accounts: Pick<AccountsService, "visitorIdFromToken">;
-  views: Pick<ConversationViews, "view">;
+  views: Pick<ConversationViews, "visitorView">;
   conversations: Pick<ConversationsRepository, "activeForVisitor" | "latestForVisitor">;
   messages: Pick<MessagesRepository, "latestMessages">;
 }) {
@@ -23,7 +23,7 @@ export function conversationsRoutes(d: {
     const row =
       (await d.conversations.activeForVisitor(visitorId)) ?? (await d.conversations.latestForVisitor(visitorId));
     if (!row) return void res.json({ conversation: null, messages: [] });
-    res.json({ conversation: await d.views.view(row), messages: await d.messages.latestMessages(row.id, 100) });
+    res.json({ conversation: await d.views.visitorView(row), messages: await d.messages.latestMessages(row.id, 100) });
   });
   return r;
 }

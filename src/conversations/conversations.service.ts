@@ -168,7 +168,7 @@ export function createConversationsService(d: ConversationsDeps) {
       throw err;
     }));
     const agentPresence = agent && presence ? { conversationId: row.id, participant: agent, presence } : null;
-    return { conversations: [await d.views.view(row)], agentPresence };
+    return { conversations: [await d.views.visitorView(row)], agentPresence };
   }
 
   return { send, afterSend, sync, read, typing, opening };

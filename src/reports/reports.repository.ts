@@ -54,6 +54,11 @@ export const REPORT_SQL = {
     FROM conversation c WHERE ${WHERE} GROUP BY 1) g ORDER BY g.d`,
   distribution: `SELECT c.csat_rating::int AS rating, count(*)::int AS n FROM conversation c
     WHERE ${WHERE} AND c.csat_rating IS NOT NULL GROUP BY 1 ORDER BY 1`,
+  // Conversations of the period per label (src/labels); one conversation counts once per
+  // label it carries now. Grouped first, named after, as perAgent.
+  perLabel: `SELECT g.label_id, l.name, l.colour, g.n FROM (SELECT cl.label_id, count(*)::int AS n
+    FROM conversation_label cl JOIN conversation c ON c.id = cl.conversation_id WHERE ${WHERE} GROUP BY cl.label_id) g
+    JOIN label l ON l.id = g.label_id ORDER BY g.n DESC, lower(l.name)`,
 };
 export type ReportQuery = keyof typeof REPORT_SQL;
 
@@ -74,8 +79,8 @@ export function createReportsRepository(prisma: Prisma) {
   const run = (q: ReportQuery, f: ReportFilter) => prisma.$queryRawUnsafe<Row[]>(REPORT_SQL[q], ...reportParams(f));
   return {
     async report(f: ReportFilter) {
-      const [totals, perAgent, perDay, distribution] = await Promise.all([
-        run("totals", f), run("perAgent", f), run("perDay", f), run("distribution", f),
+      const [totals, perAgent, perDay, distribution, perLabel] = await Promise.all([
+        run("totals", f), run("perAgent", f), run("perDay", f), run("distribution", f), run("perLabel", f),
       ]);
       const dist = [1, 2, 3, 4, 5].map((rating) => ({ rating, count: Number(distribution.find((d) => Number(d.rating) === rating)?.n ?? 0) }));
       return {
@@ -83,6 +88,7 @@ export function createReportsRepository(prisma: Prisma) {
         perAgent: perAgent.map((r): AgentFigures => ({ agentId: (r.agent_id as string) ?? null, agentName: (r.agent_name as string) ?? null, ...figures(r) })),
         perDay: perDay.map((r): DayFigures => ({ day: String(r.day), ...figures(r) })),
         distribution: dist,
+        perLabel: perLabel.map((r) => ({ id: String(r.label_id), name: String(r.name), colour: String(r.colour), conversations: Number(r.n) })),
       };
     },
     /** Agents to filter by (the form's list). */

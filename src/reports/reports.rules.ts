@@ -109,12 +109,13 @@ function figureCells(f: Figures) {
     secs(f.resolutionMedian), secs(f.resolutionP90), f.csatAverage === null ? null : Math.round(f.csatAverage * 100) / 100, f.csatCount];
 }
 
-/** One table: the period's total, then one row per agent, per day and per rating. */
-export function reportCsv(r: Report, days: DayFigures[]): string {
+/** One table: the period's total, then one row per agent, per day, per rating and per label. */
+export function reportCsv(r: Omit<Report, "perLabel"> & Partial<Pick<Report, "perLabel">>, days: DayFigures[]): string {
   const rows: (string | number | null)[][] = [CSV_HEADER];
   rows.push(["total", "", "", ...figureCells(r.totals)]);
   for (const a of r.perAgent as AgentFigures[]) rows.push(["agent", a.agentId ?? "", a.agentName ?? "(unassigned)", ...figureCells(a)]);
   for (const d of days) rows.push(["day", d.day, "", ...figureCells(d)]);
   for (const d of r.distribution) rows.push(["csat", String(d.rating), "", d.count, ...Array(CSV_HEADER.length - 4).fill(null)]);
+  for (const l of r.perLabel ?? []) rows.push(["label", l.id, l.name, l.conversations, ...Array(CSV_HEADER.length - 4).fill(null)]);
   return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }

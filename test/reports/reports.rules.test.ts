@@ -41,4 +41,14 @@ describe("reports rules", () => {
     }, days);
     assert.match(csv, /^agent,x,"'=HYPERLINK\(""evil""\), ""Bob""",0,/m);
   });
+
+  it("lists the conversations per label in the CSV (a name like a formula defused)", () => {
+    const zero = { conversations: 0, missed: 0, responded: 0, frtMedian: null, frtP90: null, resolved: 0, resolutionMedian: null, resolutionP90: null, csatAverage: null, csatCount: 0 };
+    const csv = reportCsv({
+      totals: zero, perDay: [], distribution: [], perAgent: [],
+      perLabel: [{ id: "l1", name: "Billing", colour: "#16a34a", conversations: 3 }, { id: "l2", name: "=cmd", colour: "#dc2626", conversations: 1 }],
+    }, []);
+    assert.match(csv, /^label,l1,Billing,3,,,,,,,,,\r$/m);
+    assert.match(csv, /^label,l2,'=cmd,1,/m);
+  });
 });

@@ -2,7 +2,7 @@
 // with the one thing an agent needs that a visitor does not: long histories loaded a
 // window at a time. A conversation first seen with nothing held starts at its latest
 // WINDOW messages; older ones come with loadOlder() as the agent scrolls up.
-import type { Conversation, Note } from "../../events.js";
+import type { Conversation, Label, Note } from "../../events.js";
 import { emitAck } from "../runtime/request.js";
 import { Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 import type { ConversationLog } from "../runtime/timeline.js";
@@ -80,6 +80,15 @@ export class ConsoleRuntime extends Runtime {
   /** Notes written by anyone (this agent's other tabs, colleagues, admins). */
   onNote(fn: (n: Note) => void): void {
     this.conn.socket.on("note", fn);
+  }
+
+  /** Labels (issue 13): the conversation's labels become exactly these; the answer's
+   *  conversation is applied at once. */
+  async setLabels(conversationId: string, labelIds: string[]): Promise<{ ok: true; labels: Label[] } | { ok: false; message: string }> {
+    const res = await emitAck(this.conn.socket, "conversation:labels", { conversationId, labelIds });
+    if (!res.ok) return { ok: false, message: res.error.message };
+    this.upsertConversation(res.conversation);
+    return { ok: true, labels: res.labels };
   }
 
   async setStatus(status: "online" | "away"): Promise<boolean> {

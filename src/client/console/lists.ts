@@ -3,6 +3,7 @@
 import type { Conversation } from "../../events.js";
 import { el } from "../ui/dom.js";
 import { ago, preview } from "./format.js";
+import { labelChip } from "./labels.js";
 import type { ConsoleState, Scope } from "./state.js";
 
 const EMPTY: Record<Scope, string> = {
@@ -44,6 +45,7 @@ export function mountLists(state: ConsoleState): void {
           el("time", { class: "citem__time", text: ago(state.activity(c)) })),
         el("span", { class: "citem__line", text: lastLine(c) }),
         state.scope === "all" ? el("span", { class: "citem__agent", text: c.agent ? c.agent.name : "unassigned" }) : null,
+        c.labels?.length ? el("span", { class: "citem__labels" }, ...c.labels.map((l) => labelChip(l, "span"))) : null,
       ),
       unread ? el("span", { class: "unread", text: unread > 99 ? "99+" : String(unread), "aria-label": `${unread} unread` }) : null,
     );

@@ -35,6 +35,8 @@ const PREVIEW_AT_ONCE = 20;
 
 export class ConsoleState extends Emitter<StateEvents> {
   scope: Scope = "mine";
+  /** The lists show only conversations carrying this label (issue 13); null: all. */
+  labelFilter: string | null = null;
   selected: string | null = null;
   team: TeamAgent[] = [];
   /** The agent side's read position as the server had it when the list was loaded. */
@@ -63,7 +65,8 @@ export class ConsoleState extends Emitter<StateEvents> {
   }
 
   conversations(scope: Scope): Conversation[] {
-    const all = this.rt.timeline.all().map((l) => l.info).filter((c): c is Conversation => !!c && !this.gone.has(c.id));
+    const all = this.rt.timeline.all().map((l) => l.info).filter((c): c is Conversation =>
+      !!c && !this.gone.has(c.id) && (!this.labelFilter || !!c.labels?.some((l) => l.id === this.labelFilter)));
     if (scope === "waiting") return all.filter((c) => c.status === "waiting");
     const list = all.filter((c) =>
       scope === "snoozed" ? !!c.snooze && c.status === "open" && (this.isMine(c) || this.me.role === "admin")
@@ -100,6 +103,11 @@ export class ConsoleState extends Emitter<StateEvents> {
     if (id === this.selected) return;
     this.selected = id;
     this.emit("select", id);
+    this.emit("change", null);
+  }
+
+  setLabelFilter(labelId: string | null): void {
+    this.labelFilter = labelId;
     this.emit("change", null);
   }
 
