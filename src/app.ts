@@ -125,7 +125,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(apiKeysApiRoutes({ accounts: s.accounts, apiKeys: s.apiKeys }));
   app.use(restRoutes({
     accounts: s.accounts, apiKeys: s.apiKeys, conversations: s.conversations, assignment: s.assignment,
-    list: s.conversationList, views: s.views, limiters: s.limiters,
+    list: s.conversationList, views: s.views, limiters: s.limiters, labels: s.labels,
   }));
   app.use(docsRoutes());
   app.use(labelsApiRoutes({ api: s.webAuth.api(), labels: s.labels }));

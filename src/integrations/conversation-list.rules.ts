@@ -7,6 +7,8 @@ import { validation } from "../lib/errors.js";
 
 export interface ListFilter {
   status?: "waiting" | "open" | "resolved";
+  /** Only conversations carrying this label (src/labels). */
+  label?: string;
   /** An agent sees its own conversations and the queue, as on the sockets; unset: all. */
   agentScope?: string;
   after?: Cursor;
@@ -38,6 +40,7 @@ export function listQuery(f: ListFilter): { where: string; params: unknown[] } {
   const p = (v: unknown) => `$${params.push(v)}`;
   const conditions: string[] = [];
   if (f.status) conditions.push(`c.status = ${p(f.status)}`);
+  if (f.label) conditions.push(`EXISTS (SELECT 1 FROM conversation_label cl WHERE cl.conversation_id = c.id AND cl.label_id = ${p(f.label)})`);
   if (f.agentScope) conditions.push(`(c.agent_id = ${p(f.agentScope)} OR c.status = 'waiting')`);
   if (f.after) conditions.push(`(c.created_at, c.id) > (${p(f.after.createdAt)}::timestamptz, ${p(f.after.id)})`);
   const where = `${conditions.length ? conditions.join(" AND ") : "TRUE"} ORDER BY c.created_at, c.id LIMIT ${p(f.limit + 1)}::int`;

@@ -4,7 +4,7 @@
 import { Router } from "express";
 import { buildOpenApi } from "./openapi.js";
 
-const METHODS = ["get", "post", "patch", "delete"] as const;
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
 const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** The document's prose, escaped, with its `code` spans as <code> (the only markup it uses). */

@@ -79,6 +79,12 @@ export function buildOpenApi(): Json {
         post: op({ summary: "Hand the conversation to an agent", path: req.ConversationParams, body: req.TransferBody, ok: [200, "the conversation now", output(out.OneConversation)], extra: conflict }),
       },
       "/api/conversations/{id}/resolve": { post: action("Resolve the conversation") },
+      "/api/conversations/labels": {
+        get: op({ summary: "The labels an admin defined, to filter by (`label`) and to set", ok: [200, "the labels", output(out.LabelList)] }),
+      },
+      "/api/conversations/{id}/labels": {
+        put: op({ summary: "Set the conversation's labels (exactly these ids; at most 10)", path: req.ConversationParams, body: req.LabelsBody, ok: [200, "its labels now", output(out.ConversationLabels)] }),
+      },
       "/api/api-keys": {
         get: op({ summary: "List the working API keys (admins)", admin: true, ok: [200, "the keys", output(out.ApiKeyList)] }),
         post: op({ summary: "Create an API key (admins); the key is in this answer only", admin: true, body: req.CreateApiKeyBody, ok: [201, "created", output(out.CreatedApiKey)] }),

@@ -14,11 +14,12 @@ import { AppError } from "../lib/errors.js";
 import { parseBody } from "../lib/http.js";
 import type { Limiters } from "../limits/limiter.js";
 import { EVENT_BUDGETS, type EventKind } from "../limits/limits.rules.js";
+import type { LabelsService } from "../labels/labels.service.js";
 import type { ApiKeysService } from "./apikeys.service.js";
 import type { ConversationListRepository } from "./conversation-list.repository.js";
 import { decodeCursor } from "./conversation-list.rules.js";
 import { restAuth } from "./rest-auth.js";
-import { ConversationListQuery, ConversationParams, EmptyBody, MessagesQuery, PostMessageBody, TransferBody } from "./rest.schemas.js";
+import { ConversationListQuery, ConversationParams, EmptyBody, LabelsBody, MessagesQuery, PostMessageBody, TransferBody } from "./rest.schemas.js";
 
 export interface RestDeps {
   accounts: Pick<AccountsService, "agentFromToken">;
@@ -28,6 +29,7 @@ export interface RestDeps {
   list: ConversationListRepository;
   views: Pick<ConversationViews, "views">;
   limiters: Pick<Limiters, "participant">;
+  labels: Pick<LabelsService, "list" | "setLabels">;
 }
 
 export function restRoutes(d: RestDeps) {
@@ -53,11 +55,26 @@ export function restRoutes(d: RestDeps) {
     const q = parseBody(ConversationListQuery, query(req));
     const { rows, next } = await d.list.page({
       status: q.status,
+      label: q.label,
       agentScope: actsOnAll(actor) ? undefined : actor.id,
       after: q.after ? decodeCursor(q.after) : undefined,
       limit: q.limit ?? 50,
     });
     res.json({ conversations: await d.views.views(rows), hasMore: next !== null, next });
+  });
+
+  // The labels an admin defined (to filter by, or to set), before /:id routes take "labels".
+  r.get("/api/conversations/labels", async (req, res) => {
+    await spend(req.actor!, "sync");
+    parseBody(EmptyBody, query(req));
+    res.json({ labels: (await d.labels.list()).map(({ id, name, colour }) => ({ id, name, colour })) });
+  });
+
+  // The conversation's labels become exactly `labelIds` (the console's conversation:labels).
+  r.put("/api/conversations/:id/labels", async (req, res) => {
+    const actor = await spend(req.actor!, "action");
+    const conversationId = id(req);
+    res.json(await d.labels.setLabels(actor, conversationId, parseBody(LabelsBody, req.body).labelIds));
   });
 
   r.get("/api/conversations/:id/messages", async (req, res) => {

@@ -11,6 +11,7 @@ export const ConversationListQuery = z.strictObject({
   status: z.enum(["waiting", "open", "resolved"]).optional().describe("only conversations in this status"),
   after: z.string().min(1).max(200).optional().describe("the `next` cursor of the previous page"),
   limit: count(100).optional().describe("page size, default 50, max 100"),
+  label: IdSchema.optional().describe("only conversations carrying this label (its id, GET /api/conversations/labels)"),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 
@@ -25,6 +26,8 @@ export const ConversationParams = z.strictObject({ id: IdSchema });
  *  path names it) and without attachments (an integration cannot upload). */
 export const PostMessageBody = withMessageRules(z.strictObject(MessageFields));
 export const TransferBody = z.strictObject({ toAgentId: IdSchema });
+/** `PUT /api/conversations/:id/labels`: the conversation's labels become exactly these. */
+export const LabelsBody = z.strictObject({ labelIds: z.array(IdSchema).max(50) });
 /** Claim and resolve carry nothing but the path; an empty object (or no body) is fine. */
 export const EmptyBody = z.strictObject({});
 

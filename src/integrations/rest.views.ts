@@ -26,6 +26,7 @@ export const ConversationView = z.object({
   lastSeq: z.number().int(),
   createdAt: iso,
   updatedAt: iso,
+  labels: z.array(z.object({ id: z.string(), name: z.string(), colour: z.string() })).optional().describe("its labels (an addition)"),
 });
 
 export const ConversationPage = z.object({
@@ -36,6 +37,9 @@ export const ConversationPage = z.object({
 export const MessagePage = z.object({ messages: z.array(MessageView), lastSeq: z.number().int(), hasMore: z.boolean() });
 export const PostedMessage = z.object({ message: MessageView, duplicate: z.boolean() });
 export const OneConversation = z.object({ conversation: ConversationView });
+export const LabelView = z.object({ id: z.string(), name: z.string(), colour: z.string() });
+export const LabelList = z.object({ labels: z.array(LabelView) });
+export const ConversationLabels = z.object({ labels: z.array(LabelView), conversation: ConversationView });
 
 export const ApiKeyView = z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: iso, lastUsedAt: iso.nullable() });
 export const CreatedApiKey = z.object({ apiKey: ApiKeyView, key: z.string().describe("shown this once: only its hash is kept") });

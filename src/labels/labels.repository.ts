@@ -54,7 +54,7 @@ export function createLabelsRepository(db: Pick<Database, "query" | "transaction
     /** Read-modify-write of one conversation's labels, the conversation's row locked so
      *  that two agents adding at once both count. `plan` answers the wanted ids (it may
      *  throw: nothing is written); an id that is no label is reported, nothing written. */
-    async change(conversationId: string, by: string, plan: (current: string[]) => string[]): Promise<{ unknown: string[] }> {
+    async change(conversationId: string, by: string | null, plan: (current: string[]) => string[]): Promise<{ unknown: string[] }> {
       return db.transaction(async (q) => {
         const locked = await q("SELECT id FROM conversation WHERE id = $1 FOR UPDATE", [conversationId]);
         if (!locked.length) throw notFound("conversation not found");

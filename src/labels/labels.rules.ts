@@ -19,7 +19,8 @@ export const isColour = (s: string) => /^#[0-9a-f]{6}$/.test(s);
 
 /** The agents who may read a conversation may label it: its agent, anyone while it
  *  waits (triage in the queue), admins. The same rule as notes; visitors never. */
-export const mayLabel = (actor: Actor, c: { agent_id: string | null; status: string }) => mayAnnotate(actor, c);
+export const mayLabel = (actor: Actor, c: { agent_id: string | null; status: string }) =>
+  actor.role === "integration" || mayAnnotate(actor, c); // an API key acts on every conversation
 
 /** Duplicates dropped, in the order given. */
 export const unique = (ids: string[]) => [...new Set(ids)];

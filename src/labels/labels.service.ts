@@ -34,7 +34,9 @@ export function createLabelsService(d: {
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
     if (!mayLabel(actor, row)) throw forbidden("not your conversation");
-    const { unknown } = await d.repo.change(conversationId, actor.id, (current) => {
+    // added_by names an agent; an integration (API key) has no agent row.
+    const by = actor.role === "integration" ? null : actor.id;
+    const { unknown } = await d.repo.change(conversationId, by, (current) => {
       const wanted = unique(plan(current));
       const refused = tooMany(wanted);
       if (refused) throw validation(refused);

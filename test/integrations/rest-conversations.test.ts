@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createAgent, until } from "../helpers/clients.js";
 import { testDatabases } from "../helpers/server.js";
 import { newVisitor, retire, row, say, settled, transcript } from "../assignment/harness.js";
-import { ConversationPage, OneConversation } from "../../src/integrations/rest.views.js";
+import { ConversationLabels, ConversationPage, LabelList, OneConversation } from "../../src/integrations/rest.views.js";
 import { expectError, expectJson, restSuite } from "./helpers.js";
 
 for (const db of testDatabases()) {
@@ -54,6 +54,27 @@ for (const db of testDatabases()) {
       assert.deepEqual((await expectJson(s.srv, "GET", "/api/conversations?status=resolved", key, undefined, 200, ConversationPage)).conversations, []);
       await expectError(s.srv, "GET", "/api/conversations?after=bm90LWEtY3Vyc29y", key, undefined, 400, "VALIDATION");
       visitors.forEach((v) => v.close());
+    });
+
+    it("labels: a key lists them, sets them on any conversation, and the list filters by one", async () => {
+      const { key } = await s.newKey("Labeller");
+      const admin = { type: "agent" as const, id: "admin", name: "Admin", role: "admin" as const };
+      const labels = s.srv.application.services.labels;
+      const vip = await labels.create(admin, { name: `VIP ${Date.now()}`, colour: "#dc2626" });
+      const bug = await labels.create(admin, { name: `Bug ${Date.now()}`, colour: "#2563eb" });
+      const [a, b] = [await newVisitor(s.srv, "Labelled Visitor"), await newVisitor(s.srv, "Plain Visitor")];
+      const ca = { id: (await say(a)).conversationId };
+      await say(b);
+      const listed = await expectJson(s.srv, "GET", "/api/conversations/labels", key, undefined, 200, LabelList);
+      assert.ok([vip.id, bug.id].every((id) => listed.labels.some((l) => l.id === id)));
+      const set = await expectJson(s.srv, "PUT", `/api/conversations/${ca.id}/labels`, key, { labelIds: [vip.id, bug.id, vip.id] }, 200, ConversationLabels);
+      assert.deepEqual(set.labels.map((l) => l.id).sort(), [vip.id, bug.id].sort());
+      assert.deepEqual((set.conversation.labels ?? []).map((l) => l.id).sort(), [vip.id, bug.id].sort());
+      const filtered = await expectJson(s.srv, "GET", `/api/conversations?label=${vip.id}`, key, undefined, 200, ConversationPage);
+      assert.deepEqual(filtered.conversations.map((c) => c.id), [ca.id]);
+      await expectJson(s.srv, "PUT", `/api/conversations/${ca.id}/labels`, key, { labelIds: [bug.id] }, 200, ConversationLabels);
+      assert.deepEqual((await expectJson(s.srv, "GET", `/api/conversations?label=${vip.id}`, key, undefined, 200, ConversationPage)).conversations, []);
+      [a, b].forEach((v) => v.close());
     });
 
     it("a caller that floods is answered RATE_LIMITED with retryAfterMs and Retry-After; another caller is not", async () => {

@@ -56,6 +56,13 @@ for (const db of testDatabases()) {
         ["POST", `${c}/transfer`, { toAgentId: 7 }],
         ["POST", `${c}/resolve`, { now: 1 }],
         ["POST", `/api/conversations/${long}/resolve`, {}],
+        ["GET", `/api/conversations?label=${long}`, undefined],
+        ["GET", "/api/conversations/labels?all=1", undefined],
+        ["PUT", `${c}/labels`, {}],
+        ["PUT", `${c}/labels`, { labelIds: "billing" }],
+        ["PUT", `${c}/labels`, { labelIds: [""] }],
+        ["PUT", `${c}/labels`, { labelIds: ["no-such-label"] }],
+        ["PUT", `${c}/labels`, { labelIds: [], extra: 1 }],
         ["POST", "/api/api-keys", {}, "admin"],
         ["POST", "/api/api-keys", { name: "" }, "admin"],
         ["POST", "/api/api-keys", { name: "n".repeat(81) }, "admin"],
@@ -75,15 +82,16 @@ for (const db of testDatabases()) {
       assert.equal(doc.body.openapi, "3.1.0");
       const ops = Object.entries(doc.body.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
       assert.deepEqual(ops.sort(), [
-        "DELETE /api/api-keys/{id}", "GET /api/api-keys", "GET /api/conversations", "GET /api/conversations/{id}/messages",
-        "POST /api/api-keys", "POST /api/conversations/{id}/claim", "POST /api/conversations/{id}/messages",
-        "POST /api/conversations/{id}/resolve", "POST /api/conversations/{id}/transfer",
+        "DELETE /api/api-keys/{id}", "GET /api/api-keys", "GET /api/conversations", "GET /api/conversations/labels",
+        "GET /api/conversations/{id}/messages", "POST /api/api-keys", "POST /api/conversations/{id}/claim",
+        "POST /api/conversations/{id}/messages", "POST /api/conversations/{id}/resolve", "POST /api/conversations/{id}/transfer",
+        "PUT /api/conversations/{id}/labels",
       ]);
       const post = doc.body.paths["/api/conversations/{id}/messages"].post.requestBody as { content: { "application/json": { schema: { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> } } } };
       const schema = post.content["application/json"].schema;
       assert.deepEqual(schema.required.sort(), ["body", "clientMsgId", "type"]);
       assert.equal(schema.additionalProperties, false);
-      assert.deepEqual(doc.body.paths["/api/conversations"].get.parameters.map((p) => p.name), ["status", "after", "limit"]);
+      assert.deepEqual(doc.body.paths["/api/conversations"].get.parameters.map((p) => p.name), ["status", "after", "limit", "label"]);
       const page = await fetch(`${s.srv.url}/api/docs`);
       assert.equal(page.status, 200);
       const html = await page.text();
