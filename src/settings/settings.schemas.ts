@@ -27,7 +27,7 @@ export const WidgetSchema = z.strictObject({
   offlineMessage: z.string().trim().max(300),
   position: z.enum(["right", "left"]),
   allowedOrigins: z.array(z.string().regex(ORIGIN_RE)).max(50),
-  translations: z.strictObject({ "zh-CN": LocalText.optional() }).default({}),
+  translations: z.strictObject({ "zh-CN": LocalText.optional() }).optional(),
 });
 export type WidgetSettings = z.infer<typeof WidgetSchema>;
 
@@ -41,7 +41,7 @@ function gatherTranslations(body: unknown): unknown {
     if (m && (WIDGET_LANGS as readonly string[]).includes(m[1])) (translations[m[1]] ??= { title: "", greeting: "", offlineMessage: "" })[m[2]] = v;
     else rest[k] = v;
   }
-  return { ...rest, translations };
+  return Object.keys(translations).length ? { ...rest, translations } : rest;
 }
 
 /** The admin form: origins arrive as one textarea, one origin per line. */

@@ -17,7 +17,6 @@ export const DEFAULT_WIDGET: WidgetSettings = {
   offlineMessage: "We are away right now. Leave a message and we will get back to you here.",
   position: "right",
   allowedOrigins: [],
-  translations: {},
 };
 export const DEFAULT_FILTER: FilterSettings = { words: [], policy: "mask" };
 
