@@ -7,7 +7,10 @@ import type { Locale } from "./locales.rules.js";
 const DICTIONARIES: Record<Locale, Messages> = { en, "zh-CN": zhCN };
 
 export type Vars = Record<string, string | number>;
-export type Translate = (key: MessageKey, vars?: Vars) => string;
+export type Translate = ((key: MessageKey, vars?: Vars) => string) & {
+  /** Whether a key exists (a view naming keys by pattern, e.g. a nav tab added later). */
+  has(key: string): boolean;
+};
 
 /** Fills `{name}` from vars; a placeholder without a value stays visible, not blank. */
 export function format(text: string, vars?: Vars): string {
@@ -21,7 +24,8 @@ export function dictionary(locale: Locale): Messages {
 export function translator(locale: Locale): Translate {
   const dict = dictionary(locale);
   // A key unknown at run time (a view with a typo) shows the key, never throws mid-render.
-  return (key, vars) => format(dict[key] ?? en[key] ?? key, vars);
+  const t = (key: MessageKey, vars?: Vars) => format(dict[key] ?? en[key] ?? key, vars);
+  return Object.assign(t, { has: (key: string) => Object.hasOwn(en, key) });
 }
 
 /** The part of a dictionary the console bundle needs (keys under "js."), for the page. */
