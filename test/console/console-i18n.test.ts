@@ -59,6 +59,8 @@ describe("English and Chinese (issue 13, item 6) in Chromium", function () {
     await page.locator("#list .citem").first().click();
     await page.locator("#chat-status", { hasText: "进行中" }).waitFor();
     await page.locator("#chat-agent", { hasText: "我 接待中" }).waitFor();
+    await page.locator("#v-facts", { hasText: "浏览器" }).waitFor(); // the visitor panel's labels
+    await page.locator("#v-facts", { hasText: "zh-CN" }).waitFor(); // the visitor's language, as it sent it
     assert.equal(await page.locator("#send").textContent(), "发送");
     assert.equal(await page.locator("#text").getAttribute("placeholder"), "回复…（输入 / 使用快捷回复）");
     await page.reload();
