@@ -2,20 +2,12 @@
 // agent is known only after the route's own auth middleware, which runs after this one,
 // so both are getters evaluated when the view renders (res.render copies res.locals then).
 import type { RequestHandler } from "express";
-import { LOCALE_NAMES, LOCALES, resolveLocale, type Locale } from "./locales.rules.js";
+import { LOCALE_NAMES, LOCALES, resolveLocale } from "./locales.rules.js";
 import { clientMessages, translator } from "./translate.rules.js";
-
-declare module "express-serve-static-core" {
-  interface Request {
-    /** The locale this request's pages use (the agent's choice, else Accept-Language). */
-    locale?: () => Locale;
-  }
-}
 
 export function i18nLocals(): RequestHandler {
   return (req, res, next) => {
     const locale = () => resolveLocale(req.agent?.locale, req.headers["accept-language"]);
-    req.locale = locale;
     Object.defineProperties(res.locals, {
       locale: { get: locale, enumerable: true, configurable: true },
       t: { get: () => translator(locale()), enumerable: true, configurable: true },
