@@ -53,6 +53,8 @@ import { apiKeysAdminRoutes, apiKeysApiRoutes } from "./integrations/apikeys.rou
 import { docsRoutes } from "./integrations/docs.routes.js";
 import { restRoutes } from "./integrations/rest.routes.js";
 import { widgetRoutes } from "./widget/widget.routes.js";
+import { i18nLocals } from "./i18n/i18n.middleware.js";
+import { localeRoutes } from "./i18n/locale.routes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -87,6 +89,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use("/build/hashed", assets.middleware);
   app.use(express.static(path.join(root, "public"), { maxAge: config.production ? "1h" : 0 }));
   app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 }), s.webSession.middleware, csrfProtection);
+  app.use(i18nLocals()); // `t` and `locale` for every view (src/i18n)
   app.use(healthRoutes({
     checks: {
       database: () => s.db.prisma.$queryRawUnsafe("SELECT 1"),
@@ -107,6 +110,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     auth: s.webAuth,
     setPassword: (id, sid, password) => s.adminAgents.update({ id, sid }, id, { password }),
   }));
+  app.use(localeRoutes({ auth: s.webAuth, locales: s.repos.locales }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
   app.use(adminRoutes({

@@ -4,6 +4,7 @@
 // never import this file; app.ts mounts what is built here onto Express and Socket.IO.
 import { WRITE_QUEUE_MAX_WAIT_MS } from "./limits/limits.rules.js";
 import { createAccountsRepository } from "./accounts/accounts.repository.js";
+import { createLocaleRepository } from "./i18n/locale.repository.js";
 import { createAccountsService } from "./accounts/accounts.service.js";
 import { createLoginThrottle } from "./accounts/login-throttle.js";
 import { createTokens } from "./accounts/tokens.js";
@@ -94,6 +95,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     notes: createNotesRepository(db),
     diagnostics: createDiagnosticsRepository(db),
     labels: createLabelsRepository(db),
+    locales: createLocaleRepository(db.prisma),
   };
   // Planner statistics: checked now (after the migrations) and every minute; PGlite has no autovacuum.
   const plannerStats = startPlannerStats(db, log, PLANNER_STATS_MS);

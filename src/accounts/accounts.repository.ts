@@ -12,6 +12,8 @@ export interface AgentRow {
   /** The generated first password is still the one (web-auth.ts sends them to change it). */
   mustChangePassword: boolean;
   createdAt: Date;
+  /** The language the agent chose for the console and admin (src/i18n); null: the browser's. */
+  locale?: string | null;
 }
 
 const count = (p: Promise<{ count: number }>) => p.then((r) => r.count);

@@ -21,7 +21,8 @@ export function conversationsAdminRoutes(repo: AdminRepository, notes: Transcrip
 
   r.get("/admin/conversations/:id", async (req, res) => {
     const t = await loadTranscript(repo, notes, id(req));
-    res.render("admin/transcript", { nav: "conversations", t, items: timeline(t) });
+    // `tr`, not `t`: every view has `t`, the translator (src/i18n).
+    res.render("admin/transcript", { nav: "conversations", tr: t, items: timeline(t) });
   });
 
   r.get("/admin/conversations/:id/export.json", async (req, res) => {

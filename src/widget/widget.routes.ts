@@ -23,6 +23,8 @@ export interface WidgetSettings {
   greeting: string;
   position: "right" | "left";
   offlineMessage: string;
+  /** Per-language title, greeting and offline message (settings.schemas.ts); empty falls back. */
+  translations?: Partial<Record<string, { title: string; greeting: string; offlineMessage: string }>>;
 }
 
 export interface WidgetDeps {
@@ -60,7 +62,7 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
     view: VIEW,
     settings: async () => {
       const s = await deps.settings.getWidget();
-      return { title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage };
+      return { title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage, translations: s.translations ?? {} };
     },
     frameAncestors: () => deps.origins.list(),
     content: deps.content ?? (() => null),
@@ -166,7 +168,7 @@ export function widgetRoutes(deps: WidgetDeps): express.Router {
       // get a 304 while nothing changed).
       res.setHeader("Cache-Control", "public, max-age=5");
       res.json({
-        title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage,
+        title: s.title, color: s.color, greeting: s.greeting, position: s.position, offlineMessage: s.offlineMessage, translations: s.translations ?? {},
         ...(open === null ? {} : { available: open }), ...hoursField(),
       });
     } catch (err) {

@@ -7,8 +7,9 @@ import { UNSENDABLE, type Entry } from "../runtime/runtime.js";
 import { clock } from "./format.js";
 import type { ConsoleNotes } from "./notes.js";
 import type { ConsoleState } from "./state.js";
+import { t, type ClientKey } from "./i18n.js";
 
-const STATE_TEXT: Record<string, string> = { pending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
+const STATE_TEXT: Record<string, ClientKey> = { pending: "js.state.pending", sent: "js.state.sent", delivered: "js.state.delivered", read: "js.state.read", failed: "js.state.failed" };
 const FAILED_TEXT: Record<string, string> = { TOO_LONG: "Not sent: too long.", VALIDATION: "Not sent: not accepted." };
 const NEAR_TOP_PX = 80;
 const NEAR_BOTTOM_PX = 48;
@@ -51,17 +52,17 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
     const li = el(
       "li",
       { class: `msg msg--${kind}${own ? " msg--own" : ""}${sameAsPrev ? " msg--cont" : ""}`, "data-state": e.state ?? undefined, "data-seq": m ? String(m.seq) : undefined },
-      sameAsPrev ? null : el("span", { class: "msg__who", text: own ? "You" : sender.name }),
+      sameAsPrev ? null : el("span", { class: "msg__who", text: own ? t("js.you") : sender.name }),
       el("div", { class: "msg__bubble" }, showBody ? el("span", { class: "msg__text" }, linkify(body)) : null, att),
       // The content filter hid words of what this agent sent: the bubble shows what was stored.
-      e.masked ? el("span", { class: "msg__masked", text: "Some words were hidden" }) : null,
-      el("span", { class: "msg__meta" }, el("time", { text: clock(m ? m.createdAt : (e.item?.createdAt ?? "")) }), own && e.state ? ` · ${STATE_TEXT[e.state]}` : ""),
+      e.masked ? el("span", { class: "msg__masked", text: t("js.wordsHidden") }) : null,
+      el("span", { class: "msg__meta" }, el("time", { text: clock(m ? m.createdAt : (e.item?.createdAt ?? "")) }), own && e.state ? ` · ${t(STATE_TEXT[e.state])}` : ""),
     );
     if (e.state === "failed" && e.item) {
       const id = e.item.clientMsgId;
       const error = e.item.error ?? "error";
-      const retry = el("button", { type: "button", class: "linkbtn", text: "Retry" });
-      const drop = el("button", { type: "button", class: "linkbtn", text: "Discard" });
+      const retry = el("button", { type: "button", class: "linkbtn", text: t("js.retry") });
+      const drop = el("button", { type: "button", class: "linkbtn", text: t("js.discard") });
       retry.addEventListener("click", () => rt.retry(id));
       drop.addEventListener("click", () => rt.discard(id));
       // A message the server can never take gets its reason and no retry.
@@ -72,11 +73,11 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
   }
 
   function noteRow(n: Note): HTMLLIElement {
-    const who = n.author.id === state.me.id ? "You" : n.author.name;
+    const who = n.author.id === state.me.id ? t("js.you") : n.author.name;
     return el(
       "li",
       { class: "msg msg--note", "data-note": n.id },
-      el("span", { class: "msg__who" }, el("span", { class: "msg__tag", text: "Internal note" }), ` · ${who}`),
+      el("span", { class: "msg__who" }, el("span", { class: "msg__tag", text: t("js.internalNote") }), ` · ${who}`),
       el("div", { class: "msg__bubble" }, el("span", { class: "msg__text" }, linkify(n.body))),
       el("span", { class: "msg__meta" }, el("time", { text: clock(n.createdAt) })),
     );

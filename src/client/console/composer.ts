@@ -9,6 +9,7 @@ import { ApiError, upload } from "./api.js";
 import { mountCanned } from "./canned.js";
 import type { ConsoleNotes } from "./notes.js";
 import type { ConsoleState } from "./state.js";
+import { t } from "./i18n.js";
 
 export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: (text: string, kind?: "error" | "info") => void): void {
   const { rt, me } = state;
@@ -169,8 +170,8 @@ export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: 
   function placeholder(): void {
     const c = state.selected ? state.info(state.selected) : undefined;
     text.placeholder = noteMode
-      ? "Internal note: only agents see it"
-      : c?.status === "waiting" ? "Reply to claim this conversation… (/ for canned responses)" : "Reply… (type / for canned responses)";
+      ? t("js.notePlaceholder")
+      : t(c?.status === "waiting" ? "js.replyToClaim" : "js.replyPlaceholder");
   }
   state.on("change", render);
   render();

@@ -1,14 +1,15 @@
 // Small text helpers for the console: times, durations, user agents.
+import { t as tr } from "./i18n.js";
 
 export function ago(iso: string | number | null | undefined, now = Date.now()): string {
   if (iso == null) return "—";
   const t = typeof iso === "number" ? iso : Date.parse(iso);
   if (!Number.isFinite(t)) return "—";
   const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 45) return "just now";
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86_400)} d ago`;
+  if (s < 45) return tr("js.justNow");
+  if (s < 3600) return tr("js.minAgo", { n: Math.round(s / 60) });
+  if (s < 86_400) return tr("js.hAgo", { n: Math.round(s / 3600) });
+  return tr("js.dAgo", { n: Math.round(s / 86_400) });
 }
 
 export function clock(iso: string): string {

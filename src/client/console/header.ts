@@ -3,6 +3,7 @@
 import type { Conversation } from "../../events.js";
 import { el } from "../ui/dom.js";
 import type { ConsoleState, TeamAgent } from "./state.js";
+import { t } from "./i18n.js";
 
 const AVAILABLE = new Set(["online", "unstable"]);
 
@@ -26,7 +27,7 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
   function fillTransfer(c: Conversation): void {
     const chosen = transferTo.value;
     const options = targets(c).map((a) => el("option", { value: a.id, text: `${a.name} (${a.load}/${a.maxConcurrent})` }));
-    transferTo.replaceChildren(el("option", { value: "", text: options.length ? "Transfer to…" : "Nobody else is online" }), ...options);
+    transferTo.replaceChildren(el("option", { value: "", text: t(options.length ? "js.transferTo" : "js.nobodyOnline") }), ...options);
     transferTo.value = options.some((o) => o.value === chosen) ? chosen : "";
     transferBtn.disabled = !transferTo.value;
   }
@@ -40,14 +41,14 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
     $("chat-dot").dataset.presence = c.visitor.presence;
     $("chat-dot").title = c.visitor.presence;
     const status = $("chat-status");
-    status.textContent = c.status;
+    status.textContent = t(`js.status.${c.status}`);
     status.className = `badge badge--${c.status}`;
-    const by = c.status === "resolved" ? "handled by" : "with";
-    $("chat-agent").textContent = c.agent ? `${by} ${c.agent.id === me.id ? "you" : c.agent.name}` : "";
+    const by = c.status === "resolved" ? "js.handledByAgent" : "js.withAgent";
+    $("chat-agent").textContent = c.agent ? t(by, { name: c.agent.id === me.id ? t("js.youLower") : c.agent.name }) : "";
     const note = $("chat-notice");
     note.textContent =
-      c.status === "resolved" ? "This conversation is resolved."
-      : c.status === "open" && c.agent?.id !== me.id && me.role !== "admin" ? `${c.agent?.name ?? "Another agent"} is handling this conversation.`
+      c.status === "resolved" ? t("js.resolvedNotice")
+      : c.status === "open" && c.agent?.id !== me.id && me.role !== "admin" ? t("js.handledBy", { name: c.agent?.name ?? t("js.anotherAgent") })
       : "";
     note.hidden = !note.textContent;
     claim.hidden = c.status !== "waiting";
@@ -63,12 +64,12 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
     const res = await rt.act(event, { conversationId: id, ...(toAgentId ? { toAgentId } : {}) });
     button.disabled = false;
     if (res.ok) {
-      if (event === "conversation:transfer") notice(`Transferred to ${res.conversation.agent?.name ?? "a colleague"}.`, "info");
+      if (event === "conversation:transfer") notice(t("js.transferred", { name: res.conversation.agent?.name ?? t("js.aColleague") }), "info");
       if (event === "conversation:claim") state.setScope("mine");
       if (event === "conversation:resolve") nextAfterResolve(id, res.conversation);
       void state.refreshTeam();
     } else if (res.code === "CONFLICT" && event === "conversation:claim") {
-      notice("Another agent took this conversation first.");
+      notice(t("js.tookFirst"));
       void state.refreshLists();
     } else {
       notice(res.message);

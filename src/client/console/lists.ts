@@ -5,13 +5,9 @@ import { el } from "../ui/dom.js";
 import { ago, preview } from "./format.js";
 import { labelChip } from "./labels.js";
 import type { ConsoleState, Scope } from "./state.js";
+import { t, type ClientKey } from "./i18n.js";
 
-const EMPTY: Record<Scope, string> = {
-  mine: "No open conversations. New ones are assigned to you while you are online and below capacity.",
-  waiting: "Nobody is waiting.",
-  all: "No open conversations.",
-  snoozed: "Nothing snoozed. A snoozed conversation comes back by itself at its time or when the visitor writes.",
-};
+const EMPTY: Record<Scope, ClientKey> = { mine: "js.emptyMine", waiting: "js.emptyWaiting", all: "js.emptyAll", snoozed: "js.emptySnoozed" };
 
 export function mountLists(state: ConsoleState): void {
   const list = document.getElementById("list") as HTMLUListElement;
@@ -26,9 +22,9 @@ export function mountLists(state: ConsoleState): void {
       const m = msgs[i];
       if (m.type === "system") continue;
       const body = m.attachment ? `📎 ${m.attachment.name}` : m.body;
-      return m.sender.type === "agent" ? `${m.sender.id === state.me.id ? "You" : m.sender.name}: ${preview(body)}` : preview(body);
+      return m.sender.type === "agent" ? `${m.sender.id === state.me.id ? t("js.you") : m.sender.name}: ${preview(body)}` : preview(body);
     }
-    return c.status === "waiting" ? "Waiting for an agent" : "No messages yet";
+    return t(c.status === "waiting" ? "js.waitingForAgent" : "js.noMessages");
   }
 
   function item(c: Conversation): HTMLLIElement {
@@ -91,7 +87,7 @@ export function mountLists(state: ConsoleState): void {
     list.replaceChildren(...items.map(item));
     if (focused) list.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused)}"]`)?.focus();
     empty.hidden = items.length > 0;
-    empty.textContent = EMPTY[state.scope];
+    empty.textContent = t(EMPTY[state.scope]);
   }
 
   let queued = false;

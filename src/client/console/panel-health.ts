@@ -6,6 +6,7 @@ import { el } from "../ui/dom.js";
 import { describeHealth } from "../ui/health-words.js";
 import { linkQuality } from "../ui/link-status.js";
 import { ago, dateTime } from "./format.js";
+import { t } from "./i18n.js";
 
 export interface Device {
   socketId: string;
@@ -63,10 +64,10 @@ export function renderHealth(presence: Presence, rttMs: number | null, h: Health
     ? `Last ${hist.length} RTTs: min ${hist[0]} · median ${hist[Math.floor(hist.length / 2)]} · max ${hist[hist.length - 1]} ms`
     : "No RTT measured yet";
   $("h-facts").replaceChildren(
-    ...fact("Reconnects", `${h.reconnects} total, ${h.recentReconnects} in 5 min`),
-    ...fact("Transport", h.transport ?? "—"),
-    ...fact("Last traffic", h.lastTrafficAt ? ago(h.lastTrafficAt) : "—"),
-    ...fact("Devices", String(h.devices.length)),
+    ...fact(t("js.fact.reconnects"), `${h.reconnects} total, ${h.recentReconnects} in 5 min`),
+    ...fact(t("js.fact.transport"), h.transport ?? "—"),
+    ...fact(t("js.fact.lastTraffic"), h.lastTrafficAt ? ago(h.lastTrafficAt) : "—"),
+    ...fact(t("js.fact.devices"), String(h.devices.length)),
   );
   $("h-devices").replaceChildren(...h.devices.map((d) => el("li", {
     text: `${d.transport} · connected ${ago(d.connectedAt)} · ${d.reconnects} reconnects${d.keepaliveMs ? ` · heartbeat ${Math.round(d.keepaliveMs / 100) / 10} s (learned)` : ""}`,

@@ -8,6 +8,7 @@ import { ago, browserOf, dateTime, localTimeIn } from "./format.js";
 import { type ConnectionTest, fact, type Health, renderHealth } from "./panel-health.js";
 import type { ConsoleState } from "./state.js";
 import { mayReadVisitor } from "./visitor-access.js";
+import { t } from "./i18n.js";
 
 interface VisitorInfo {
   visitor: {
@@ -48,7 +49,7 @@ function ratingFact(cs: VisitorInfo["visitor"]["conversations"]): HTMLElement[] 
   const rated = cs.find((c) => c.csatRating != null);
   if (!rated) return [];
   const stars = "★".repeat(rated.csatRating!) + "☆".repeat(5 - rated.csatRating!);
-  return fact("Last rating", `${stars} ${rated.csatRating}/5${rated.csatComment ? ` “${rated.csatComment}”` : ""}`, rated.csatComment ?? undefined);
+  return fact(t("js.fact.lastRating"), `${stars} ${rated.csatRating}/5${rated.csatComment ? ` “${rated.csatComment}”` : ""}`, rated.csatComment ?? undefined);
 }
 
 export function mountPanel(state: ConsoleState): void {
@@ -61,19 +62,19 @@ export function mountPanel(state: ConsoleState): void {
     const { visitor: v, health: h } = info;
     $("vpanel-empty").hidden = true;
     $("vpanel-body").hidden = false;
-    $("v-name").textContent = v.name || "Visitor";
+    $("v-name").textContent = v.name || t("js.visitor");
     $("v-email").textContent = v.email || "no email given";
     const local = localTimeIn(v.timezone);
     $("v-facts").replaceChildren(
-      ...(v.userId ? fact("Verified user", v.userId, "Signed in on the site (IDENTITY_SECRET): one history on every device") : []),
-      ...fact("Page", urlNode(v.pageUrl, v.pageTitle)),
-      ...fact("Referrer", urlNode(v.referrer)),
-      ...fact("Language", v.language || "—"),
-      ...fact("Timezone", v.timezone ? `${v.timezone}${local ? ` (${local} there)` : ""}` : "—"),
-      ...fact("Browser", browserOf(v.userAgent), v.userAgent ?? undefined),
-      ...fact("First seen", dateTime(v.firstSeenAt)),
-      ...fact("Last seen", h.presence === "online" || h.presence === "unstable" ? "now" : ago(v.lastSeenAt)),
-      ...fact("Conversations", String(v.conversations.length)),
+      ...(v.userId ? fact(t("js.fact.verifiedUser"), v.userId, "Signed in on the site (IDENTITY_SECRET): one history on every device") : []),
+      ...fact(t("js.fact.page"), urlNode(v.pageUrl, v.pageTitle)),
+      ...fact(t("js.fact.referrer"), urlNode(v.referrer)),
+      ...fact(t("js.fact.language"), v.language || "—"),
+      ...fact(t("js.fact.timezone"), v.timezone ? `${v.timezone}${local ? ` (${local} there)` : ""}` : "—"),
+      ...fact(t("js.fact.browser"), browserOf(v.userAgent), v.userAgent ?? undefined),
+      ...fact(t("js.fact.firstSeen"), dateTime(v.firstSeenAt)),
+      ...fact(t("js.fact.lastSeen"), h.presence === "online" || h.presence === "unstable" ? t("js.now") : ago(v.lastSeenAt)),
+      ...fact(t("js.fact.conversations"), String(v.conversations.length)),
       ...ratingFact(v.conversations),
     );
     renderHealth(h.presence, h.rttMs, h, v.userAgent, info.diagnostics ?? []);

@@ -3,6 +3,7 @@
 // `conversation` event) and the agent is told so.
 import type { Conversation } from "../../events.js";
 import type { ConsoleState } from "./state.js";
+import { t } from "./i18n.js";
 
 const HOUR = 3600_000;
 
@@ -36,7 +37,7 @@ export function mountSnooze(state: ConsoleState, notice: (text: string, kind?: "
     wake.hidden = !c || !canManage(c) || !c.snooze;
     if (!c?.snooze) return;
     const status = document.getElementById("chat-status")!;
-    status.textContent = "snoozed";
+    status.textContent = t("js.status.snoozed");
     status.className = "badge badge--snoozed";
     const note = document.getElementById("chat-notice")!;
     note.textContent = c.snooze.until ? `Snoozed until ${when(c.snooze.until)}, or until the visitor writes.` : "Snoozed until the visitor writes.";

@@ -3,6 +3,7 @@
 import type { Status } from "../runtime/runtime.js";
 import { BannerState, linkQuality, offersRetry } from "../ui/link-status.js";
 import type { ConsoleState } from "./state.js";
+import { t } from "./i18n.js";
 
 export function mountStatusBar(state: ConsoleState): void {
   const { rt, me } = state;
@@ -52,22 +53,22 @@ export function mountStatusBar(state: ConsoleState): void {
     banner.hidden = kind === "none";
     banner.dataset.state = kind;
     retry.hidden = !offersRetry(kind);
-    const lost = `${tracker.everConnected ? "Connection lost" : "Can't reach the server"}. Reconnecting`;
-    const kept = "Replies you write are kept and sent when it is back.";
+    const lost = t(tracker.everConnected ? "js.lostReconnecting" : "js.cantReachReconnecting");
+    const kept = t("js.kept");
     bannerText.textContent =
-      kind === "waiting" && s.state === "reconnecting" && s.retryInSec > 0 ? `${lost} in ${s.retryInSec} s… ${kept}`
-      : kind === "waiting" || kind === "trying" ? `${lost}… ${kept}`
-      : kind === "offline" ? "You are offline. Replies you write are kept and sent when the network is back."
-      : kind === "back" ? "Connected again."
+      kind === "waiting" && s.state === "reconnecting" && s.retryInSec > 0 ? t("js.bannerIn", { lost, n: s.retryInSec, kept })
+      : kind === "waiting" || kind === "trying" ? t("js.bannerNow", { lost, kept })
+      : kind === "offline" ? t("js.offline")
+      : kind === "back" ? t("js.back")
       : "";
     link.dataset.quality = s.state === "connected" ? linkQuality(rt.conn.rtt) : "none";
-    link.title = s.state === "connected" ? "Connection to the server" : "Not connected to the server";
+    link.title = t(s.state === "connected" ? "js.linkOk" : "js.linkDown");
   }
   retry.addEventListener("click", () => rt.retryNow());
   rt.on("status", (s) => (tracker.update(s), renderConnection(s)));
   rt.on("rtt", (ms) => {
     link.dataset.quality = linkQuality(ms);
-    link.title = `Connection to the server: ${ms} ms`;
+    link.title = t("js.linkRtt", { ms });
   });
   rt.on("ready", () => void state.refreshTeam());
   renderConnection(rt.status);

@@ -25,8 +25,8 @@ const root = document.getElementById("hf-app");
 if (root) main(root);
 
 function main(root: HTMLElement): void {
-  const cfg = readConfig(root);
   const lang = pickLang();
+  const cfg = readConfig(root, lang);
   const t = translator(lang);
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   applyTheme(document.documentElement, cfg.color); // the page backdrop uses it too
@@ -37,7 +37,8 @@ function main(root: HTMLElement): void {
   const session = new VisitorSession((waiting) => showToast(v, waiting ? t("sessionFailed") : "", 0), () => site.reporter);
   dropForeignTranscript(TRANSCRIPT_KEY, session.token);
   const rt = new Runtime({ url: location.origin, namespace: "/visitor", token: () => session.token, storageKey: STORAGE, cacheTranscript: true });
-  const list = new MessageList(t, lang, { retry: (id) => rt.retry(id), discard: (id) => rt.discard(id) });
+  const ownLines = cfg.offlineMessage !== cfg.storedOfflineMessage ? { [cfg.storedOfflineMessage]: cfg.offlineMessage } : {};
+  const list = new MessageList(t, lang, { retry: (id) => rt.retry(id), discard: (id) => rt.discard(id) }, ownLines);
   const bridge = new ParentBridge((open) => {
     render();
     if (open) void availability.check();

@@ -11,6 +11,8 @@ export interface PageConfig {
   color: string;
   greeting: string;
   offlineMessage: string;
+  /** The admin's offline message in the default language: the transcript stores that one. */
+  storedOfflineMessage: string;
   /** Whether an agent was available when the server rendered the page (null: unknown). */
   available: boolean | null;
   /** Business hours open or close this many ms after rendering (null: no schedule). */
@@ -19,14 +21,24 @@ export interface PageConfig {
 
 const str = (v: unknown, max: number) => (typeof v === "string" ? v.trim().slice(0, max) : "");
 
-export function readConfig(root: HTMLElement): PageConfig {
+/** The admin's wording for this language (settings `translations`), where it is not empty. */
+function localise(s: Record<string, unknown>, lang: string): void {
+  const own = (s.translations as Record<string, Record<string, unknown> | undefined> | undefined)?.[lang === "zh" ? "zh-CN" : lang];
+  if (!own || typeof own !== "object") return;
+  for (const k of ["title", "greeting", "offlineMessage"]) if (str(own[k], 500)) s[k] = own[k];
+}
+
+export function readConfig(root: HTMLElement, lang = "en"): PageConfig {
   let s: Record<string, unknown> = {};
   try {
     s = JSON.parse(root.dataset.settings || "{}") as Record<string, unknown>;
   } catch {
     /* a broken settings blob must not take the chat down: defaults apply */
   }
+  const storedOfflineMessage = str(s.offlineMessage, 500);
+  localise(s, lang);
   const embed = root.dataset.embed === "1";
+  // The embedding tag's own data- text wins over the admin's wording for the language.
   if (embed) {
     const q = new URLSearchParams(location.search);
     for (const k of ["title", "color", "greeting"]) {
@@ -40,6 +52,7 @@ export function readConfig(root: HTMLElement): PageConfig {
     color: safeColor(str(s.color, 32)) ?? DEFAULT_COLOR,
     greeting: str(s.greeting, 500),
     offlineMessage: str(s.offlineMessage, 500),
+    storedOfflineMessage,
     available: typeof s.available === "boolean" ? s.available : null,
     hoursChangeInMs: changeIn(s.hours),
   };

@@ -45,6 +45,8 @@ export class MessageList {
     private readonly t: T,
     private readonly lang: string,
     private readonly actions: RowActions,
+    /** Stored lines the admin worded for this language (the offline message), as shown. */
+    private readonly ownLines: Readonly<Record<string, string>> = {},
   ) {
     this.root = el("ol", { class: "hf-list", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
   }
@@ -80,7 +82,7 @@ export class MessageList {
   private build(e: Entry): Row {
     const m = e.message;
     if (m && isSystem(e)) {
-      const li = el("li", { class: "hf-row hf-row--system" }, el("p", { class: "hf-system", text: systemLine(m.body, this.lang) }));
+      const li = el("li", { class: "hf-row hf-row--system" }, el("p", { class: "hf-system", text: systemLine(m.body, this.lang, this.ownLines) }));
       return { li, meta: null, state: null, bubble: null, body: m.body, masked: false };
     }
     const body = m?.body ?? e.item?.body ?? "";

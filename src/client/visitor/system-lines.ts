@@ -23,8 +23,10 @@ const zh: Rule[] = [
   [/^(.+) is unavailable; waiting for the next agent$/, (n) => `${n} 暂时无法接待，正在等待下一位客服`],
 ];
 
-/** The system line as the visitor should read it in `lang`. */
-export function systemLine(body: string, lang: string): string {
+/** The system line as the visitor should read it in `lang`; `own`: the admin's wording of
+ *  a stored line for this language (the offline message of settings `translations`). */
+export function systemLine(body: string, lang: string, own: Readonly<Record<string, string>> = {}): string {
+  if (Object.hasOwn(own, body)) return own[body];
   if (lang !== "zh") return body;
   for (const [re, say] of zh) {
     const m = re.exec(body);

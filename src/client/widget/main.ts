@@ -20,6 +20,8 @@ interface Settings {
   position?: string;
   /** An agent is online (from the server only; the chat page keeps it current). */
   available?: boolean;
+  /** The admin's wording per language (settings `translations`), e.g. `zh-CN.title`. */
+  translations?: Record<string, { title?: string } | undefined>;
 }
 
 const CHANNEL = "holdfast";
@@ -180,7 +182,7 @@ function mount(origin: string, overrides: Settings, link: HostLink): (s: Setting
     applyTheme(host, safeColor(s.color || "") || DEFAULT_COLOR);
     wrap.classList.toggle("left", s.position === "left");
     wrap.classList.toggle("right", s.position !== "left");
-    frame.title = s.title || "Chat";
+    frame.title = overrides.title || (zh && fetched.translations?.["zh-CN"]?.title) || s.title || "Chat";
     if (!heard) setAvailable(s.available);
   };
   apply({});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "agent" ADD COLUMN     "locale" TEXT;
+
