@@ -60,7 +60,8 @@ export function diagnosticsRoutes(d: {
   // The agent's reading of a report, worded in the agent's language.
   r.get("/agent/diagnostics/:id", d.auth.page(), async (req, res) => {
     const report = await d.diagnostics.read(idOf(req.params.id));
-    const lang = languageOf(req.acceptsLanguages("zh", "en") || undefined);
+    // The agent's chosen language (src/i18n puts it in res.locals), else the browser's.
+    const lang = languageOf((res.locals.locale as string | undefined) ?? (req.acceptsLanguages("zh", "en") || undefined));
     res.render("diagnostics-report", {
       report, lang, stats: rttStats(report.results.rtt.samples),
       texts: report.findings.map((f) => ({ severity: f.severity, text: describe(f, lang) })),

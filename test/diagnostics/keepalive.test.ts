@@ -50,7 +50,7 @@ describe("keepalive that adapts to the path's idle cut (Chromium, through a faul
     assert.ok(fixed.secondHalf >= 1, "and keep doing so");
     assert.equal(adaptive.secondHalf, 0, "with adaptation the link stays up once learned");
     assert.ok(adaptive.drops <= 3, `learned within a few drops (${adaptive.drops})`);
-    assert.deepEqual(fixed.devices.map((d) => d.keepaliveMs), [undefined]);
+    assert.ok(fixed.devices.every((d) => d.keepaliveMs === undefined), "nothing learned without adaptation");
     const learned = adaptive.devices.map((d) => d.keepaliveMs);
     assert.equal(learned.length, 1);
     assert.ok(learned[0]! >= 1000 && learned[0]! < 2500, `learned ${learned[0]} ms, under the 2.5 s cut`);

@@ -47,7 +47,7 @@ describe("admin API keys page (Chromium)", function () {
   it("the REST API's docs page renders from the OpenAPI document (api-docs.png)", async () => {
     const { page, errors } = await newPage(browser, 1280, 1400);
     await page.goto(`${srv.url}/api/docs`);
-    assert.equal(await page.locator("article.endpoint").count(), 9);
+    assert.equal(await page.locator("article.endpoint").count(), 11);
     await shot(page, "api-docs");
     assert.deepEqual(errors, []);
   });
