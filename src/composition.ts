@@ -12,6 +12,7 @@ import { createWebSession } from "./accounts/web-session.js";
 import { createAdminRepository } from "./admin/admin.repository.js";
 import { createAdminAgentsService } from "./admin/agents.service.js";
 import { createHealthDashboard } from "./admin/health.service.js";
+import { createAssignable } from "./assignment/assignable.js";
 import { createAssignmentRepository } from "./assignment/assignment.repository.js";
 import { createAssignmentService } from "./assignment/assignment.service.js";
 import { createCannedRepository } from "./canned/canned.repository.js";
@@ -32,6 +33,7 @@ import { createLimiters } from "./limits/limiter.js";
 import { createSharedCounts } from "./limits/cluster-caps.js";
 import { startPlannerStats } from "./maintenance/planner-stats.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
+import { createOnboarding } from "./onboarding/onboarding.service.js";
 import { createNotesService } from "./notes/notes.service.js";
 import { createSocketCaps } from "./limits/socket-caps.js";
 import { createContentFilter } from "./moderation/content-filter.js";
@@ -129,8 +131,10 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     catchUpAfterOutages(infra.redis.sub, catchUp, log);
   }
   const views = createConversationViews(presence);
+  // Available agents who take chats (assignment/assignable.ts): the queue, the widget, emails.
+  const assignable = createAssignable({ presence, takingChats: repos.accounts.takingChats });
   const assignment = createAssignmentService({
-    conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
+    conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence: assignable, log,
     isOpen: hours.isOpen, offlineMessage: async () => (await settings.getWidget()).offlineMessage,
   });
   hours.onChange((open) => open && void assignment.assignWaiting()); // the queue moves at opening time
@@ -162,16 +166,17 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   // Email (src/email): follow-ups and agent notices through a database outbox.
   const email = createEmailModule({
     config, db, sessionSecret: infra.sessionSecret, log,
-    visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => presence.availableAgents(),
+    visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => assignable.availableAgents(),
   });
   const csat = createCsatService(repos.csat);
   const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  const onboarding = createOnboarding({ repo: repos.settings, settings, accounts: repos.accounts });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
+    assignable, onboarding, limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, plannerStats,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

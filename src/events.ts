@@ -156,6 +156,9 @@ export interface ClientToServerEvents {
   "note:add": (p: { conversationId: string; body: string }, ack: AckFn<{ note: Note }>) => void;
   /** Added (issue 13): the conversation's notes, oldest first. */
   "note:list": (p: { conversationId: string }, ack: AckFn<{ notes: Note[] }>) => void;
+  /** Added (issue 13), agents: whether I answer chats (false: never auto-assigned nor
+   *  counted available; claiming by hand still works). */
+  "agent:takesChats": (p: { takesChats: boolean }, ack: AckFn) => void;
 }
 
 export interface ReceiptPayload {

@@ -15,6 +15,8 @@ import { hoursAdminRoutes } from "./hours.routes.js";
 import type { ReportsRepository } from "../reports/reports.repository.js";
 import { reportsAdminRoutes } from "../reports/reports.routes.js";
 import type { NotesRepository } from "../notes/notes.repository.js";
+import { onboardingRoutes } from "../onboarding/onboarding.routes.js";
+import type { Onboarding } from "../onboarding/onboarding.service.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -29,12 +31,15 @@ export interface AdminDeps {
   reports: ReportsRepository;
   /** Private notes, marked as such in transcripts and exports (src/notes). */
   notes: Pick<NotesRepository, "list">;
+  /** The first-start checklist atop every admin page (src/onboarding). */
+  onboarding: Onboarding;
 }
 
 export function adminRoutes(d: AdminDeps) {
   const r = Router();
   r.use("/admin", d.auth.page("admin"));
   r.get("/admin", (_req, res) => res.redirect(303, "/admin/agents"));
+  r.use(onboardingRoutes(d.onboarding));
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));

@@ -42,6 +42,7 @@ export function createConsoleService(d: {
         status: statuses[i],
         load: loads.get(a.id) ?? 0,
         maxConcurrent: a.maxConcurrent,
+        takesChats: a.takesChats === true,
       }));
     },
 

@@ -54,6 +54,7 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "conversation:unsnooze": "action",
   "note:add": "action",
   "note:list": "sync",
+  "agent:takesChats": "action",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 /** Whether a name is one of the contract's client-to-server events (of either namespace). */
