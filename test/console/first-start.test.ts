@@ -55,6 +55,7 @@ describe("first start: the generated admin password", function () {
     const submit = async (password: string, confirm: string) => {
       await page.fill("input[name=password]", password);
       await page.fill("input[name=confirm]", confirm);
+      await page.check("input[name=takesChats][value=yes]"); // asked of the generated admin (onboarding.test.ts)
       await Promise.all([page.waitForLoadState("load"), page.click("button[type=submit]")]);
     };
     await submit("my-own-password-1", "my-own-password-2");
