@@ -169,7 +169,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => assignable.availableAgents(),
   });
   const csat = createCsatService(repos.csat);
-  const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  const notes = createNotesService({ repo: repos.notes, conversations, announce: realtime.note });
   const onboarding = createOnboarding({ repo: repos.settings, settings, accounts: repos.accounts });
   const healthDashboard = createHealthDashboard({ realtime, presence, conversations: repos.conversations });
 
