@@ -81,6 +81,31 @@ describe("console polish (issue 13, items 5 and 7) in Chromium", function () {
     assert.deepEqual(errors, []);
   });
 
+  it("at 900 px the conversation tabs stay inside their 270 px column (an admin's four, with counts)", async () => {
+    const { srv, browser } = suite.get();
+    const { context, page, errors } = await newPage(browser, 900, 700);
+    await loginPage(page, srv.url, ADMIN.email, ADMIN.password);
+    await consoleReady(page);
+    // Two-digit counts: the widest the row gets in practice.
+    await page.evaluate(() => { for (const c of document.querySelectorAll("[data-count]")) c.textContent = "88"; });
+    const box = await page.locator(".ctabs").evaluate((row) => {
+      const col = row.parentElement!.getBoundingClientRect();
+      return {
+        sw: row.scrollWidth, cw: row.clientWidth, colWidth: col.width,
+        tabsOut: [...row.querySelectorAll(".ctab")].filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.left < col.left - 0.5 || r.right > col.right + 0.5;
+        }).map((t) => t.textContent?.trim()),
+      };
+    });
+    assert.equal(Math.round(box.colWidth), 270);
+    assert.deepEqual(box.tabsOut, [], "tabs past the column's edge");
+    assert.ok(box.sw <= box.cw, `the tab row overflows: ${box.sw} > ${box.cw}`);
+    await shot(page, "polish-console-tabs-900");
+    await context.close();
+    assert.deepEqual(errors, []);
+  });
+
   it("after a transfer: no refused visitor fetch, and the toast leaves the transcript visible", async () => {
     const { srv } = suite.get();
     const bob = await createAgent(srv.url, (await agentToken(srv.url)).token, "Bob Taker", { maxConcurrent: 10 });
