@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { until } from "../helpers/clients.js";
-import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
+import { ADMIN, type TestServer } from "../helpers/server.js";
 import { newVisitor, row, say } from "../assignment/harness.js";
-import { buildConsoleBundles, consoleReady, launch, newPage, shot } from "./helpers.js";
+import { buildConsoleBundles, consoleReady, firstStartServer, launch, newPage, shot } from "./helpers.js";
 
 describe("onboarding: the first admin's choice and checklist", function () {
   this.timeout(120_000);
@@ -19,16 +19,9 @@ describe("onboarding: the first admin's choice and checklist", function () {
 
   before(async () => {
     buildConsoleBundles();
-    srv = await startServer({
-      env: { ADMIN_PASSWORD: "" },
-      infra: (infra) => {
-        const warn = infra.log.warn.bind(infra.log);
-        infra.log.warn = (msg, extra) => {
-          if (msg === "admin agent created with a generated password") generated = String((extra as { password: string }).password);
-          warn(msg, extra);
-        };
-      },
-    });
+    const first = await firstStartServer();
+    srv = first.srv;
+    generated = String(first.warned.find((w) => w.msg === "admin agent created with a generated password")?.extra?.password ?? "");
     browser = await launch();
   });
   after(async () => {
