@@ -105,6 +105,7 @@ describe("onboarding: the first admin's choice and checklist", function () {
     const pat = page.locator("tr", { hasText: "pat@example.com" });
     await pat.locator(".takes-chats button", { hasText: "Stop" }).click();
     await page.locator("text=The agent no longer takes chats").waitFor();
+    await shot(page, "onboarding-agents");
     assert.equal((await srv.application.services.repos.accounts.agentByEmail("pat@example.com"))!.takesChats, false);
     visitor.close();
     assert.deepEqual(errors, []);
