@@ -42,7 +42,6 @@ export function createConsoleService(d: {
         status: statuses[i],
         load: loads.get(a.id) ?? 0,
         maxConcurrent: a.maxConcurrent,
-        takesChats: a.takesChats === true,
       }));
     },
 
