@@ -105,10 +105,11 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     accounts: s.accounts, auth: s.webAuth, repo: s.repos.uploads, links: s.uploadLinks, dataDir: config.dataDir, maxBytes: config.uploadMaxBytes,
   }));
   app.use(s.email.routes);
-  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.presence, hours: s.hours, asset: assets.url, content: assets.content }));
+  app.use(widgetRoutes({ settings: s.settings, origins, presence: s.assignable, hours: s.hours, asset: assets.url, content: assets.content }));
   app.use(passwordRoutes({
     auth: s.webAuth,
     setPassword: (id, sid, password) => s.adminAgents.update({ id, sid }, id, { password }),
+    setTakesChats: (id, takesChats) => s.assignment.setTakesChats(id, takesChats),
   }));
   app.use(localeRoutes({ auth: s.webAuth, locales: s.repos.locales }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
@@ -118,6 +119,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,
     connectionTests: s.diagnostics,
     labels: s.labels,
+    onboarding: s.onboarding,
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(diagnosticsRoutes({

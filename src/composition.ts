@@ -13,6 +13,7 @@ import { createWebSession } from "./accounts/web-session.js";
 import { createAdminRepository } from "./admin/admin.repository.js";
 import { createAdminAgentsService } from "./admin/agents.service.js";
 import { createHealthDashboard } from "./admin/health.service.js";
+import { createAssignable } from "./assignment/assignable.js";
 import { createAssignmentRepository } from "./assignment/assignment.repository.js";
 import { createAssignmentService } from "./assignment/assignment.service.js";
 import { createCannedRepository } from "./canned/canned.repository.js";
@@ -38,6 +39,7 @@ import { startPlannerStats } from "./maintenance/planner-stats.js";
 import { createDiagnosticsRepository } from "./diagnostics/diagnostics.repository.js";
 import { createDiagnosticsService } from "./diagnostics/diagnostics.service.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
+import { createOnboarding } from "./onboarding/onboarding.service.js";
 import { createNotesService } from "./notes/notes.service.js";
 import { createLabelsRepository } from "./labels/labels.repository.js";
 import { createLabelsService } from "./labels/labels.service.js";
@@ -140,8 +142,10 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     catchUpAfterOutages(infra.redis.sub, catchUp, log);
   }
   const views = createConversationViews(presence, repos.labels.forConversations);
+  // Available agents who take chats (assignment/assignable.ts): the queue, the widget, emails.
+  const assignable = createAssignable({ presence, takingChats: repos.accounts.takingChats });
   const assignment = createAssignmentService({
-    conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence, log,
+    conversations: repos.conversations, claims: repos.claims, accounts: repos.accounts, views, writer, realtime, presence: assignable, log,
     isOpen: hours.isOpen, offlineMessage: async () => (await settings.getWidget()).offlineMessage,
   });
   hours.onChange((open) => open && void assignment.assignWaiting()); // the queue moves at opening time
@@ -173,10 +177,11 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   // Email (src/email): follow-ups and agent notices through a database outbox.
   const email = createEmailModule({
     config, db, sessionSecret: infra.sessionSecret, log,
-    visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => presence.availableAgents(),
+    visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => assignable.availableAgents(),
   });
   const csat = createCsatService(repos.csat);
-  const notes = createNotesService({ repo: repos.notes, conversations: repos.conversations, announce: realtime.note });
+  const notes = createNotesService({ repo: repos.notes, conversations, announce: realtime.note });
+  const onboarding = createOnboarding({ repo: repos.settings, settings, accounts: repos.accounts });
   const diagnostics = createDiagnosticsService({
     repo: repos.diagnostics, visitorIdFromTicket: accounts.visitorIdFromTicket, heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
@@ -189,7 +194,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   return {
     config, log, metrics, db, presence, repos, settings, filter, origins, accounts, loginThrottle, writer, realtime, views,
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
-    limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
+    assignable, onboarding, limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
     diagnostics,
     apiKeys, conversationList,
     /** Stops the timers started here and writes what is queued. */

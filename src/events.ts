@@ -180,6 +180,9 @@ export interface ClientToServerEvents {
     p: { conversationId: string; labelIds: string[] },
     ack: AckFn<{ labels: Label[]; conversation: Conversation }>,
   ) => void;
+  /** Added (issue 13), agents: whether I answer chats (false: never auto-assigned nor
+   *  counted available; claiming by hand still works). */
+  "agent:takesChats": (p: { takesChats: boolean }, ack: AckFn) => void;
 }
 
 /** The `/diagnostics` namespace (an addition, issue 15): no credential, nothing but a

@@ -11,6 +11,8 @@ export interface AgentRow {
   lastAssignedAt: Date | null;
   /** The generated first password is still the one (web-auth.ts sends them to change it). */
   mustChangePassword: boolean;
+  /** Answers chats (assignment/assignable.ts); null: not chosen yet, as false. */
+  takesChats: boolean | null;
   createdAt: Date;
   /** The language the agent chose for the console and admin (src/i18n); null: the browser's. */
   locale?: string | null;
@@ -27,10 +29,13 @@ export function createAccountsRepository(prisma: Prisma) {
     listAgents: (): Promise<AgentRow[]> => prisma.agent.findMany({ orderBy: { createdAt: "asc" } }),
     /** The active ones among these ids (assignment's candidates). */
     activeAgents: (ids: string[]): Promise<AgentRow[]> => prisma.agent.findMany({ where: { id: { in: ids }, active: true } }),
-    createAgent: (a: Omit<AgentRow, "createdAt" | "lastAssignedAt" | "active" | "mustChangePassword"> & { mustChangePassword?: boolean }): Promise<AgentRow> =>
+    createAgent: (a: Omit<AgentRow, "createdAt" | "lastAssignedAt" | "active" | "mustChangePassword" | "takesChats"> & { mustChangePassword?: boolean; takesChats?: boolean | null }): Promise<AgentRow> =>
       prisma.agent.create({ data: { ...a, email: a.email.toLowerCase() } }),
-    updateAgent: (id: string, data: Partial<Pick<AgentRow, "name" | "role" | "maxConcurrent" | "active" | "passwordHash" | "mustChangePassword">>) =>
+    updateAgent: (id: string, data: Partial<Pick<AgentRow, "name" | "role" | "maxConcurrent" | "active" | "passwordHash" | "mustChangePassword" | "takesChats">>) =>
       prisma.agent.update({ where: { id }, data }),
+    /** The active ones among these ids who take chats (assignment/assignable.ts). */
+    takingChats: async (ids: string[]): Promise<string[]> =>
+      (await prisma.agent.findMany({ where: { id: { in: ids }, active: true, takesChats: true }, select: { id: true } })).map((a) => a.id),
     // Agent tokens (tokens.ts): a row per token that may still be used.
     /** Stores a token only while its agent is active with the password just checked (and
      *  its console session, if any, still exists). One statement that share-locks those

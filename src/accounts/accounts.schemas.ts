@@ -27,6 +27,8 @@ export const FirstPasswordSchema = z.strictObject({
   password: z.string().min(8, "at least 8 characters").max(200, "at most 200 characters"),
   confirm: z.string().max(200),
   next: z.string().max(500).optional(),
+  // The generated first admin's choice (password.routes.ts): whether they answer chats.
+  takesChats: z.enum(["yes", "no"], "choose whether you answer chats yourself").optional(),
 }).refine((p) => p.password === p.confirm, { message: "the two passwords differ", path: ["confirm"] });
 export const AgentTokenSchema = z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(200) });
 const password = z.string().min(8).max(200);
@@ -40,6 +42,7 @@ export const UpdateAgentSchema = z.strictObject({
   maxConcurrent: maxConcurrent.optional(),
   active: z.boolean().optional(),
   password: password.optional(),
+  takesChats: z.boolean().optional(),
 });
 
 /** The /login form (urlencoded; `_csrf` is removed by the CSRF check before this runs). */

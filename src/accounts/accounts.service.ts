@@ -30,7 +30,7 @@ const DUMMY_HASH = hash("not-a-real-password");
 export function createAccountsService(repo: AccountsRepository, tokens: Tokens, log: Logger) {
   return {
     repo,
-    async createAgent(input: { email: string; name: string; password: string; role: "admin" | "agent"; maxConcurrent?: number; mustChangePassword?: boolean }) {
+    async createAgent(input: { email: string; name: string; password: string; role: "admin" | "agent"; maxConcurrent?: number; mustChangePassword?: boolean; takesChats?: boolean | null }) {
       try {
         const row = await repo.createAgent({
           id: randomUUID(),
@@ -40,6 +40,7 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
           maxConcurrent: input.maxConcurrent ?? 5,
           passwordHash: await hash(input.password),
           mustChangePassword: input.mustChangePassword ?? false,
+          takesChats: input.takesChats === undefined ? true : input.takesChats,
         });
         return publicAgent(row);
       } catch (err) {
@@ -115,7 +116,10 @@ export function createAccountsService(repo: AccountsRepository, tokens: Tokens, 
       const pw = password ?? randomBytes(12).toString("base64url");
       const mail = email ?? "admin@localhost";
       try {
-        await this.createAgent({ email: mail, name: "Admin", password: pw, role: "admin", mustChangePassword: !password });
+        await this.createAgent({ email: mail, name: "Admin", password: pw, role: "admin", mustChangePassword: !password,
+          // The generated admin chooses at the first login (/account/password) whether to
+          // answer chats; until then nobody is assigned to them.
+          takesChats: password ? true : null });
       } catch (err) {
         if (err instanceof AppError && err.code === "CONFLICT") return; // another node won
         throw err;

@@ -14,12 +14,14 @@ export function passwordRoutes(d: {
   auth: WebAuth;
   /** Sets the agent's password, signing out their other sessions but this one. */
   setPassword: (agentId: string, keepSid: string, password: string) => Promise<unknown>;
+  /** The first admin's answer to "Will you answer chats yourself?". */
+  setTakesChats: (agentId: string, takesChats: boolean) => Promise<unknown>;
 }) {
   const r = Router();
   const form = (req: Request, res: Response, status: number, error: string | null) =>
     res.status(status).render("account-password", {
       csrf: csrfToken(req), next: safeNext(req.body?.next ?? req.query.next, "/admin/agents"), error,
-      first: req.agent!.mustChangePassword,
+      first: req.agent!.mustChangePassword, ask: req.agent!.takesChats === null, takesChats: req.body?.takesChats ?? null,
     });
 
   r.get("/account/password", d.auth.page(undefined, { firstPassword: true }), (req, res) => void form(req, res, 200, null));
@@ -29,7 +31,11 @@ export function passwordRoutes(d: {
       if (await verify(req.agent!.passwordHash, body.password).catch(() => false)) {
         throw new AppError("VALIDATION", "choose a password other than the current one");
       }
+      // Not chosen yet (the generated admin): not assignable until they answer, here.
+      const ask = req.agent!.takesChats === null;
+      if (ask && !body.takesChats) throw new AppError("VALIDATION", "choose whether you answer chats yourself");
       await d.setPassword(req.agent!.id, req.sessionID, body.password);
+      if (ask) await d.setTakesChats(req.agent!.id, body.takesChats === "yes");
       req.session.flash = "Your new password is set.";
       res.redirect(303, safeNext(body.next, "/admin/agents"));
     } catch (err) {

@@ -60,6 +60,7 @@ export function createWebAuth(accounts: AccountsService) {
       }
       req.agent = agent;
       res.locals.me = publicAgent(agent);
+      res.locals.takesChats = agent.takesChats === true; // the console's "I take chats" box
       res.locals.csrf = csrfToken(req);
       res.locals.flash = req.session.flash;
       delete req.session.flash;

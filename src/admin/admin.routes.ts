@@ -18,6 +18,8 @@ import { reportsAdminRoutes } from "../reports/reports.routes.js";
 import type { NotesRepository } from "../notes/notes.repository.js";
 import { labelsAdminRoutes } from "../labels/labels.routes.js";
 import type { LabelsService } from "../labels/labels.service.js";
+import { onboardingRoutes } from "../onboarding/onboarding.routes.js";
+import type { Onboarding } from "../onboarding/onboarding.service.js";
 
 export interface AdminDeps {
   auth: WebAuth;
@@ -36,12 +38,15 @@ export interface AdminDeps {
   connectionTests: Pick<DiagnosticsService, "recent">;
   /** /admin/labels, and the labels the conversations page filters by (src/labels). */
   labels: LabelsService;
+  /** The first-start checklist atop every admin page (src/onboarding). */
+  onboarding: Onboarding;
 }
 
 export function adminRoutes(d: AdminDeps) {
   const r = Router();
   r.use("/admin", d.auth.page("admin"));
   r.get("/admin", (_req, res) => res.redirect(303, "/admin/agents"));
+  r.use(onboardingRoutes(d.onboarding));
   r.use(agentsAdminRoutes(d.agents));
   r.use(contentAdminRoutes(d));
   r.use(hoursAdminRoutes(d.hours));

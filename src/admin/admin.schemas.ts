@@ -15,6 +15,7 @@ const capacity = z.coerce
 export const CreateAgentFormSchema = z.strictObject({ email, name, password, role, maxConcurrent: capacity });
 export const UpdateAgentFormSchema = z.strictObject({ name, role, maxConcurrent: capacity });
 export const PasswordFormSchema = z.strictObject({ password });
+export const TakesChatsFormSchema = z.strictObject({ takesChats: z.enum(["0", "1"], "takesChats must be 0 or 1").transform((v) => v === "1") });
 export const ActiveFormSchema = z.strictObject({ active: z.enum(["0", "1"], "active must be 0 or 1").transform((v) => v === "1") });
 
 export const SearchQuerySchema = z.strictObject({

@@ -2,7 +2,7 @@
 import { Router, type Request } from "express";
 import { parseBody } from "../lib/http.js";
 import type { AdminAgentsService } from "./agents.service.js";
-import { ActiveFormSchema, CreateAgentFormSchema, IdParamSchema, PasswordFormSchema, UpdateAgentFormSchema } from "./admin.schemas.js";
+import { ActiveFormSchema, TakesChatsFormSchema, CreateAgentFormSchema, IdParamSchema, PasswordFormSchema, UpdateAgentFormSchema } from "./admin.schemas.js";
 import { formAction, type Render } from "./forms.js";
 
 const BACK = "/admin/agents";
@@ -33,6 +33,12 @@ export function agentsAdminRoutes(agents: AdminAgentsService) {
     const { active } = parseBody(ActiveFormSchema, req.body);
     await agents.update(me(req), id(req), { active });
     return active ? "Agent reactivated." : "Agent deactivated: signed out, open conversations back in the queue.";
+  }));
+
+  r.post("/admin/agents/:id/takes-chats", formAction(render, "takesChats", BACK, async (req) => {
+    const { takesChats } = parseBody(TakesChatsFormSchema, req.body);
+    await agents.update(me(req), id(req), { takesChats });
+    return takesChats ? "The agent now takes chats." : "The agent no longer takes chats (no automatic assignment).";
   }));
 
   r.post("/admin/agents/:id/password", formAction(render, "password", BACK, async (req) => {

@@ -19,6 +19,7 @@ export interface AgentChanges {
   maxConcurrent?: number;
   active?: boolean;
   password?: string;
+  takesChats?: boolean;
 }
 /** Who makes the change: their agent id, and their console session when by a form. */
 export interface Changer {
@@ -73,7 +74,7 @@ export function createAdminAgentsService(d: {
       }
       if (c.active === false && before.active) await d.assignment.agentGone(id); // their open conversations go back to the queue
       // A higher capacity, or an agent back, may let the queue move.
-      if (c.maxConcurrent !== undefined || c.active) void d.assignment.assignWaiting();
+      if (c.maxConcurrent !== undefined || c.active || c.takesChats) void d.assignment.assignWaiting();
       return publicAgent(after);
     },
   };

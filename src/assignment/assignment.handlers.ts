@@ -2,7 +2,7 @@
 import type { PresenceStore } from "../presence/presence.types.js";
 import { actorOf, type On } from "../realtime/handlers.js";
 import type { AppSocket } from "../realtime/types.js";
-import { AgentStatusSchema, ConversationIdSchema, TransferSchema } from "./assignment.schemas.js";
+import { AgentStatusSchema, ConversationIdSchema, TakesChatsSchema, TransferSchema } from "./assignment.schemas.js";
 import type { AssignmentService } from "./assignment.service.js";
 
 export function createAssignmentHandlers(on: On, assignment: AssignmentService, presence: Pick<PresenceStore, "setAgentStatus">) {
@@ -19,6 +19,10 @@ export function createAssignmentHandlers(on: On, assignment: AssignmentService, 
     on(socket, "agent:status", AgentStatusSchema, async (p) => {
       await presence.setAgentStatus(socket.data.id, p.status);
       if (p.status === "online") void assignment.assignWaiting();
+      return {};
+    });
+    on(socket, "agent:takesChats", TakesChatsSchema, async (p) => {
+      await assignment.setTakesChats(socket.data.id, p.takesChats);
       return {};
     });
   };

@@ -5,4 +5,5 @@ import { IdSchema as id } from "../conversations/conversations.schemas.js";
 
 export const ConversationIdSchema = z.strictObject({ conversationId: id });
 export const TransferSchema = z.strictObject({ conversationId: id, toAgentId: id });
+export const TakesChatsSchema = z.strictObject({ takesChats: z.boolean() });
 export const AgentStatusSchema = z.strictObject({ status: z.enum(["online", "away"]) });

@@ -20,7 +20,7 @@ import { systemText } from "./system-messages.js";
 export interface AssignmentDeps {
   conversations: ConversationsRepository;
   claims: AssignmentRepository;
-  accounts: Pick<AccountsRepository, "agentById" | "activeAgents">;
+  accounts: Pick<AccountsRepository, "agentById" | "activeAgents" | "updateAgent">;
   views: Pick<ConversationViews, "view" | "views">;
   writer: MessageWriter;
   realtime: Pick<Realtime, "deliver" | "conversationChanged" | "toAgent" | "joinConversation" | "leaveConversation" | "conversationEnded" | "ownerOnly">;
@@ -139,6 +139,11 @@ export function createAssignmentService(d: AssignmentDeps) {
       if (await queue.assigns(conversationId)) return;
       const row = await d.conversations.byId(conversationId);
       if (row?.status === "waiting") await system(conversationId, "no-agent", (await d.offlineMessage?.()) ?? "");
+    },
+    /** Whether the agent answers chats (assignable.ts); taking them on may move the queue. */
+    async setTakesChats(agentId: string, takesChats: boolean) {
+      await d.accounts.updateAgent(agentId, { takesChats });
+      if (takesChats) void assignWaiting();
     },
     async claim(actor: Actor, conversationId: string) {
       // An integration has no agent row to hold a conversation: it hands it over instead.

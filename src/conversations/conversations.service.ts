@@ -1,6 +1,7 @@
 // Messaging use cases: send, sync, read receipts, typing, and what a participant gets
 // on connect. Handlers call these after validation; everything here is authorised
 // against the actor and the database, and announced through the realtime module.
+import { agentMayRead } from "./access.rules.js";
 import { actsOnAll, type Actor } from "../accounts/actor.js";
 import type { AssignmentService } from "../assignment/assignment.service.js";
 import type { Message } from "../events.js";
@@ -45,7 +46,7 @@ export function createConversationsService(d: ConversationsDeps) {
     if (!conversationId) throw validation("conversationId: required for agents");
     const row = await d.conversations.byId(conversationId);
     if (!row) throw notFound("conversation not found");
-    const mayRead = actsOnAll(actor) || row.agent_id === actor.id || row.status === "waiting"
+    const mayRead = agentMayRead(actor, row)
       // `sync` only: a resolved conversation of the visitor the agent is helping now.
       || (history && row.status === "resolved" && !!(await d.servesVisitor?.(actor.id, row.visitor_id)));
     if (!mayRead) throw forbidden("not your conversation");
@@ -171,6 +172,14 @@ export function createConversationsService(d: ConversationsDeps) {
     return { conversations: [await d.views.visitorView(row)], agentPresence };
   }
 
-  return { send, afterSend, sync, read, typing, opening };
+  return {
+    send, afterSend, sync, read, typing, opening,
+    /** The conversation if the agent may read it (notes ask this, so the rule has one copy);
+     *  `history`: also a resolved one of the visitor they serve now, as `sync` allows. */
+    async agentReadable(actor: Actor, conversationId: string, history = false): Promise<ConversationRow> {
+      if (actor.type !== "agent") throw forbidden("for agents only"); // a visitor's own conversation is not enough
+      return (await readable(actor, conversationId, history))!;
+    },
+  };
 }
 export type ConversationsService = ReturnType<typeof createConversationsService>;

@@ -2,7 +2,7 @@
 // conversation and what a change of a conversation's labels comes to.
 import type { Actor } from "../accounts/actor.js";
 import { MAX_LABELS_PER_CONVERSATION } from "../events.js";
-import { mayAnnotate } from "../notes/notes.rules.js";
+import { agentMayRead } from "../conversations/access.rules.js";
 
 export const LABEL_NAME_MAX = 40;
 
@@ -19,8 +19,7 @@ export const isColour = (s: string) => /^#[0-9a-f]{6}$/.test(s);
 
 /** The agents who may read a conversation may label it: its agent, anyone while it
  *  waits (triage in the queue), admins. The same rule as notes; visitors never. */
-export const mayLabel = (actor: Actor, c: { agent_id: string | null; status: string }) =>
-  actor.role === "integration" || mayAnnotate(actor, c); // an API key acts on every conversation
+export const mayLabel = (actor: Actor, c: { agent_id: string | null; status: string }) => agentMayRead(actor, c);
 
 /** Duplicates dropped, in the order given. */
 export const unique = (ids: string[]) => [...new Set(ids)];

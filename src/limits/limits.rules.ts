@@ -55,6 +55,7 @@ const KIND: Record<keyof ClientToServerEvents, EventKind> = {
   "note:add": "action",
   "note:list": "sync",
   "conversation:labels": "action",
+  "agent:takesChats": "action",
 };
 export const eventKind = (event: keyof ClientToServerEvents): EventKind => KIND[event];
 /** Whether a name is one of the contract's client-to-server events (of either namespace). */

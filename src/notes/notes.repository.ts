@@ -23,7 +23,7 @@ const toNote = (r: NoteRow): Note => ({
 const COLUMNS = `n.id, n.conversation_id, n.agent_id, a.name AS agent_name, n.body,
   to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`;
 
-/** Notes of one conversation, oldest first: a conversation's notes are few. */
+/** Notes of one conversation listed at most: its newest, oldest of them first. */
 const MAX_NOTES = 500;
 
 export function createNotesRepository(db: Pick<Database, "query">) {
@@ -37,9 +37,11 @@ export function createNotesRepository(db: Pick<Database, "query">) {
       return toNote(rows[0]!);
     },
     async list(conversationId: string): Promise<Note[]> {
+      // The newest MAX_NOTES (a long thread's latest are the ones that matter), shown in order.
       const rows = await db.query<NoteRow>(
-        `SELECT ${COLUMNS} FROM conversation_note n JOIN agent a ON a.id = n.agent_id
-         WHERE n.conversation_id = $1 ORDER BY n.created_at, n.id LIMIT ${MAX_NOTES}`,
+        `SELECT * FROM (SELECT ${COLUMNS}, n.created_at AS at FROM conversation_note n JOIN agent a ON a.id = n.agent_id
+           WHERE n.conversation_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT ${MAX_NOTES}) newest
+         ORDER BY at, id`,
         [conversationId],
       );
       return rows.map(toNote);

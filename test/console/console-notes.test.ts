@@ -3,28 +3,19 @@
 // (an admin) live, survives a reload, and the visitor's widget never shows it. The admin
 // transcript and its text export mark it as an internal note.
 import assert from "node:assert/strict";
-import { call, connectVisitor, until, visitorSession, type Participant } from "../helpers/clients.js";
+import { call, until } from "../helpers/clients.js";
 import { ADMIN } from "../helpers/server.js";
-import { consoleReady, consoleSuite, httpLogin, loginPage, newPage, shot } from "./helpers.js";
+import { consoleReady, consoleSuite, consoleWithVisitor, httpLogin, loginPage, newPage, shot } from "./helpers.js";
 
 describe("agent console, private notes in Chromium", function () {
   this.timeout(90_000);
   const suite = consoleSuite("Nat Notes");
-  const closers = suite.closers;
 
   it("a note is written in note mode, seen live by an admin, kept on reload, never shown to the visitor", async () => {
-    const { srv, browser, agent } = suite.get();
-    const { page, errors } = await newPage(browser);
-    await loginPage(page, srv.url, agent.email, "password-123");
-    await consoleReady(page);
-    const v = await visitorSession(srv.url, "Vic Visitor");
-    const visitor: Participant = await connectVisitor(srv.url, v.token);
-    closers.push(visitor.close);
+    const { srv, browser } = suite.get();
+    const { page, errors, visitor, cid } = await consoleWithVisitor(suite, "Vic Visitor", "Where is my parcel?");
     const seenByVisitor: string[] = [];
     visitor.socket.onAny((event: string, payload: unknown) => seenByVisitor.push(`${event} ${JSON.stringify(payload)}`));
-    const first = await call(visitor.socket, "message:send", { clientMsgId: "v-1", type: "text", body: "Where is my parcel?" });
-    assert.ok(first.ok);
-    const cid = first.message.conversationId;
     await page.locator(`.citem[data-id="${cid}"]`).click();
     await page.locator(".msg--visitor", { hasText: "Where is my parcel?" }).waitFor();
 

@@ -3,34 +3,12 @@
 // for no visitor it may no longer read and a toast beside (not over) the transcript, the
 // empty state, the embed snippet shown whole, and a masked message shown as stored.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { api, call, connectAgent, connectVisitor, createAgent, agentToken, until, visitorSession } from "../helpers/clients.js";
+import { api, connectAgent, createAgent, agentToken, until } from "../helpers/clients.js";
 import { ADMIN } from "../helpers/server.js";
-import { consoleReady, consoleSuite, loginPage, newPage, shot } from "./helpers.js";
-
-/** Every HTTP answer of 400 and above the page got (a 403 or 404 is a console error). */
-function failures(page: Page): string[] {
-  const bad: string[] = [];
-  page.on("response", (r) => r.status() >= 400 && bad.push(`${r.status()} ${new URL(r.url()).pathname}`));
-  return bad;
-}
+import { consoleReady, consoleSuite, consoleWithVisitor, failures, loginPage, newPage, shot } from "./helpers.js";
 
 const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-
-/** The suite's agent in a console, and a visitor (socket client) whose first message opened a conversation. */
-async function consoleWithVisitor(suite: ReturnType<typeof consoleSuite>, name: string, body: string) {
-  const { srv, browser, agent } = suite.get();
-  const { page, errors } = await newPage(browser);
-  const bad = failures(page);
-  await loginPage(page, srv.url, agent.email, "password-123");
-  await consoleReady(page);
-  const visitor = await connectVisitor(srv.url, (await visitorSession(srv.url, name)).token);
-  suite.closers.push(visitor.close);
-  const sent = await call(visitor.socket, "message:send", { clientMsgId: `${name}-1`, type: "text", body });
-  assert.ok(sent.ok);
-  return { page, errors, bad, visitor, cid: sent.message.conversationId };
-}
 
 describe("console polish (issue 13, items 5 and 7) in Chromium", function () {
   this.timeout(90_000);
@@ -78,6 +56,31 @@ describe("console polish (issue 13, items 5 and 7) in Chromium", function () {
     await page.locator(".snippet").scrollIntoViewIfNeeded();
     await shot(page, "polish-admin-widget");
     await context.close(); // offline now: the next test's conversations go to Pat
+    assert.deepEqual(errors, []);
+  });
+
+  it("at 900 px the conversation tabs stay inside their 270 px column (an admin's four, with counts)", async () => {
+    const { srv, browser } = suite.get();
+    const { context, page, errors } = await newPage(browser, 900, 700);
+    await loginPage(page, srv.url, ADMIN.email, ADMIN.password);
+    await consoleReady(page);
+    // Two-digit counts: the widest the row gets in practice.
+    await page.evaluate(() => { for (const c of document.querySelectorAll("[data-count]")) c.textContent = "88"; });
+    const box = await page.locator(".ctabs").evaluate((row) => {
+      const col = row.parentElement!.getBoundingClientRect();
+      return {
+        sw: row.scrollWidth, cw: row.clientWidth, colWidth: col.width,
+        tabsOut: [...row.querySelectorAll(".ctab")].filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.left < col.left - 0.5 || r.right > col.right + 0.5;
+        }).map((t) => t.textContent?.trim()),
+      };
+    });
+    assert.equal(Math.round(box.colWidth), 270);
+    assert.deepEqual(box.tabsOut, [], "tabs past the column's edge");
+    assert.ok(box.sw <= box.cw, `the tab row overflows: ${box.sw} > ${box.cw}`);
+    await shot(page, "polish-console-tabs-900");
+    await context.close();
     assert.deepEqual(errors, []);
   });
 

@@ -2,24 +2,16 @@
 // conversation was someone else's are shown failed, one button sends them all again once
 // it is back, in order, each stored once.
 import assert from "node:assert/strict";
-import { agentToken, call, connectAgent, connectVisitor, createAgent, until, visitorSession } from "../helpers/clients.js";
-import { consoleReady, consoleSuite, loginPage, newPage } from "./helpers.js";
+import { agentToken, call, connectAgent, createAgent, until } from "../helpers/clients.js";
+import { consoleSuite, consoleWithVisitor } from "./helpers.js";
 
 describe("agent console, retry all in Chromium", function () {
   this.timeout(90_000);
   const suite = consoleSuite("Rita Retry");
 
   it("two failed messages get one Retry all; it sends both, in order, once the conversation is back", async () => {
-    const { srv, browser, agent } = suite.get();
-    const { page, errors } = await newPage(browser);
-    await loginPage(page, srv.url, agent.email, "password-123");
-    await consoleReady(page);
-    const v = await visitorSession(srv.url, "Ray Visitor");
-    const visitor = await connectVisitor(srv.url, v.token);
-    suite.closers.push(visitor.close);
-    const sent = await call(visitor.socket, "message:send", { clientMsgId: "r-1", type: "text", body: "Anyone?" });
-    assert.ok(sent.ok);
-    const cid = sent.message.conversationId;
+    const { srv, agent } = suite.get();
+    const { page, errors, cid } = await consoleWithVisitor(suite, "Ray Visitor", "Anyone?");
     const repos = srv.application.services.repos;
     await until(async () => (await repos.conversations.byId(cid))?.agent_id === agent.agentId, 5000, "assigned to Rita");
     await page.locator(`.citem[data-id="${cid}"]`).click();

@@ -3,29 +3,19 @@
 // visitor writes, with a notice; "for 1 hour" asks the server for that time.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { call, connectVisitor, until, visitorSession, type Participant } from "../helpers/clients.js";
-import { consoleReady, consoleSuite, loginPage, newPage, shot } from "./helpers.js";
+import { call, until } from "../helpers/clients.js";
+import { consoleSuite, consoleWithVisitor, shot } from "./helpers.js";
 
 describe("agent console, snooze in Chromium", function () {
   this.timeout(90_000);
   const suite = consoleSuite("Sam Snooze");
-  const closers = suite.closers;
 
   const ids = (page: Page) => page.$$eval("#list .citem", (els) => els.map((e) => (e as HTMLElement).dataset.id));
   const tab = (page: Page, scope: string) => page.click(`.ctab[data-scope="${scope}"]`);
   const row = async (cid: string) => (await suite.get().srv.application.services.repos.conversations.byId(cid))!;
 
   it("snoozed until the visitor writes: out of Mine, in Snoozed, back in Mine on their message", async () => {
-    const { srv, browser, agent } = suite.get();
-    const { page, errors } = await newPage(browser);
-    await loginPage(page, srv.url, agent.email, "password-123");
-    await consoleReady(page);
-    const v = await visitorSession(srv.url, "Nora Nap");
-    const visitor: Participant = await connectVisitor(srv.url, v.token);
-    closers.push(visitor.close);
-    const first = await call(visitor.socket, "message:send", { clientMsgId: "n-1", type: "text", body: "I will check and come back" });
-    assert.ok(first.ok);
-    const cid = first.message.conversationId;
+    const { page, errors, visitor, cid } = await consoleWithVisitor(suite, "Nora Nap", "I will check and come back");
     await page.locator(`.citem[data-id="${cid}"]`).click();
     await page.locator("#snooze-for").waitFor({ state: "visible" });
 

@@ -5,24 +5,18 @@
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { api, connectAgent, type ConnectError } from "../helpers/clients.js";
-import { ADMIN, startServer, type TestServer } from "../helpers/server.js";
-import { buildConsoleBundles, launch, newPage, shot } from "./helpers.js";
+import { ADMIN, type TestServer } from "../helpers/server.js";
+import { buildConsoleBundles, firstStartServer, launch, newPage, shot } from "./helpers.js";
 
 describe("first start: the generated admin password", function () {
   this.timeout(90_000);
   let srv: TestServer;
   let browser: Browser;
-  const warned: { msg: string; extra?: Record<string, unknown> }[] = [];
+  let warned: Awaited<ReturnType<typeof firstStartServer>>["warned"];
 
   before(async () => {
     buildConsoleBundles();
-    srv = await startServer({
-      env: { ADMIN_PASSWORD: "" },
-      infra: (infra) => {
-        const warn = infra.log.warn.bind(infra.log);
-        infra.log.warn = (msg, extra) => (warned.push({ msg, extra: extra as Record<string, unknown> }), warn(msg, extra));
-      },
-    });
+    ({ srv, warned } = await firstStartServer());
     browser = await launch();
   });
   after(async () => {
@@ -55,6 +49,7 @@ describe("first start: the generated admin password", function () {
     const submit = async (password: string, confirm: string) => {
       await page.fill("input[name=password]", password);
       await page.fill("input[name=confirm]", confirm);
+      await page.check("input[name=takesChats][value=yes]"); // asked of the generated admin (onboarding.test.ts)
       await Promise.all([page.waitForLoadState("load"), page.click("button[type=submit]")]);
     };
     await submit("my-own-password-1", "my-own-password-2");

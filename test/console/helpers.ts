@@ -6,7 +6,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import request from "supertest";
-import { agentToken, createAgent } from "../helpers/clients.js";
+import assert from "node:assert/strict";
+import { agentToken, call, connectVisitor, createAgent, visitorSession } from "../helpers/clients.js";
 import { startServer } from "../helpers/server.js";
 import { perSuite } from "../helpers/suite.js";
 
@@ -96,4 +97,40 @@ export function consoleSuite(agentName: string, maxConcurrent = 10) {
     await srv.stop();
   });
   return { get, closers };
+}
+
+/** Every HTTP answer of 400 and above the page got (a 403 or 404 is a console error). */
+export function failures(page: Page): string[] {
+  const bad: string[] = [];
+  page.on("response", (r) => r.status() >= 400 && bad.push(`${r.status()} ${new URL(r.url()).pathname}`));
+  return bad;
+}
+
+/** The suite's agent in a console, and a visitor (socket client) whose first message
+ *  opened a conversation; the visitor is closed with the suite. */
+export async function consoleWithVisitor(suite: ReturnType<typeof consoleSuite>, name: string, body: string) {
+  const { srv, browser, agent } = suite.get();
+  const { page, errors } = await newPage(browser);
+  const bad = failures(page);
+  await loginPage(page, srv.url, agent.email, "password-123");
+  await consoleReady(page);
+  const visitor = await connectVisitor(srv.url, (await visitorSession(srv.url, name)).token);
+  suite.closers.push(visitor.close);
+  const sent = await call(visitor.socket, "message:send", { clientMsgId: `${name}-1`, type: "text", body });
+  assert.ok(sent.ok);
+  return { page, errors, bad, visitor, cid: sent.message.conversationId };
+}
+
+/** A first start without ADMIN_PASSWORD (a generated admin password), and every warning it
+ *  logs: "admin agent created with a generated password" carries the password. */
+export async function firstStartServer() {
+  const warned: { msg: string; extra?: Record<string, unknown> }[] = [];
+  const srv = await startServer({
+    env: { ADMIN_PASSWORD: "" },
+    infra: (infra) => {
+      const warn = infra.log.warn.bind(infra.log);
+      infra.log.warn = (msg, extra) => (warned.push({ msg, extra: extra as Record<string, unknown> }), warn(msg, extra));
+    },
+  });
+  return { srv, warned };
 }

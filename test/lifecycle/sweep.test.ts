@@ -5,7 +5,7 @@
 // parallel, each with its own connection).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { createLifecycleRepository } from "../../src/lifecycle/lifecycle.repository.js";
+import { createLifecycleRepository, RESOLVE_IDLE } from "../../src/lifecycle/lifecycle.repository.js";
 import { serverPerSuite, startServer, testDatabases } from "../helpers/server.js";
 
 for (const db of testDatabases()) {
@@ -49,11 +49,23 @@ for (const db of testDatabases()) {
         all.push(...more);
       }
       assert.equal(new Set(all).size, all.length, "no conversation resolved twice");
+      assert.ok([...results, ...again].every((r) => r.length <= 10), `a sweep resolves at most its limit: ${results.map((r) => r.length).join("+")}`);
       assert.deepEqual([...all].sort(), [...made["agent-last"]].sort(), "exactly the silent ones after an agent's message");
       const rows = await database.prisma.$queryRawUnsafe<{ id: string; status: string }[]>(
         "SELECT id, status FROM conversation WHERE id = ANY($1::text[])", [...made["visitor-last"], ...made.snoozed, ...made.recent]);
       assert.ok(rows.length === 24 && rows.every((r) => r.status === "open"), "the others stay open");
       console.log(`      [${db}] first round of 4 racing sweeps (limit 10 each) resolved ${results.map((r) => r.length).join("+")}`);
+    });
+
+    it("stops at its limit: no sort of every open conversation (its order is not indexed, to keep message writes HOT)", async () => {
+      const { db: database } = srv.application.services;
+      let plan = "";
+      await database.transaction(async (q) => {
+        const rows = await q<{ "QUERY PLAN": string }>(`EXPLAIN (COSTS OFF) ${RESOLVE_IDLE}`, [3600_000, 10]);
+        plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      });
+      assert.doesNotMatch(plan, /Sort/, plan);
+      assert.match(plan, /Limit[\s\S]*LockRows/, plan);
     });
   });
 }

@@ -3,7 +3,7 @@
 // keep a gapless seq. Junk is refused VALIDATION and stores nothing.
 import assert from "node:assert/strict";
 import { agentToken, call, callRaw, connectAgent, emitRaw, until } from "../helpers/clients.js";
-import { assertGapless, errorCode, newAgent, newVisitor, retire, say, settled, suiteServer, transcript, variants } from "../assignment/harness.js";
+import { assertGapless, errorCode, newAgent, newVisitor, repos, retire, say, settled, suiteServer, transcript, variants } from "../assignment/harness.js";
 import type { Note } from "../../src/events.js";
 
 for (const v of variants()) {
@@ -92,6 +92,29 @@ for (const v of variants()) {
       const listed = await call(abe.socket, "note:list", { conversationId: cid });
       assert.ok(listed.ok);
       assert.deepEqual(listed.notes, []);
+      await retire(abe);
+      vis.close();
+    });
+
+    it("list the newest 500 of a long thread, oldest of them first", async () => {
+      const abe = await newAgent(srv, "Abe Many");
+      const vis = await newVisitor(srv, "Many Notes Visitor");
+      const cid = (await say(vis)).conversationId;
+      await settled(srv, cid, "open", abe.id);
+      // 505 notes, one statement; distinct, increasing times so the order is unambiguous.
+      await repos(srv).notes.add(cid, abe.id, "n0"); // the table's shape comes from the repository
+      await srv.application.services.db.query(
+        `INSERT INTO conversation_note (id, conversation_id, agent_id, body, created_at)
+         SELECT gen_random_uuid()::text, $1, $2, 'n' || i, now() + i * interval '1 ms' FROM generate_series(1, 504) i`,
+        [cid, abe.id],
+      );
+      const listed = await call(abe.socket, "note:list", { conversationId: cid });
+      assert.ok(listed.ok);
+      assert.equal(listed.notes.length, 500);
+      assert.equal(listed.notes.at(-1)!.body, "n504", "the newest is there");
+      assert.equal(listed.notes[0]!.body, "n5", "the 5 oldest are left out");
+      const times = listed.notes.map((n) => Date.parse(n.createdAt));
+      assert.deepEqual(times, [...times].sort((a, b) => a - b), "chronological");
       await retire(abe);
       vis.close();
     });

@@ -23,6 +23,9 @@ for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-copy]")) {
       getSelection()?.addRange(range);
       document.execCommand("copy");
     }
+    // The onboarding checklist's "copy the snippet" item is ticked from this record.
+    const csrf = document.querySelector<HTMLInputElement>("input[name=_csrf]")?.value ?? "";
+    void fetch("/admin/onboarding/snippet-copied", { method: "POST", headers: { "X-CSRF-Token": csrf } }).catch(() => undefined);
     const done = btn.parentElement?.querySelector<HTMLElement>("[data-copied]");
     if (done) {
       done.hidden = false;

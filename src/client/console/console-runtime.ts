@@ -94,4 +94,7 @@ export class ConsoleRuntime extends Runtime {
   async setStatus(status: "online" | "away"): Promise<boolean> {
     return (await emitAck(this.conn.socket, "agent:status", { status })).ok;
   }
+  async setTakesChats(takesChats: boolean): Promise<boolean> {
+    return (await emitAck(this.conn.socket, "agent:takesChats", { takesChats })).ok;
+  }
 }

@@ -21,6 +21,17 @@ export function mountStatusBar(state: ConsoleState): void {
     dot.dataset.status = s;
   }
 
+  // Whether automatic assignment gives me chats (the server's agent.takes_chats).
+  const takes = $<HTMLInputElement>("my-takes-chats");
+  takes.addEventListener("change", async () => {
+    const wanted = takes.checked;
+    takes.disabled = true;
+    const ok = await rt.setTakesChats(wanted);
+    takes.disabled = false;
+    if (!ok) takes.checked = !wanted;
+    void state.refreshTeam();
+  });
+
   select.addEventListener("change", async () => {
     const wanted = select.value as "online" | "away";
     select.disabled = true;

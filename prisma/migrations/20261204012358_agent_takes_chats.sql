@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "agent" ADD COLUMN     "takes_chats" BOOLEAN DEFAULT true;
+
