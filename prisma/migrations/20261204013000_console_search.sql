@@ -1,0 +1,29 @@
+-- Console search (src/search): visitor name and email, and message words, Chinese included.
+-- Hand-written: Prisma's schema cannot express the extension, the operator classes nor the
+-- expression index. pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may
+-- create it; PGlite loads it in its thread (src/lib/pglite/worker.ts).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+-- Substring search (ILIKE '%word%'): partial words, e-mail addresses, names.
+CREATE INDEX "message_body_trgm_idx" ON "message" USING gin ("body" gin_trgm_ops);
+CREATE INDEX "visitor_name_trgm_idx" ON "visitor" USING gin ("name" gin_trgm_ops);
+CREATE INDEX "visitor_email_trgm_idx" ON "visitor" USING gin ("email" gin_trgm_ops);
+
+-- Chinese has no spaces: a run of characters is one pg_trgm "word", and a one- or
+-- two-character query (most Chinese words are two characters) yields no trigram, so the
+-- trigram index cannot narrow it (a scan of every message). This index holds each
+-- message's CJK characters and the pairs of adjacent ones; a query of n CJK characters
+-- asks for its pairs (or its one character), and ILIKE checks the order. Partial: only
+-- messages with such characters are in it.
+CREATE FUNCTION search_cjk_grams(body text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+    SELECT substr(body, i, 1) AS g FROM generate_series(1, length(body)) i
+      WHERE substr(body, i, 1) ~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]'
+    UNION ALL
+    SELECT substr(body, i, 2) FROM generate_series(1, length(body) - 1) i
+      WHERE substr(body, i, 2) ~ '^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$'
+  ) grams
+$$;
+CREATE INDEX "message_body_cjk_idx" ON "message" USING gin (search_cjk_grams("body"))
+  WHERE "body" ~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]';
