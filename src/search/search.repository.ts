@@ -81,12 +81,14 @@ export function createSearchRepository(db: Pick<Database, "query">) {
         .sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, limit);
     },
 
-    /** Conversations of the visitors whose name or e-mail holds every pattern, newest first. */
-    visitors(patterns: string[], agentId: string | null, limit: number): Promise<VisitorHitRow[]> {
+    /** Conversations of the visitors whose name or e-mail holds every word, newest first
+     *  (a short word: the name starts with it, on the lower(name) index). */
+    visitors(words: { pattern: string; prefix: boolean }[], agentId: string | null, limit: number): Promise<VisitorHitRow[]> {
       const params: unknown[] = [];
-      const conds = patterns.map((p) => {
-        params.push(p);
-        return `(v.name ILIKE $${params.length} OR v.email ILIKE $${params.length})`;
+      const conds = words.map((w) => {
+        params.push(w.pattern);
+        return w.prefix ? `lower(v.name) LIKE lower($${params.length})`
+          : `(v.name ILIKE $${params.length} OR v.email ILIKE $${params.length})`;
       });
       const may = visibility(agentId, params);
       params.push(limit);

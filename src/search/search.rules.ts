@@ -18,8 +18,12 @@ export interface Term {
 }
 
 export interface ParsedQuery {
-  /** The words, as typed (lower-cased), for the visitor match and the highlight. */
+  /** The words, as typed (lower-cased), for the highlight. */
   words: string[];
+  /** How each word matches a visitor: anywhere in the name or e-mail (a word with a
+   *  trigram), or, shorter, at the start of the name (王 for 王伟): a word without a
+   *  trigram would read every visitor. */
+  visitor: { pattern: string; prefix: boolean }[];
   /** The words a message is searched by; empty: only names and e-mails are searched. */
   terms: Term[];
 }
@@ -38,11 +42,13 @@ export function cjkGrams(word: string): string[] {
 export function parseQuery(q: string): ParsedQuery {
   const words = [...new Set(q.toLowerCase().split(/\s+/u).filter(Boolean))].slice(0, MAX_TERMS);
   const terms: Term[] = [];
+  const visitor = words.map((w) =>
+    [...w].length >= MIN_TRIGRAM_LETTERS ? { pattern: likePattern(w), prefix: false } : { pattern: `${likePattern(w).slice(1)}`, prefix: true });
   for (const w of words) {
     if (ALL_CJK.test(w)) terms.push({ pattern: likePattern(w), grams: cjkGrams(w) });
     else if ([...w].length >= MIN_TRIGRAM_LETTERS || CJK.test(w)) terms.push({ pattern: likePattern(w), grams: null });
   }
-  return { words, terms };
+  return { words, visitor, terms };
 }
 
 const EXCERPT_CHARS = 160;

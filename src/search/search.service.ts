@@ -7,7 +7,7 @@ import type { ConversationViews } from "../conversations/conversation.views.js";
 import type { ConversationsRepository } from "../conversations/conversations.repository.js";
 import type { Conversation } from "../events.js";
 import type { SearchRepository } from "./search.repository.js";
-import { excerpt, highlights, likePattern, parseQuery } from "./search.rules.js";
+import { excerpt, highlights, parseQuery } from "./search.rules.js";
 
 /** Rows each part answers: a page of results, not an export. */
 export const MESSAGE_HITS = 30;
@@ -29,11 +29,10 @@ export function createSearchService(d: {
 }) {
   return {
     async search(me: AgentRow, q: string): Promise<{ results: SearchHit[]; messagesSearched: boolean }> {
-      const { words, terms } = parseQuery(q);
+      const { words, visitor, terms } = parseQuery(q);
       const agentId = me.role === "admin" ? null : me.id;
-      const patterns = terms.length ? terms.map((t) => t.pattern) : words.map(likePattern);
       const [visitorRows, messageRows] = await Promise.all([
-        d.repo.visitors(patterns, agentId, VISITOR_HITS),
+        d.repo.visitors(visitor, agentId, VISITOR_HITS),
         terms.length ? d.repo.messages(terms, agentId, MESSAGE_HITS) : Promise.resolve([]),
       ]);
       const ids = [...new Set([...visitorRows, ...messageRows].map((r) => r.conversation_id))];

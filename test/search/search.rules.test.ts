@@ -11,7 +11,8 @@ describe("search.rules", () => {
       { pattern: "%退款%", grams: ["退款"] },
       { pattern: "%a订单%", grams: null },
     ]);
-    assert.deepEqual(parseQuery("ok").terms, [], "too short for a trigram: names and e-mails only");
+    assert.deepEqual(parseQuery("ok").terms, [], "too short for a trigram: names only");
+    assert.deepEqual(parseQuery("王 hansen").visitor, [{ pattern: "王%", prefix: true }, { pattern: "%hansen%", prefix: false }]);
     assert.equal(parseQuery("a b c d e f g").words.length, 5);
   });
   it("asks the CJK index for the one character or the adjacent pairs", () => {

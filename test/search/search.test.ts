@@ -86,6 +86,8 @@ for (const db of testDatabases()) {
       assert.equal(r.body.results[0]?.match, "visitor");
       assert.equal(r.body.results[0]?.message, null);
       assert.deepEqual(await found(admin, `王伟${tag}`), ["chinese"]);
+      assert.deepEqual(await found(admin, "王伟"), ["chinese"], "a short word: the start of the name");
+      assert.deepEqual(await found(admin, "伟"), [], "not inside it");
     });
 
     it("finds Chinese words of one, two and more characters", async () => {
@@ -96,6 +98,20 @@ for (const db of testDatabases()) {
       assert.ok((await found(abe.token, "您")).includes("chinese"));
       assert.deepEqual(await found(bea.token, "发货"), [], "Abe's resolved conversation, Bea never in it");
       assert.deepEqual(await found(abe.token, "明后"), [], "the characters, not in that order");
+    });
+
+    it("answers the newest matches of a word in more messages than the index pass reads", async () => {
+      const vid = randomUUID();
+      const cid = randomUUID();
+      await sql("INSERT INTO visitor (id, name) VALUES ($1, 'Many Lines')", [vid]);
+      await sql("INSERT INTO conversation (id, visitor_id, agent_id, status, last_seq) VALUES ($1, $2, $3, 'resolved', 1200)", [cid, vid, abe.agentId]);
+      await sql(`INSERT INTO message (id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id, type, body, created_at)
+        SELECT $1 || g, $2, g, 'visitor', $3, 'x', $1 || g, 'text', 'line ' || g || ' of ${tag}often', now() - interval '1 day' + g * interval '1 second'
+        FROM generate_series(1, 1200) g`, [randomUUID(), cid, vid]);
+      const r = await search(abe.token, `${tag}often`);
+      assert.equal(r.body.results.length, 30);
+      assert.equal(r.body.results[0]?.message?.seq, 1200, "the newest first");
+      assert.equal((await search(bea.token, `${tag}often`)).body.results.length, 0, "not Bea's");
     });
 
     it("refuses bad input with VALIDATION", async () => {

@@ -65,7 +65,7 @@ export function mountSearch(state: ConsoleState, notice: (text: string) => void)
     for (const h of a.results) shown.set(h.conversation.id, h.conversation);
     list.replaceChildren(...a.results.map(item));
     status.textContent = a.results.length ? "" : "Nothing found.";
-    if (!a.messagesSearched) status.textContent += " Words of 3 letters or more (or Chinese) search the messages; shorter ones only names and e-mails.";
+    if (!a.messagesSearched) status.textContent += " Words of 3 letters or more (or Chinese) search the messages; shorter ones only the start of names.";
     status.hidden = !status.textContent.trim();
   }
 
