@@ -49,15 +49,14 @@ export function createSearchRepository(db: Pick<Database, "query">) {
       });
       const may = visibility(agentId, params);
       const n = params.length;
-      // Who may read a conversation is asked once per conversation, not per matching message.
+      // hits joins conversation on its key, not another CTE: the planner counts a CTE as one
+      // row, and a nested loop of two CTEs compared 1,000 x 921 rows (88 ms at 1M messages).
       const sampled = await db.query<MessageHitRow & { sampled: number }>(
         `WITH hits AS MATERIALIZED (SELECT m.conversation_id, m.seq, m.body, m.created_at FROM message m
-           WHERE ${conds.join(" AND ")} LIMIT $${n + 1}::int),
-         readable AS MATERIALIZED (SELECT c.id FROM conversation c
-           WHERE c.id IN (SELECT DISTINCT conversation_id FROM hits) AND ${may})
+           WHERE ${conds.join(" AND ")} LIMIT $${n + 1}::int)
          SELECT h.conversation_id, h.seq, h.body, ${ISO("h.created_at")} AS created_at, (SELECT count(*)::int FROM hits) AS sampled
-         FROM hits h JOIN readable r ON r.id = h.conversation_id
-         ORDER BY h.created_at DESC LIMIT $${n + 2}::int`,
+         FROM hits h JOIN conversation c ON c.id = h.conversation_id
+         WHERE ${may} ORDER BY h.created_at DESC LIMIT $${n + 2}::int`,
         [...params, SAMPLE, limit],
       );
       if ((sampled[0]?.sampled ?? 0) < SAMPLE) return sampled;
