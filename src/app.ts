@@ -24,6 +24,7 @@ import { createLabelsHandlers } from "./labels/labels.handlers.js";
 import { labelsApiRoutes } from "./labels/labels.routes.js";
 import { passwordRoutes } from "./accounts/password.routes.js";
 import { consoleRoutes } from "./console/console.routes.js";
+import { searchRoutes } from "./search/search.routes.js";
 import { createConversationHandlers } from "./conversations/conversations.handlers.js";
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
 import { registerDiagnosticsNamespace } from "./diagnostics/diagnostics.handlers.js";
@@ -114,6 +115,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   app.use(localeRoutes({ auth: s.webAuth, locales: s.repos.locales }));
   app.use(loginRoutes({ accounts: s.accounts, auth: s.webAuth, throttle: s.loginThrottle, realtime: s.realtime }));
   app.use(consoleRoutes({ auth: s.webAuth, console: s.console, canned: s.repos.canned, accounts: s.accounts }));
+  app.use(searchRoutes({ auth: s.webAuth, search: s.search }));
   app.use(adminRoutes({
     auth: s.webAuth, agents: s.adminAgents, canned: s.repos.canned, settings: s.settings, repo: s.repos.admin, health: s.healthDashboard,
     publicUrl: config.publicUrl, hours: s.hours, reports: s.repos.reports, notes: s.repos.notes,

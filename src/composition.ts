@@ -49,6 +49,8 @@ import { createArrivals } from "./realtime/arrivals.js";
 import { catchUpAfterOutages, createCatchUp } from "./realtime/catch-up.js";
 import { createRealtime } from "./realtime/realtime.js";
 import type { AppServer } from "./realtime/types.js";
+import { createSearchRepository } from "./search/search.repository.js";
+import { createSearchService } from "./search/search.service.js";
 import { createSettingsRepository } from "./settings/settings.repository.js";
 import { createSettingsService } from "./settings/settings.service.js";
 import { startSettingsSync } from "./settings/settings.sync.js";
@@ -158,7 +160,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const stopLifecycle = lifecycle.startSweep();
   const conversations = createConversationsService({
     conversations: repos.conversations, messages: repos.messages, writer, realtime, views, presence, filter, assignment,
-    woken: lifecycle.woken, servesVisitor: repos.console.agentMaySee,
+    woken: lifecycle.woken, servesVisitor: repos.console.agentMaySee, tookPart: repos.console.tookPart,
   });
 
   // Verified identity and live context (visitors/): IDENTITY_SECRET, PROTOCOL.md section 2.
@@ -171,6 +173,8 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const consoleService = createConsoleService({
     repo: repos.console, accounts: repos.accounts, conversations: repos.conversations, views, presence, diagnostics: repos.diagnostics,
   });
+  // The console's search box (src/search): the console's visibility rule, over trigram indexes.
+  const search = createSearchService({ repo: createSearchRepository(db), conversations: repos.conversations, views });
   const adminAgents = createAdminAgentsService({
     accounts, sessions: webSession.store, assignment, realtime, presence, conversations: repos.conversations,
   });
@@ -196,7 +200,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     assignable, onboarding, limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
     diagnostics,
-    apiKeys, conversationList,
+    apiKeys, conversationList, search,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();

@@ -28,6 +28,9 @@ export interface ConversationsDeps {
   /** Whether an agent serves this visitor now (an open conversation of theirs, or a waiting
    *  one): then the visitor's earlier conversations are theirs to read (the panel's history). */
   servesVisitor?: (agentId: string, visitorId: string) => Promise<boolean>;
+  /** Whether an agent took part in a conversation (assigned, or wrote in it): a resolved
+   *  one is then theirs to read (the console search opens it). */
+  tookPart?: (agentId: string, conversationId: string) => Promise<boolean>;
   /** A visitor's first message is stored: assign it (assignment does not call back). */
   assignment: Pick<AssignmentService, "conversationCreated">;
   /** A visitor's message ended its conversation's snooze: tell the agents (src/lifecycle). */
@@ -48,7 +51,7 @@ export function createConversationsService(d: ConversationsDeps) {
     if (!row) throw notFound("conversation not found");
     const mayRead = agentMayRead(actor, row)
       // `sync` only: a resolved conversation of the visitor the agent is helping now.
-      || (history && row.status === "resolved" && !!(await d.servesVisitor?.(actor.id, row.visitor_id)));
+      || (history && row.status === "resolved" && (!!(await d.tookPart?.(actor.id, row.id)) || !!(await d.servesVisitor?.(actor.id, row.visitor_id))));
     if (!mayRead) throw forbidden("not your conversation");
     return row;
   }

@@ -12,6 +12,7 @@ import { ConsoleNotes } from "./notes.js";
 import { mountNotify } from "./notify.js";
 import { mountPanel } from "./panel.js";
 import { ConsoleState, type Me } from "./state.js";
+import { mountSearch } from "./search.js";
 import { mountShortcuts } from "./shortcuts.js";
 import { mountSnooze } from "./snooze.js";
 import { mountStatusBar } from "./statusbar.js";
@@ -47,6 +48,7 @@ mountChat(state, notes);
 mountComposer(state, notes, notice);
 mountPanel(state);
 mountNotify(state);
+mountSearch(state, notice);
 mountLocation(state); // after the parts that listen for the selection
 mountShortcuts();
 

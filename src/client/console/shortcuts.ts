@@ -1,7 +1,7 @@
 // The console's keyboard shortcuts: one table that the handler and the help dialog (`?`)
 // both read, so what the dialog lists is what works. Alt+letter goes by the physical key
 // (KeyboardEvent.code): on a Mac, Option+letter types a special character as `key`.
-// Alt+Up/Down (lists.ts), `/` and Enter (composer.ts, canned.ts) and Ctrl+Shift+N (note
+// Alt+Up/Down (lists.ts), `/` and Ctrl+K (search.ts), `/` and Enter (composer.ts, canned.ts) and Ctrl+Shift+N (note
 // mode, composer.ts) are handled where they act, and listed here.
 import { el } from "../ui/dom.js";
 
@@ -22,6 +22,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: "Alt+Z", what: "Snooze the conversation (choose for how long)", code: "KeyZ", run: () => { const s = $("snooze-for"); if (visible(s)) s.focus(); } },
   { keys: "Alt+S", what: "Switch between Online and Away", code: "KeyS", run: toggleStatus },
   { keys: "Alt+P", what: "Show or hide the visitor panel", code: "KeyP", run: press("toggle-panel") },
+  { keys: "/ or Ctrl+K", what: "Search visitors and messages (outside the reply box; Escape clears)" },
   { keys: "/", what: "Canned responses (typed first in the reply box)" },
   { keys: "Ctrl+Shift+N", what: "Note mode: a private note for the agents instead of a reply" },
   { keys: "Enter / Shift+Enter", what: "Send / a new line" },
@@ -35,7 +36,8 @@ function toggleStatus(): void {
   select.dispatchEvent(new Event("change"));
 }
 
-const typingInto = (t: EventTarget | null) =>
+/** Whether a key goes into a text field (then `?` and `/` are typed, not shortcuts). */
+export const typingInto = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
 
 export function mountShortcuts(): void {

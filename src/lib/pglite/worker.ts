@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import net from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { lastReadyStatus, readStartup, simpleQuery, startupReply, wholeMessages } from "./wire.js";
 
 export interface WorkerOptions {
@@ -27,7 +28,8 @@ interface Conn {
 }
 
 const opts = workerData as WorkerOptions;
-const db = await PGlite.create(opts.dir, { postgresqlconf: opts.postgresqlconf });
+// pg_trgm: the console search's indexes (prisma/migrations/*_console_search.sql).
+const db = await PGlite.create(opts.dir, { postgresqlconf: opts.postgresqlconf, extensions: { pg_trgm } });
 const version = (await db.query<{ v: string }>("SHOW server_version")).rows[0]?.v ?? "17";
 const ready: Conn[] = [];
 let owner: Conn | null = null;
