@@ -9,7 +9,7 @@ import { bearer, parseBody } from "../lib/http.js";
 import { IdParamSchema } from "./admin.schemas.js";
 import type { AdminAgentsService } from "./agents.service.js";
 
-async function requireAdmin(accounts: AccountsService, req: Request) {
+export async function requireAdmin(accounts: AccountsService, req: Request) {
   const token = bearer(req);
   if (!token) throw new AppError("AUTH_INVALID", "admin bearer token required");
   const agent = await accounts.agentFromToken(token);

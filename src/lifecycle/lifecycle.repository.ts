@@ -3,12 +3,14 @@
 // the row lock and re-checks its condition on the row as committed, and the loser's
 // condition no longer holds.
 import type { Database } from "../lib/db.js";
+import { conversationEvents } from "../webhooks/outbox.sql.js";
 
 // Open, not snoozed, untouched (no message, no change: updated_at) since the cutoff, and
 // the last message that is not a system line is an agent's. Rows being written (the
 // message writer holds their lock) are skipped, not waited for: they are not silent.
 // The last-message probe walks the (conversation_id, seq) index backwards.
-const RESOLVE_IDLE = `UPDATE conversation c SET status = 'resolved', resolved_at = now(), updated_at = now()
+// The webhook event (conversation.resolved) in the same statement (src/webhooks).
+const RESOLVE_IDLE = `WITH r AS (UPDATE conversation c SET status = 'resolved', resolved_at = now(), updated_at = now()
   WHERE c.status = 'open' AND c.id IN (
     SELECT o.id FROM conversation o
     WHERE o.status = 'open' AND o.snoozed_at IS NULL AND o.updated_at < now() - $1::float8 * interval '1 millisecond'
@@ -16,7 +18,9 @@ const RESOLVE_IDLE = `UPDATE conversation c SET status = 'resolved', resolved_at
            ORDER BY m.seq DESC LIMIT 1) = 'agent'
     ORDER BY o.updated_at LIMIT $2::int
     FOR UPDATE SKIP LOCKED)
-  RETURNING c.id`;
+  RETURNING c.id, c.visitor_id, c.agent_id, c.status),
+  e AS (${conversationEvents("conversation.resolved", "r")})
+  SELECT id FROM r`;
 
 // A snooze that ends resets updated_at: the auto-resolve clock starts again from there,
 // so a conversation back from a long snooze is not resolved before anyone sees it.
