@@ -77,7 +77,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const uploadLinks = createUploadLinks(infra.sessionSecret);
   // Webhooks (src/webhooks): which events are subscribed, known before the first write.
   const webhooksRepo = createWebhooksRepository(db.prisma);
-  const subscriptions = createSubscriptions({ repo: webhooksRepo, clustered, log });
+  const subscriptions = createSubscriptions({ repo: webhooksRepo, log });
   await subscriptions.refresh();
   const repos = {
     accounts: createAccountsRepository(db.prisma),

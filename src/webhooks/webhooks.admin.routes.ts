@@ -22,7 +22,9 @@ export interface WebhooksAdminDeps {
 
 export function webhooksAdminRoutes(d: WebhooksAdminDeps) {
   const r = Router();
-  r.use("/admin/webhooks", d.guard);
+  // Once per request: the admin pages' guard may have run already (mounted on /admin),
+  // and a second run would drop the one-shot notice it handed to the page.
+  r.use("/admin/webhooks", (req, res, next) => (req.agent?.role === "admin" ? next() : d.guard(req, res, next)));
   const render: Render = async (_req, res, status, extra) => {
     const [webhooks, events, attempts, counts] = await Promise.all([d.webhooks.list(), d.log.events(50), d.log.attempts(100), d.log.counts()]);
     res.status(status).render("admin/webhooks", {
