@@ -47,13 +47,23 @@ type ClaimRow = {
   created_at: Date; retry_from: Date; attempts: number; url: string; secret: string;
 };
 
-/** An attempt's log row and the event's new state, in one statement. $1 event; $2-$5 the
- *  attempt; $6 state; $7 next attempt (ms from now). */
-const RECORD = `WITH a AS (INSERT INTO webhook_attempt (event_id, status, body_excerpt, error, duration_ms) VALUES ($1, $2, $3, $4, $5))
-  UPDATE webhook_event SET state = $6, attempts = attempts + 1, lease_until = NULL,
-    next_attempt_at = now() + $7::int * interval '1 millisecond', last_status = $2, last_body_excerpt = $3, last_error = $4,
-    delivered_at = CASE WHEN $6 = 'delivered' THEN now() ELSE delivered_at END
-  WHERE id = $1`;
+/** Attempts' log rows and their events' new states, many in one statement: $1 events;
+ *  $2-$5 the attempts; $6 states; $7 next attempts (ms from now). */
+const RECORD = `WITH r AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[])
+      WITH ORDINALITY AS r(id, status, excerpt, error, ms, state, retry_ms, ord)),
+    a AS (INSERT INTO webhook_attempt (event_id, status, body_excerpt, error, duration_ms)
+      SELECT id, status, excerpt, error, ms FROM r ORDER BY ord)
+  UPDATE webhook_event e SET state = r.state, attempts = e.attempts + 1, lease_until = NULL,
+    next_attempt_at = now() + r.retry_ms * interval '1 millisecond', last_status = r.status, last_body_excerpt = r.excerpt,
+    last_error = r.error, delivered_at = CASE WHEN r.state = 'delivered' THEN now() ELSE e.delivered_at END
+  FROM r WHERE e.id = r.id`;
+
+/** An attempt's outcome as recorded: the event delivered, retried after `retryInMs`, or failed. */
+export interface Outcome extends AttemptResult {
+  id: string;
+  state: "delivered" | "pending" | "failed";
+  retryInMs: number;
+}
 
 export function createWebhookOutbox(db: Database) {
   return {
@@ -65,9 +75,10 @@ export function createWebhookOutbox(db: Database) {
         data: r.payload, createdAt: r.created_at, retryFrom: r.retry_from, attempts: r.attempts, url: r.url, secret: r.secret,
       })),
 
-    /** The attempt logged and the event delivered, retried after `retryInMs`, or failed. */
-    record: (id: string, a: AttemptResult, state: "delivered" | "pending" | "failed", retryInMs = 0) =>
-      db.query(RECORD, [id, a.status, a.bodyExcerpt, a.error, Math.round(a.durationMs), state, Math.round(retryInMs)]),
+    /** Attempts logged with their events' new states, in one statement. */
+    record: (o: Outcome[]) =>
+      db.query(RECORD, [o.map((x) => x.id), o.map((x) => x.status), o.map((x) => x.bodyExcerpt), o.map((x) => x.error),
+        o.map((x) => Math.round(x.durationMs)), o.map((x) => x.state), o.map((x) => Math.round(x.retryInMs))]),
 
     /** Claimed events that were not attempted (an earlier one failed, or the node stops):
      *  back to pending, behind the earlier one. */
