@@ -48,11 +48,12 @@ type ClaimRow = {
 };
 
 /** Attempts' log rows and their events' new states, many in one statement: $1 events;
- *  $2-$5 the attempts; $6 states; $7 next attempts (ms from now). */
+ *  $2-$5 the attempts; $6 states; $7 next attempts (ms from now). An event deleted
+ *  meanwhile (its webhook was) is skipped rather than failing the others' outcomes. */
 const RECORD = `WITH r AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[])
       WITH ORDINALITY AS r(id, status, excerpt, error, ms, state, retry_ms, ord)),
     a AS (INSERT INTO webhook_attempt (event_id, status, body_excerpt, error, duration_ms)
-      SELECT id, status, excerpt, error, ms FROM r ORDER BY ord)
+      SELECT id, status, excerpt, error, ms FROM r WHERE EXISTS (SELECT 1 FROM webhook_event x WHERE x.id = r.id) ORDER BY ord)
   UPDATE webhook_event e SET state = r.state, attempts = e.attempts + 1, lease_until = NULL,
     next_attempt_at = now() + r.retry_ms * interval '1 millisecond', last_status = r.status, last_body_excerpt = r.excerpt,
     last_error = r.error, delivered_at = CASE WHEN r.state = 'delivered' THEN now() ELSE e.delivered_at END

@@ -49,6 +49,19 @@ for (const db of testDatabases()) {
       agent.close();
     });
 
+    it("posts conversation.assigned for the queue's automatic assignment too", async () => {
+      const { token } = await agentToken(srv.url);
+      const agent = await connectAgent(srv.url, token);
+      const { visitor, conversationId } = await chat(srv.url, 1, "auto");
+      const assigned = () => [...rx.accepted.values()].find((r) => r.event.type === "conversation.assigned" && r.event.data.conversation.id === conversationId);
+      await until(() => !!assigned(), 10_000, "conversation.assigned");
+      assert.equal(assigned()!.event.data.conversation.agentId, agent.ready.you.id);
+      assert.equal(assigned()!.event.data.conversation.status, "open");
+      expectOk(await call(agent.socket, "conversation:resolve", { conversationId }));
+      visitor.close();
+      agent.close();
+    });
+
     it("retries after 500s until the receiver answers 2xx; every attempt is logged", async () => {
       rx.answer = (_e, n) => (n <= 3 ? { status: 500, body: "database is down" } : { status: 200 });
       try {
