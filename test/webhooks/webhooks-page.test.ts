@@ -43,7 +43,8 @@ describe("webhooks admin page (Chromium)", function () {
       assert.doesNotMatch(await page.locator("#webhook-list").innerText(), /conversation\.assigned/);
 
       const { visitor } = await chat(srv.url, 2, "page");
-      await until(() => rx.accepted.size >= 3, 15_000, "deliveries");
+      const prisma = srv.application.services.db.prisma;
+      await until(async () => rx.accepted.size >= 3 && (await prisma.webhookEvent.count({ where: { state: { not: "delivered" } } })) === 0, 15_000, "deliveries");
       await page.reload();
       assert.ok(await page.locator('#attempts tr[data-status="500"]').count() >= 3, "the failed attempts");
       assert.ok(await page.locator('#attempts tr[data-status="200"]').count() >= 3, "the delivered ones");
