@@ -110,7 +110,7 @@ const body = `## Webhooks: deliveries under chat load
 
 ${opts.visitors} visitors send ${opts.rate} msg/s to ${opts.agents} agents, first for ${opts.baseline} s with no webhook, then for
 ${opts.seconds} s with one webhook subscribed to every event, whose receiver answers 204 after ${opts.answerMs} ms (default
-WEBHOOK_CONCURRENCY: 64 conversations delivered at once per node, each conversation's events in order). "Received": the
+WEBHOOK_CONCURRENCY: 128 conversations delivered at once per node, each conversation's events in order). "Received": the
 visitors' messages whose message.created arrived (each once by id); throughput over the span from the first to the last;
 lag from the message's createdAt (stamped as its batch is written, just before the ack) to its receipt.
 

@@ -83,7 +83,7 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: ms(3_600_000),
   WEBHOOK_GIVE_UP_MS: ms(86_400_000),
   WEBHOOK_POLL_MS: ms(500),
-  WEBHOOK_CONCURRENCY: positiveInt(64),
+  WEBHOOK_CONCURRENCY: positiveInt(128),
   IDENTITY_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, "at least 16 characters (a random string)"),
 });
 

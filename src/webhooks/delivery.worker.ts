@@ -14,7 +14,7 @@ import type { AttemptResult, ClaimedEvent, Outcome, WebhookOutbox } from "./outb
 import { afterFailure, delivered, eventBody, excerpt, lanes, signature, type RetrySchedule } from "./webhooks.rules.js";
 
 /** Events claimed behind a conversation's head, at most. */
-const RUN = 10;
+const RUN = 20;
 
 export interface DeliveryOptions {
   outbox: WebhookOutbox;
@@ -61,12 +61,25 @@ export function startDeliveryWorker(o: DeliveryOptions) {
     outcomes.load({ ...a, id: e.id, state, retryInMs });
 
   async function deliverLane(lane: ClaimedEvent[]) {
+    // The next event goes once the receiver accepted this one, not once that is written
+    // down: a node that dies in between sends it again (at least once). The lane ends
+    // after its writes, so its conversation's next events are claimable by then.
+    const written: Promise<unknown>[] = [];
+    try {
+      await deliverRun(lane, written);
+    } finally {
+      await Promise.all(written);
+    }
+  }
+
+  async function deliverRun(lane: ClaimedEvent[], written: Promise<unknown>[]) {
     for (let i = 0; i < lane.length; i++) {
       const e = lane[i];
       if (stopped) return void (await o.outbox.release(lane.slice(i).map((x) => x.id)));
       const a = await post(e, o.timeoutMs);
       if (delivered(a.status)) {
-        await record(e, a, "delivered");
+        // Caught here: a write that fails leaves the event to its lease (sent again).
+        written.push(record(e, a, "delivered").catch((err) => o.log.warn("webhook outcome not written", { id: e.id, err: describe(err) })));
         continue;
       }
       const next = afterFailure(e.attempts + 1, e.retryFrom.getTime(), Date.now(), o.schedule);

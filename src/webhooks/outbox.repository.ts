@@ -23,12 +23,16 @@ export interface AttemptResult {
   durationMs: number;
 }
 
-const CLAIM = `WITH heads AS (
+// Each conversation's first undelivered event (per webhook) comes from the partial index
+// on (webhook, conversation, position) of the events still to do: one short read per
+// conversation, whatever the history delivered before it.
+const CLAIM = `WITH firsts AS (
+    SELECT DISTINCT ON (webhook_id, conversation_id) id, state, next_attempt_at, lease_until FROM webhook_event
+    WHERE state IN ('pending', 'sending') ORDER BY webhook_id, conversation_id, position),
+  heads AS (
     SELECT e.id, e.webhook_id, e.conversation_id, e.position FROM webhook_event e
-    WHERE e.state IN ('pending', 'sending')
+    WHERE e.id IN (SELECT id FROM firsts WHERE (state = 'pending' AND next_attempt_at <= now()) OR (state = 'sending' AND lease_until < now()))
       AND ((e.state = 'pending' AND e.next_attempt_at <= now()) OR (e.state = 'sending' AND e.lease_until < now()))
-      AND NOT EXISTS (SELECT 1 FROM webhook_event p WHERE p.webhook_id = e.webhook_id AND p.conversation_id = e.conversation_id
-        AND p.position < e.position AND p.state IN ('pending', 'sending'))
     ORDER BY e.position LIMIT $1 FOR UPDATE SKIP LOCKED),
   run AS (
     SELECT f.id FROM heads h CROSS JOIN LATERAL (SELECT x.id FROM webhook_event x
