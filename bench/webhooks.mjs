@@ -112,7 +112,10 @@ ${opts.visitors} visitors send ${opts.rate} msg/s to ${opts.agents} agents, firs
 ${opts.seconds} s with one webhook subscribed to every event, whose receiver answers 204 after ${opts.answerMs} ms (default
 WEBHOOK_CONCURRENCY: 128 conversations delivered at once per node, each conversation's events in order). "Received": the
 visitors' messages whose message.created arrived (each once by id); throughput over the span from the first to the last;
-lag from the message's createdAt (stamped as its batch is written, just before the ack) to its receipt.
+lag from the message's createdAt (stamped as its batch is written, just before the ack) to its receipt. With no webhook
+the message write is WRITE_SQL unchanged (the same statement text and parameters as before webhooks; the cached
+subscription check is a Set lookup per batch); with one, deliveries share the node's CPU and the database with the chat,
+which is what the ack figures of the second phase show.
 
 - Machine: ${host}
 - Date: ${startedAt.toISOString()}
