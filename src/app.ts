@@ -100,6 +100,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   }));
   app.use(accountsRoutes({ accounts: s.accounts, throttle: s.loginThrottle, realtime: s.realtime, limiters: s.limiters, sessions: s.visitorSessions }));
   app.use(agentsApiRoutes({ accounts: s.accounts, agents: s.adminAgents }));
+  app.use(s.webhooks.routes(s.accounts));
   app.use(conversationsRoutes({ accounts: s.accounts, views: s.views, conversations: s.repos.conversations, messages: s.repos.messages }));
   app.use(csatRoutes({ accounts: s.accounts, conversations: s.repos.conversations, csat: s.csat }));
   app.use(uploadsRoutes({
@@ -137,6 +138,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   }));
   app.use(docsRoutes());
   app.use(labelsApiRoutes({ api: s.webAuth.api(), labels: s.labels }));
+  app.use(s.webhooks.adminRoutes(s.webAuth.page("admin")));
   app.use(notFoundHandler);
   app.use(countDependencyErrors(s.metrics), errorHandler(log));
 

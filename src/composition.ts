@@ -63,6 +63,9 @@ import { createVisitorsRepository } from "./visitors/visitors.repository.js";
 import { createLifecycleRepository } from "./lifecycle/lifecycle.repository.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { Origins } from "./widget/origins.js";
+import { createSubscriptions } from "./webhooks/subscriptions.js";
+import { createWebhooksModule } from "./webhooks/webhooks.module.js";
+import { createWebhooksRepository } from "./webhooks/webhooks.repository.js";
 
 /** How often each node works the queue besides the events that move it. */
 const ASSIGNMENT_SWEEP_MS = 5000;
@@ -84,11 +87,15 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const metrics = createMetrics();
   for (const client of Object.values(infra.redis ?? {})) client.on("error", () => metrics.dependencyError("redis"));
   const uploadLinks = createUploadLinks(infra.sessionSecret);
+  // Webhooks (src/webhooks): which events are subscribed, known before the first write.
+  const webhooksRepo = createWebhooksRepository(db.prisma);
+  const subscriptions = createSubscriptions({ repo: webhooksRepo, log });
+  await subscriptions.refresh();
   const repos = {
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db),
     claims: createAssignmentRepository(db),
-    messages: createMessagesRepository(db, uploadLinks.url),
+    messages: createMessagesRepository(db, uploadLinks.url, subscriptions.messages),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),
     console: createConsoleRepository(db.prisma),
@@ -183,6 +190,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     config, db, sessionSecret: infra.sessionSecret, log,
     visitorToken: (visitorId) => tokens.sign("v", visitorId), availableAgents: () => assignable.availableAgents(),
   });
+  const webhooks = createWebhooksModule({ config, db, repo: webhooksRepo, subscriptions, log });
   const csat = createCsatService(repos.csat);
   const notes = createNotesService({ repo: repos.notes, conversations, announce: realtime.note });
   const onboarding = createOnboarding({ repo: repos.settings, settings, accounts: repos.accounts });
@@ -200,13 +208,14 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     assignment, lifecycle, conversations, hours, webSession, webAuth, console: consoleService, adminAgents, healthDashboard,
     assignable, onboarding, limiters, socketCaps, uploadLinks, arrivals, visitorSessions, visitorContext, email, csat, notes, labels, plannerStats,
     diagnostics,
-    apiKeys, conversationList, search,
+    apiKeys, conversationList, search, webhooks,
     /** Stops the timers started here and writes what is queued. */
     async close() {
       stopSweep();
       stopLifecycle();
       stopTokenPrune();
       await email.close();
+      await webhooks.close();
       webSession.close();
       settingsSync.close();
       hours.close();

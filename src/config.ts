@@ -82,6 +82,14 @@ const EnvSchema = z.object({
   // `sync` answers on slow links. 0 turns compression off. Small frames (most events)
   // cost more CPU to deflate than their bytes are worth.
   WS_DEFLATE_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(2048),
+  // Webhooks (src/webhooks, PROTOCOL.md section 6): the contract's timings, shrinkable
+  // for tests; the concurrency bounds the conversations a node delivers to at once.
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  WEBHOOK_RETRY_FIRST_MS: ms(5_000),
+  WEBHOOK_RETRY_MAX_MS: ms(3_600_000),
+  WEBHOOK_GIVE_UP_MS: ms(86_400_000),
+  WEBHOOK_POLL_MS: ms(500),
+  WEBHOOK_CONCURRENCY: positiveInt(128),
   IDENTITY_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, "at least 16 characters (a random string)"),
 });
 
@@ -135,6 +143,9 @@ export type Config = {
   identitySecret?: string;
   /** WS_DEFLATE_THRESHOLD_BYTES: frames from this size deflated; 0: no compression. */
   wsDeflateThresholdBytes: number;
+  /** WEBHOOK_*: an attempt's timeout, the retry schedule (first retry, cap, give up),
+   *  the idle poll and the lanes a node delivers at once. */
+  webhooks: { timeoutMs: number; retryFirstMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -178,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writePaceMs: e.WRITE_PACE_MS,
     nodeName: e.NODE_NAME,
     wsDeflateThresholdBytes: e.WS_DEFLATE_THRESHOLD_BYTES,
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryFirstMs: e.WEBHOOK_RETRY_FIRST_MS, retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      giveUpMs: e.WEBHOOK_GIVE_UP_MS, pollMs: e.WEBHOOK_POLL_MS, concurrency: e.WEBHOOK_CONCURRENCY,
+    },
     // Only when set, so that a configuration without it keeps its exact shape.
     ...(e.IDENTITY_SECRET ? { identitySecret: e.IDENTITY_SECRET } : {}),
   };

@@ -49,6 +49,7 @@ describe("config.loadConfig", () => {
       writePaceMs: 5,
       nodeName: undefined,
       wsDeflateThresholdBytes: 2048,
+      webhooks: { timeoutMs: 10_000, retryFirstMs: 5000, retryMaxMs: 3_600_000, giveUpMs: 86_400_000, pollMs: 500, concurrency: 128 },
     });
   });
 

@@ -15,6 +15,7 @@
 // another node's run that got there first wins and the row is left out. Each agent gets at
 // most its free room, the oldest conversations of its share first.
 import type { Database } from "../lib/db.js";
+import { conversationEvents } from "../webhooks/outbox.sql.js";
 import type { Placement } from "./assignment.rules.js";
 
 export interface Claimed {
@@ -41,7 +42,8 @@ const CLAIM = `WITH plan AS (
     WHERE q.k <= q.free),
   claimed AS (
     UPDATE conversation c SET agent_id = w.aid, status = 'open', updated_at = now(), assigned_at = clock_timestamp()
-    FROM won w WHERE c.id = w.cid RETURNING c.id, c.agent_id),
+    FROM won w WHERE c.id = w.cid RETURNING c.id, c.visitor_id, c.agent_id, c.status),
+  hooks AS (${conversationEvents("conversation.assigned", "claimed")}),
   stamped AS (
     UPDATE agent SET last_assigned_at = now() WHERE id IN (SELECT agent_id FROM claimed))
   SELECT c.id AS cid, c.agent_id AS aid, w.name FROM claimed c JOIN won w ON w.cid = c.id`;

@@ -29,7 +29,8 @@ export interface Snapshot {
   atts: Map<string, AttachmentInfo & { name: string; size: number; mime: string }>;
 }
 
-export function planWrite(reqs: SendRequest[], snap: Snapshot, attachmentUrl: AttachmentUrl) {
+/** `withEvents`: the write also queues a message.created webhook event per new message. */
+export function planWrite(reqs: SendRequest[], snap: Snapshot, attachmentUrl: AttachmentUrl, withEvents = false) {
   const rows = new Map(snap.convs.map((r) => [r.id, r]));
   const locked = new Map<string, LockedConversation>(snap.convs.map((r) => [r.id, {
     id: r.id, visitorId: r.visitor_id, agentId: r.agent_id, status: r.status, lastSeq: Number(r.last_seq),
@@ -64,12 +65,14 @@ export function planWrite(reqs: SendRequest[], snap: Snapshot, attachmentUrl: At
     seqs.map(([id]) => marks.get(id)?.visitor ?? false), seqs.map(([id]) => marks.get(id)?.responded ?? false),
     [...woken],
     seen.map((r) => Number(r.last_seq)), seen.map((r) => r.status), seen.map((r) => r.agent_id), seen.map((r) => r.snoozed),
+    ...(withEvents ? [col((m) => JSON.stringify({ message: m }))] : []),
   ] : null;
 
   return {
     /** The conversations the write advances (those with new messages). */
     conversations: new Set(lastSeq.keys()),
     params,
+    withEvents,
     /** The batch's answers, in order, once the write took every conversation. */
     outcomes(): SendOutcome[] {
       const wake = new Set(woken);

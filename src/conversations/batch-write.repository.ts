@@ -12,7 +12,7 @@
 // transaction that locks their conversations first (FOR UPDATE, in id order), where
 // the same statement cannot miss.
 import type { Database, TxQuery } from "../lib/db.js";
-import { ATTACHMENTS_SQL, DUPLICATES_SQL, LOCK_SQL, SNAPSHOT_SQL, WRITE_SQL } from "./batch-write.sql.js";
+import { ATTACHMENTS_SQL, DUPLICATES_SQL, LOCK_SQL, SNAPSHOT_SQL, WRITE_SQL, WRITE_WITH_EVENTS_SQL } from "./batch-write.sql.js";
 import { planWrite, type ConversationRow, type SendOutcome, type Snapshot } from "./batch-write.plan.js";
 import { toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
 import { sendKey, type SendRequest } from "./seq.js";
@@ -20,7 +20,15 @@ import { sendKey, type SendRequest } from "./seq.js";
 type AttachmentRow = { id: string; owner_type: string; owner_id: string; name: string; size: number; mime: string };
 const rowKey = (r: MessageRow) => `${r.sender_type}\u0000${r.sender_id}\u0000${r.client_msg_id}`;
 
-export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl) {
+/** The webhooks' side of the write path (src/webhooks/subscriptions.ts): whether an active
+ *  webhook wants message.created (a cached answer: no query per batch), and a nudge to
+ *  this node's delivery worker once such events are committed. */
+export interface MessageEvents {
+  wanted(): boolean;
+  queued(): void;
+}
+
+export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents) {
   /** optimistic: batches written in two round trips; relocked: batches in which some
    *  conversation changed between the read and the write and went through the lock. */
   const stats = { optimistic: 0, relocked: 0 };
@@ -29,6 +37,7 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl) {
     const keys = [...new Map(reqs.map((r) => [sendKey(r), r])).values()];
     return [keys.map((r) => r.sender.type), keys.map((r) => r.sender.id), keys.map((r) => r.clientMsgId)];
   }
+  const withEvents = () => events?.wanted() ?? false;
   const conversationIds = (reqs: SendRequest[]) => [...new Set(reqs.map((r) => r.conversationId))].sort();
   const attachmentIds = (reqs: SendRequest[]) => [...new Set(reqs.flatMap((r) => (r.attachmentId ? [r.attachmentId] : [])))];
 
@@ -51,13 +60,13 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl) {
   /** Writes what the rules decided; answers the conversations the statement took. */
   async function write(q: TxQuery, plan: ReturnType<typeof planWrite>): Promise<Set<string>> {
     if (!plan.params) return new Set();
-    const rows = await q<{ id: string }>(WRITE_SQL, plan.params);
+    const rows = await q<{ id: string }>(plan.withEvents ? WRITE_WITH_EVENTS_SQL : WRITE_SQL, plan.params);
     return new Set(rows.map((r) => r.id));
   }
 
   async function writeLocked(reqs: SendRequest[]): Promise<SendOutcome[]> {
     return db.transaction(async (q) => {
-      const plan = planWrite(reqs, await readLocked(q, reqs), attachmentUrl);
+      const plan = planWrite(reqs, await readLocked(q, reqs), attachmentUrl, withEvents());
       const taken = await write(q, plan);
       // Locked rows cannot change under the statement: a miss here is a bug, not a race.
       if (taken.size !== plan.conversations.size) throw new Error("locked write missed a conversation");
@@ -69,10 +78,11 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl) {
     const [row] = await db.query<{ convs: ConversationRow[]; dups: MessageRow[]; atts: AttachmentRow[] }>(
       SNAPSHOT_SQL, [conversationIds(reqs), ...keyParams(reqs), attachmentIds(reqs)],
     );
-    const plan = planWrite(reqs, snapshot(row.convs, row.dups, row.atts), attachmentUrl);
+    const plan = planWrite(reqs, snapshot(row.convs, row.dups, row.atts), attachmentUrl, withEvents());
     const taken = await write(db.query, plan);
     stats.optimistic++;
     const missed = [...plan.conversations].filter((id) => !taken.has(id));
+    if (plan.withEvents) events!.queued(); // committed (a relocked rest: by the next poll at the latest)
     if (!missed.length) return plan.outcomes();
     // Everything of the missed conversations is decided again under the lock, including
     // in-batch duplicates whose first copy was one of their sends.

@@ -3,6 +3,7 @@
 // the SQL text is then the same for every batch size, and planning a 25-row batch costs
 // what planning a 1-row batch does (with a placeholder per value, parse and plan time
 // grew with the batch and dominated the write; BENCHMARKS.md).
+import { messageEvents } from "../webhooks/outbox.sql.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM } from "./messages.mapper.js";
 
 const CONVERSATION_STATE = `SELECT id, visitor_id, agent_id, status, last_seq,
@@ -36,7 +37,7 @@ export const ATTACHMENTS_SQL = attachments(1);
  * $1-$10 the rows; $11 now; $12-$15 per conversation: id, new last_seq, first visitor /
  * first response marks; $16 conversations woken; $17-$20 what the reads saw.
  */
-export const WRITE_SQL = `WITH upd AS (
+const WRITE_STEPS = `WITH upd AS (
     UPDATE conversation c SET last_seq = v.seq, updated_at = $11::timestamptz,
       first_visitor_at = CASE WHEN v.visitor THEN COALESCE(c.first_visitor_at, $11::timestamptz) ELSE c.first_visitor_at END,
       first_response_at = CASE WHEN v.responded THEN COALESCE(c.first_response_at, $11::timestamptz) ELSE c.first_response_at END,
@@ -53,5 +54,13 @@ export const WRITE_SQL = `WITH upd AS (
     SELECT u.*, $11::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
       AS u(id, conversation_id, seq, sender_type, sender_id, sender_name, client_msg_id, type, body, attachment_id)
-    WHERE u.conversation_id IN (SELECT id FROM upd))
+    WHERE u.conversation_id IN (SELECT id FROM upd))`;
+export const WRITE_SQL = `${WRITE_STEPS}
+  SELECT id FROM upd`;
+
+/** The same, with the webhook outbox rows of the new messages in the same statement
+ *  (src/webhooks); $21 the messages' event payloads. Only used while some active webhook
+ *  wants message.created: without one the write is exactly WRITE_SQL. */
+export const WRITE_WITH_EVENTS_SQL = `${WRITE_STEPS},
+  hooks AS (${messageEvents(21)})
   SELECT id FROM upd`;

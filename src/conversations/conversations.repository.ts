@@ -1,6 +1,7 @@
 // Conversation rows. The database is the truth for status and assignment: every change
 // of owner is a conditional UPDATE, so two agents or two nodes can never both win.
 import { randomUUID } from "node:crypto";
+import { conversationEvents } from "../webhooks/outbox.sql.js";
 import type { Database } from "../lib/db.js";
 
 export interface ConversationRow {
@@ -77,9 +78,13 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
     async ensureActive(visitorId: string): Promise<{ row: ConversationRow; created: boolean }> {
       const existing = await this.activeForVisitor(visitorId);
       if (existing) return { row: existing, created: false };
-      const inserted = await prisma.$executeRawUnsafe(
-        `INSERT INTO conversation (id, visitor_id, status) VALUES ($1, $2, 'waiting')
-         ON CONFLICT (visitor_id) WHERE status IN ('waiting', 'open') DO NOTHING`,
+      // The webhook event (conversation.created) in the same statement (src/webhooks).
+      const [{ inserted }] = await prisma.$queryRawUnsafe<{ inserted: number }[]>(
+        `WITH c AS (INSERT INTO conversation (id, visitor_id, status) VALUES ($1, $2, 'waiting')
+           ON CONFLICT (visitor_id) WHERE status IN ('waiting', 'open') DO NOTHING
+           RETURNING id, visitor_id, agent_id, status),
+         e AS (${conversationEvents("conversation.created", "c")})
+         SELECT count(*)::int AS inserted FROM c`,
         randomUUID(),
         visitorId,
       );
@@ -106,9 +111,11 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
         // which may precede a wait for the lock: the agent's traffic is compared with it.
         if (enforceCapacity && Number(load[0]?.n ?? 0) >= agent[0].max_concurrent) return false;
         const moved = await q(
-          `UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp(),
+          `WITH m AS (UPDATE conversation SET agent_id = $1, status = 'open', updated_at = now(), assigned_at = clock_timestamp(),
              snoozed_at = NULL, snooze_until = NULL
-           WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4 RETURNING id`,
+           WHERE id = $2 AND status = $3 AND agent_id IS NOT DISTINCT FROM $4 RETURNING id, visitor_id, agent_id, status),
+           e AS (${conversationEvents("conversation.assigned", "m")})
+           SELECT id FROM m`,
           [agentId, id, from.status, from.agentId],
         );
         if (moved.length) await q("UPDATE agent SET last_assigned_at = now() WHERE id = $1", [agentId]);
@@ -118,13 +125,16 @@ export function createConversationsRepository(db: Pick<Database, "prisma" | "tra
 
     /** Conditional status change (resolve, requeue). */
     async setStatus(id: string, to: "waiting" | "resolved", from: { agentId?: string | null }): Promise<boolean> {
-      const n = await prisma.$executeRawUnsafe(
-        `UPDATE conversation SET status = $2, updated_at = now(),
+      const [{ n }] = await prisma.$queryRawUnsafe<{ n: number }[]>(
+        `WITH s AS (UPDATE conversation SET status = $2, updated_at = now(),
            agent_id = CASE WHEN $2 = 'waiting' THEN NULL ELSE agent_id END,
            assigned_at = CASE WHEN $2 = 'waiting' THEN NULL ELSE assigned_at END,
            resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE resolved_at END,
            snoozed_at = NULL, snooze_until = NULL
-         WHERE id = $1 AND status <> 'resolved' ${from.agentId !== undefined ? "AND agent_id IS NOT DISTINCT FROM $3" : ""}`,
+         WHERE id = $1 AND status <> 'resolved' ${from.agentId !== undefined ? "AND agent_id IS NOT DISTINCT FROM $3" : ""}
+         RETURNING id, visitor_id, agent_id, status),
+         e AS (${conversationEvents("conversation.resolved", "s", "s.status = 'resolved'")})
+         SELECT count(*)::int AS n FROM s`,
         id, to, ...(from.agentId !== undefined ? [from.agentId] : []),
       );
       return n > 0;

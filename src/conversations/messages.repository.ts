@@ -3,7 +3,7 @@
 // otherwise.
 import type { Message } from "../events.js";
 import type { Database } from "../lib/db.js";
-import { createBatchWriter } from "./batch-write.repository.js";
+import { createBatchWriter, type MessageEvents } from "./batch-write.repository.js";
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
 
 export type { SendOutcome } from "./batch-write.plan.js";
@@ -13,11 +13,12 @@ export type { SendOutcome } from "./batch-write.plan.js";
 export const MESSAGES_AFTER_SQL = `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.conversation_id = $1 AND m.seq > $2::int
   ORDER BY m.seq LIMIT $3::int`;
 
-/** `attachmentUrl`: how the messages read or written here link their attachments. */
-export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl) {
+/** `attachmentUrl`: how the messages read or written here link their attachments;
+ *  `events`: the webhooks' message.created outbox (src/webhooks). */
+export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents) {
   const prisma = db.prisma;
   const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
-  const batches = createBatchWriter(db, attachmentUrl);
+  const batches = createBatchWriter(db, attachmentUrl, events);
   async function messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     // On the raw driver: Prisma's per-query cost and its row mapping would be most of a
     // sync of a few hundred messages (the same rows as the write path's, toMessage reads both).

@@ -3,6 +3,7 @@
 // the row lock and re-checks its condition on the row as committed, and the loser's
 // condition no longer holds.
 import type { Database } from "../lib/db.js";
+import { conversationEvents } from "../webhooks/outbox.sql.js";
 
 // Open, not snoozed, untouched (no message, no change: updated_at) since the cutoff, and
 // the last message that is not a system line is an agent's. Rows being written (the
@@ -17,16 +18,19 @@ import type { Database } from "../lib/db.js";
 // Picked in a MATERIALIZED CTE, run once: as `IN (subquery)` the planner may rescan the
 // subquery per outer row (a semi join), each rescan skipping the rows this very statement
 // had already updated, so one sweep resolved every match whatever its limit (36 of limit 10).
+// The webhook event (conversation.resolved) is written in the same statement (src/webhooks).
 export const RESOLVE_IDLE = `WITH picked AS MATERIALIZED (
     SELECT o.id FROM conversation o
     WHERE o.status = 'open' AND o.snoozed_at IS NULL AND o.updated_at < now() - $1::float8 * interval '1 millisecond'
       AND (SELECT m.sender_type FROM message m WHERE m.conversation_id = o.id AND m.type <> 'system'
            ORDER BY m.seq DESC LIMIT 1) = 'agent'
     LIMIT $2::int
-    FOR UPDATE SKIP LOCKED)
-  UPDATE conversation c SET status = 'resolved', resolved_at = now(), updated_at = now()
+    FOR UPDATE SKIP LOCKED),
+  r AS (UPDATE conversation c SET status = 'resolved', resolved_at = now(), updated_at = now()
   FROM picked WHERE c.id = picked.id AND c.status = 'open'
-  RETURNING c.id`;
+  RETURNING c.id, c.visitor_id, c.agent_id, c.status),
+  e AS (${conversationEvents("conversation.resolved", "r")})
+  SELECT id FROM r`;
 
 // A snooze that ends resets updated_at: the auto-resolve clock starts again from there,
 // so a conversation back from a long snooze is not resolved before anyone sees it.
