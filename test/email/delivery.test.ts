@@ -66,8 +66,10 @@ describe("email outbox: a mail server that is down", function () {
     await proxy.up();
     const [mail] = await smtp.waitFor("dora@example.com", 1, 20_000);
     assert.match(mail.text ?? "", /Sent while the mail server is down/);
+    // The receiver has the mail a moment before the worker hears the server's answer and
+    // marks the row (a loaded CI run caught it still "sending").
+    await until(async () => (await rows())[0].status === "sent", 5000, "the row marked sent");
     const [sent] = await rows();
-    assert.equal(sent.status, "sent");
     assert.ok(sent.attempts >= 3, `attempts ${sent.attempts}`);
     assert.equal(sent.lastError, null);
     chat.visitor.close();
