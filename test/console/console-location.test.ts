@@ -33,10 +33,15 @@ describe("agent console, a URL per conversation in Chromium", function () {
     await shows("Second question");
     assert.equal(named(), b);
 
+    const panelNames = (name: string) => page.locator("#vpanel-body:not([hidden]) #v-name", { hasText: name }).waitFor({ timeout: 10_000 });
+    await panelNames("Ben Second");
+
     await page.reload();
     await consoleReady(page);
     await shows("Second question");
     await page.locator(`.citem--on[data-id="${b}"]`).waitFor(); // marked in the list too
+    // The visitor panel too: the URL names the conversation before the lists say whose it is.
+    await panelNames("Ben Second");
 
     await page.goBack();
     await shows("First question");

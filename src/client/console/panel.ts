@@ -115,7 +115,13 @@ export function mountPanel(state: ConsoleState): void {
     }
   }
 
-  state.on("select", (cid) => {
+  // A conversation named by the URL is selected before the lists say whose it is (a
+  // reload): the panel follows once they do.
+  state.on("change", () => {
+    if (state.selected && !visitorId && state.info(state.selected)) follow(state.selected);
+  });
+  state.on("select", (cid) => follow(cid));
+  function follow(cid: string | null): void {
     const c = cid ? state.info(cid) : undefined;
     // An earlier conversation of the visitor on screen: the panel stays as it is.
     if (c && last && c.visitor.id === visitorId && last.history?.some((h) => h.id === c.id)) return void render(last);
@@ -127,7 +133,7 @@ export function mountPanel(state: ConsoleState): void {
     if (!visitorId) return;
     void load();
     timer = setInterval(() => void load(), REFRESH_MS);
-  });
+  }
   state.rt.on("presence", (p) => {
     if (p.participant.type === "visitor" && p.participant.id === visitorId && last) {
       last.health.presence = p.presence;
