@@ -46,6 +46,11 @@ describe("the visitor page's connection (Chromium)", function () {
     gate.set("refuse");
     for (const s of chat.srv.application.io.of("/visitor").sockets.values()) if (s.data.id === conv.visitor.id) s.disconnect(true);
     await page.locator(".hf-banner[data-state=waiting] .hf-banner-btn").waitFor();
+    // Beside "Retry now", the connection test, carrying the ticket that shows its result to the agent.
+    const test = page.locator(".hf-banner[data-state=waiting] .hf-banner-link");
+    await test.waitFor();
+    assert.equal(await test.innerText(), "Test my connection");
+    assert.match((await test.getAttribute("href")) ?? "", /^\/diagnostics\?lang=en&t=d\./);
     assert.equal(await page.locator(".hf-link").getAttribute("data-quality"), "none");
 
     // Each of these cuts the wait short: an attempt starts there and then.

@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { launch, newPage, shot } from "../browser/browser.js";
-import { agentToken, api, connectVisitor, visitorSession } from "../helpers/clients.js";
+import { loginPage } from "../console/helpers.js";
+import { agentToken, api, call, connectVisitor, visitorSession } from "../helpers/clients.js";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
-import { serverPerSuite, startServer } from "../helpers/server.js";
+import { ADMIN, serverPerSuite, startServer } from "../helpers/server.js";
 
 interface Found { codes: string[]; texts: string[]; id: string }
 
@@ -115,6 +116,23 @@ describe("the connection test page (Chromium, through a fault proxy)", function 
     const panel = await api<{ diagnostics: { id: string }[] }>(srv.url, "GET", `/api/visitors/${visitor.visitorId}`, undefined, admin);
     assert.deepEqual(panel.body.diagnostics.map((d) => d.id), [found.id]);
     await page.context().close();
+
+    // The admin sees it in the console's visitor panel (a link to the report) and on the health page.
+    const chat = await connectVisitor(srv.url, visitor.token);
+    const sent = await call(chat.socket, "message:send", { clientMsgId: "diag-1", type: "text", body: "My chat keeps dropping" });
+    assert.ok(sent.ok);
+    const agentPage = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await loginPage(agentPage, srv.url, ADMIN.email, ADMIN.password, `/agent?c=${sent.message.conversationId}`);
+    const link = agentPage.locator(`#h-tests a[data-id="${found.id}"]`);
+    await link.waitFor({ timeout: 15_000 });
+    await agentPage.locator("#h-words").waitFor();
+    await shot(agentPage, "diagnostics-panel");
+    await agentPage.goto(`${srv.url}/agent/diagnostics/${found.id}`);
+    assert.match(await agentPage.locator("main").innerText(), /Your connection looks fine for chat/);
+    await agentPage.goto(`${srv.url}/admin/health`);
+    assert.match(await agentPage.locator("#connection-tests").innerText(), new RegExp(found.id));
+    await agentPage.close();
+    chat.close();
   });
 
   it("refuses bad input to the report endpoint and stores nothing", async () => {
