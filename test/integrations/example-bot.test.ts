@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import path from "node:path";
-import { until } from "../helpers/clients.js";
+import { api, sleep, until } from "../helpers/clients.js";
 import { freePort } from "../helpers/server.js";
 import { newVisitor, say, transcript } from "../assignment/harness.js";
 import { restSuite } from "./helpers.js";
@@ -48,6 +48,20 @@ describe("example bot", function () {
     const again = await deliver(event);
     assert.equal(await again.text(), "duplicate");
     assert.equal((await replies()).length, 1, "one reply per event");
+    vis.close();
+  });
+
+  it("wired to a real webhook: hears a visitor's message from the server and answers it once", async () => {
+    // The bot of the test before still runs, with its key; now the server delivers to it.
+    const hook = await api<{ webhook: { id: string } }>(s.srv.url, "POST", "/api/webhooks", { url: botUrl, secret: SECRET, events: ["message.created"] }, s.admin());
+    assert.equal(hook.status, 201, hook.text);
+    const vis = await newVisitor(s.srv, "Wendy Webhook");
+    const m = await say(vis, "Has my order shipped yet?");
+    const replies = async () => (await transcript(s.srv, m.conversationId)).filter((x) => x.sender.name === "Order bot");
+    await until(async () => (await replies()).length === 1, 15_000, "the bot's reply through the webhook");
+    await until(() => vis.received.some((x) => x.sender.name === "Order bot"), 5000, "the visitor gets it live");
+    await sleep(1500); // its own reply comes back as message.created too: it must stay quiet
+    assert.equal((await replies()).length, 1, "one reply, none to itself");
     vis.close();
   });
 });
