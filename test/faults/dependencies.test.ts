@@ -7,7 +7,7 @@
 // that none happened.
 import assert from "node:assert/strict";
 import { agentToken, call, connectAgent, connectVisitor, expectOk, sleep, until, visitorSession, type Participant } from "../helpers/clients.js";
-import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
+import { proxiedPostgres, startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
 import { freshStore, REDIS_URL, startProcess, startServer, type Store, type TestServer } from "../helpers/server.js";
 import { describeCluster } from "../cluster/helpers.js";
 
@@ -31,12 +31,11 @@ describeCluster("dependency faults: a node outlives its database and Redis", fun
   before(async () => {
     process.on("unhandledRejection", record);
     store = await freshStore("postgres");
-    const dbUrl = new URL(store.env.DATABASE_URL);
-    pg = await startFaultProxy({ port: Number(dbUrl.port) });
-    dbUrl.port = String(pg.port);
+    const through = await proxiedPostgres(store);
+    pg = through.pg;
     redis = await startFaultProxy({ port: Number(new URL(REDIS_URL).port || 6379) });
     srv = await startServer({
-      store: { ...store, env: { ...store.env, DATABASE_URL: dbUrl.toString() } },
+      store: through.proxied,
       // Transport pings every second (a third of OFFLINE_AFTER_MS): presence traffic flows
       // without the test sending heartbeats.
       env: { REDIS_URL: `redis://127.0.0.1:${redis.port}`, LOG_LEVEL: "silent", OFFLINE_AFTER_MS: "3000" },
@@ -220,11 +219,9 @@ describeCluster("dependency faults: a node started during a database outage", fu
 
   it("takes its port, answers /healthz 200 and /readyz 503 while it waits, then serves without a restart", async () => {
     const store = await freshStore("postgres");
-    const dbUrl = new URL(store.env.DATABASE_URL);
-    const pg = await startFaultProxy({ port: Number(dbUrl.port) });
-    dbUrl.port = String(pg.port);
+    const { pg, proxied } = await proxiedPostgres(store);
     pg.down();
-    const node = await startProcess({ ...store, env: { ...store.env, DATABASE_URL: dbUrl.toString() } }, {}, { until: "port" });
+    const node = await startProcess(proxied, {}, { until: "port" });
     try {
       await until(() => node.logged.some((l) => l.msg === "dependencies unreachable at start, retrying"), 10_000, "a retry")
         .catch((err) => assert.fail(`${err}: ${JSON.stringify(node.logged)}`));

@@ -5,7 +5,7 @@
 // without a reconnect.
 import assert from "node:assert/strict";
 import { agentToken, api, call, connectAgent, connectVisitor, expectOk, until, visitorSession } from "../helpers/clients.js";
-import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
+import { proxiedPostgres, type FaultProxy } from "../helpers/fault-proxy.js";
 import { freshStore, startServer, type Store, type TestServer } from "../helpers/server.js";
 
 (process.env.HOLDFAST_TEST_POSTGRES === "1" ? describe : describe.skip)("dependency faults: notes and visitor history while the database is down", function () {
@@ -19,10 +19,9 @@ import { freshStore, startServer, type Store, type TestServer } from "../helpers
   before(async () => {
     process.on("unhandledRejection", record);
     store = await freshStore("postgres");
-    const dbUrl = new URL(store.env.DATABASE_URL);
-    pg = await startFaultProxy({ port: Number(dbUrl.port) });
-    dbUrl.port = String(pg.port);
-    srv = await startServer({ store: { ...store, env: { ...store.env, DATABASE_URL: dbUrl.toString() } }, env: { LOG_LEVEL: "silent" } });
+    const through = await proxiedPostgres(store);
+    pg = through.pg;
+    srv = await startServer({ store: through.proxied, env: { LOG_LEVEL: "silent" } });
   });
   after(async () => {
     process.off("unhandledRejection", record);

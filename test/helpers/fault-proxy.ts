@@ -8,6 +8,7 @@
 // jitter, order kept), `idleCut()` closes a connection after a silence, and
 // `blockUpgrades()` answers a WebSocket upgrade 403, as corporate proxies do.
 import net, { type AddressInfo, type Socket } from "node:net";
+import type { Store } from "./server.js";
 
 type Mode = "up" | "stalled" | "down";
 
@@ -111,3 +112,11 @@ export async function startFaultProxy(target: { host?: string; port: number }) {
   };
 }
 export type FaultProxy = Awaited<ReturnType<typeof startFaultProxy>>;
+
+/** A fault proxy in front of a PostgreSQL store's server, and the store as reached through it. */
+export async function proxiedPostgres(store: Store): Promise<{ pg: FaultProxy; proxied: Store }> {
+  const url = new URL(store.env.DATABASE_URL!);
+  const pg = await startFaultProxy({ port: Number(url.port) });
+  url.port = String(pg.port);
+  return { pg, proxied: { ...store, env: { ...store.env, DATABASE_URL: url.toString() } } };
+}
