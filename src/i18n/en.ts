@@ -3,10 +3,12 @@
 // "js." are the console bundle's, sent to the page as JSON (translate.rules.ts).
 import { adminContentEn } from "./admin-content.en.js";
 import { adminOpsEn } from "./admin-ops.en.js";
+import { consoleMoreEn } from "./console-more.en.js";
 
 export const en = {
   ...adminContentEn,
   ...adminOpsEn,
+  ...consoleMoreEn,
   "common.save": "Save",
   "common.logout": "Log out",
   "common.signedInAs": "Signed in as",

@@ -3,10 +3,12 @@
 import type { Messages } from "./en.js";
 import { adminContentZh } from "./admin-content.zh-CN.js";
 import { adminOpsZh } from "./admin-ops.zh-CN.js";
+import { consoleMoreZh } from "./console-more.zh-CN.js";
 
 export const zhCN: Messages = {
   ...adminContentZh,
   ...adminOpsZh,
+  ...consoleMoreZh,
   "common.save": "保存",
   "common.logout": "退出登录",
   "common.signedInAs": "当前登录：",
