@@ -33,6 +33,8 @@ export const consoleMoreEn = {
   "js.search.none": "Nothing found.",
   "js.search.short": " Words of 3 letters or more (or Chinese) search the messages; shorter ones only the start of names.",
   "js.search.failed": "Search failed: {error}",
+  "js.search.unassigned": "unassigned",
+  "js.search.messageN": " · message {n}",
   "js.search.waiting": "Waiting",
   "js.search.open": "Open",
   "js.search.resolved": "Resolved",

@@ -34,6 +34,8 @@ export const consoleMoreZh: Record<keyof typeof consoleMoreEn, string> = {
   "js.search.none": "没有找到结果。",
   "js.search.short": "3 个字母及以上的词（或中文）会搜索消息内容；更短的词只匹配姓名开头。",
   "js.search.failed": "搜索失败：{error}",
+  "js.search.unassigned": "未分配",
+  "js.search.messageN": " · 第 {n} 条消息",
   "js.search.waiting": "等待中",
   "js.search.open": "进行中",
   "js.search.resolved": "已解决",

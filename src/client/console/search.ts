@@ -56,7 +56,7 @@ export function mountSearch(state: ConsoleState, notice: (text: string) => void)
         h.message ? marked(h.message.excerpt, h.message.highlights) : el("span", { class: "citem__line", text: t("js.search.nameOrEmail") }),
         el("span", { class: "citem__agent" },
           el("span", { class: `badge badge--${c.status}`, text: STATUS[c.status] ? t(STATUS[c.status]) : c.status }),
-          ` ${c.agent ? c.agent.name : "unassigned"}${h.message ? ` · message ${h.message.seq}` : ""}`)));
+          ` ${c.agent ? c.agent.name : t("js.search.unassigned")}${h.message ? t("js.search.messageN", { n: h.message.seq }) : ""}`)));
     li.tabIndex = 0;
     return li;
   }
