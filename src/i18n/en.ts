@@ -4,11 +4,13 @@
 import { adminContentEn } from "./admin-content.en.js";
 import { adminOpsEn } from "./admin-ops.en.js";
 import { consoleMoreEn } from "./console-more.en.js";
+import { adminNoticesEn } from "./admin-notices.en.js";
 
 export const en = {
   ...adminContentEn,
   ...adminOpsEn,
   ...consoleMoreEn,
+  ...adminNoticesEn,
   "common.save": "Save",
   "common.logout": "Log out",
   "common.signedInAs": "Signed in as",

@@ -4,11 +4,13 @@ import type { Messages } from "./en.js";
 import { adminContentZh } from "./admin-content.zh-CN.js";
 import { adminOpsZh } from "./admin-ops.zh-CN.js";
 import { consoleMoreZh } from "./console-more.zh-CN.js";
+import { adminNoticesZh } from "./admin-notices.zh-CN.js";
 
 export const zhCN: Messages = {
   ...adminContentZh,
   ...adminOpsZh,
   ...consoleMoreZh,
+  ...adminNoticesZh,
   "common.save": "保存",
   "common.logout": "退出登录",
   "common.signedInAs": "当前登录：",

@@ -88,6 +88,9 @@ describe("i18n: the agent's language", function () {
     }
     const tr = (await s.admin.get(`/admin/conversations/${sent.message.conversationId}`)).text;
     assert.ok(tr.includes("导出 JSON") && !tr.includes("Export text"), "transcript");
+    // A form's one-shot notice too.
+    assert.equal((await s.post("/admin/labels", { name: "加急", colour: "#dc2626" })).status, 303);
+    assert.ok((await s.admin.get("/admin/labels")).text.includes("已添加标签“加急”。"), "the notice in Chinese");
     assert.match((await s.admin.get("/admin/agents")).text, /<h1>客服<\/h1>/);
 
     // JSON callers get the stored value; back to English.
