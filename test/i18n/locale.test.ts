@@ -91,12 +91,23 @@ describe("i18n: the agent's language", function () {
     // A form's one-shot notice too.
     assert.equal((await s.post("/admin/labels", { name: "加急", colour: "#dc2626" })).status, 303);
     assert.ok((await s.admin.get("/admin/labels")).text.includes("已添加标签“加急”。"), "the notice in Chinese");
+    // A connection test's reading, and the health page listing it.
+    const results = { websocket: { ok: true, ms: 40 }, polling: { ok: true, ms: 90 }, upgrade: { ok: true }, rtt: { samples: [40, 60], lost: 0 }, throughput: { downKbps: 900, upKbps: 300 }, clockOffsetMs: 3, idle: [{ afterSec: 30, survived: true }] };
+    const made = await request(s.srv.url).post("/api/diagnostics").send({ results });
+    assert.equal(made.status, 201);
+    const diag = await s.admin.get(`/agent/diagnostics/${made.body.id}`);
+    assert.equal(diag.status, 200);
+    for (const zh of ["连接测试", "往返时间", "吞吐量", "30 秒仍保持连接", "返回工作台"]) assert.ok(diag.text.includes(zh), zh);
+    for (const en of ["Round trips", "stayed open", "Back to the console"]) assert.ok(!diag.text.includes(en), en);
+    assert.ok((await s.admin.get("/admin/health")).text.includes("可用的传输方式"), "the health page's test groups");
     assert.match((await s.admin.get("/admin/agents")).text, /<h1>客服<\/h1>/);
 
     // JSON callers get the stored value; back to English.
     const back = await s.admin.post("/account/locale").set("x-csrf-token", s.csrf).send({ locale: "en" });
     assert.deepEqual(back.body, { locale: "en" });
     assert.match((await s.admin.get("/agent").set(ZH)).text, /Pick a conversation/);
+    const diagEn = (await s.admin.get(`/agent/diagnostics/${made.body.id}`)).text;
+    for (const en of ["<th>Round trips</th><td>median 40 ms, p90 40 ms, max 60 ms", "works (40 ms)", "30 s stayed open", "Back to the console"]) assert.ok(diagEn.includes(en), en);
   });
 
   it("the widget's Chinese title, greeting and offline message: stored, validated, sent to visitors", async () => {
