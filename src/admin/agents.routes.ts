@@ -17,34 +17,34 @@ export function agentsAdminRoutes(agents: AdminAgentsService) {
 
   r.get("/admin/agents", (req, res) => render(req, res, 200, {}));
 
-  r.post("/admin/agents", formAction(render, "create", BACK, async (req) => {
+  r.post("/admin/agents", formAction(render, "create", BACK, async (req, t) => {
     const body = parseBody(CreateAgentFormSchema, req.body);
     const a = await agents.create(body);
-    return `${a.name} can now log in as ${a.email}.`;
+    return t("notice.agentAdded", { name: a.name, email: a.email });
   }));
 
-  r.post("/admin/agents/:id", formAction(render, "update", BACK, async (req) => {
+  r.post("/admin/agents/:id", formAction(render, "update", BACK, async (req, t) => {
     const body = parseBody(UpdateAgentFormSchema, req.body);
     await agents.update(me(req), id(req), body);
-    return `Saved ${body.name}.`;
+    return t("notice.saved", { name: body.name });
   }));
 
-  r.post("/admin/agents/:id/active", formAction(render, "active", BACK, async (req) => {
+  r.post("/admin/agents/:id/active", formAction(render, "active", BACK, async (req, t) => {
     const { active } = parseBody(ActiveFormSchema, req.body);
     await agents.update(me(req), id(req), { active });
-    return active ? "Agent reactivated." : "Agent deactivated: signed out, open conversations back in the queue.";
+    return t(active ? "notice.reactivated" : "notice.deactivated");
   }));
 
-  r.post("/admin/agents/:id/takes-chats", formAction(render, "takesChats", BACK, async (req) => {
+  r.post("/admin/agents/:id/takes-chats", formAction(render, "takesChats", BACK, async (req, t) => {
     const { takesChats } = parseBody(TakesChatsFormSchema, req.body);
     await agents.update(me(req), id(req), { takesChats });
-    return takesChats ? "The agent now takes chats." : "The agent no longer takes chats (no automatic assignment).";
+    return t(takesChats ? "notice.takesChats" : "notice.noChats");
   }));
 
-  r.post("/admin/agents/:id/password", formAction(render, "password", BACK, async (req) => {
+  r.post("/admin/agents/:id/password", formAction(render, "password", BACK, async (req, t) => {
     const { password } = parseBody(PasswordFormSchema, req.body);
     await agents.update(me(req), id(req), { password });
-    return "Password changed; the agent's other sessions were signed out.";
+    return t("notice.password");
   }));
 
   return r;

@@ -19,25 +19,25 @@ export function contentAdminRoutes(d: { canned: CannedRepository; settings: Sett
   const canned: Render = async (_req, res, status, extra) =>
     res.status(status).render("admin/canned", { nav: "canned", canned: await d.canned.list(), error: null, values: {}, form: null, ...extra });
   r.get("/admin/canned", (req, res) => canned(req, res, 200, {}));
-  r.post("/admin/canned", formAction(canned, "create", "/admin/canned", async (req) => {
+  r.post("/admin/canned", formAction(canned, "create", "/admin/canned", async (req, t) => {
     const c = await d.canned.create(parseBody(CannedFormSchema, req.body));
-    return `Added /${c.shortcut}.`;
+    return t("notice.cannedAdded", { shortcut: c.shortcut });
   }));
-  r.post("/admin/canned/:id", formAction(canned, "update", "/admin/canned", async (req) => {
+  r.post("/admin/canned/:id", formAction(canned, "update", "/admin/canned", async (req, t) => {
     const c = await d.canned.update(id(req), parseBody(CannedFormSchema, req.body));
-    return `Saved /${c.shortcut}.`;
+    return t("notice.cannedSaved", { shortcut: c.shortcut });
   }));
-  r.post("/admin/canned/:id/delete", formAction(canned, "delete", "/admin/canned", async (req) => {
+  r.post("/admin/canned/:id/delete", formAction(canned, "delete", "/admin/canned", async (req, t) => {
     await d.canned.remove(id(req));
-    return "Deleted.";
+    return t("notice.deleted");
   }));
 
   const filter: Render = async (_req, res, status, extra) =>
     res.status(status).render("admin/filter", { nav: "filter", filter: await d.settings.getContentFilter(), error: null, values: null, form: null, ...extra });
   r.get("/admin/filter", (req, res) => filter(req, res, 200, {}));
-  r.post("/admin/filter", formAction(filter, "filter", "/admin/filter", async (req) => {
+  r.post("/admin/filter", formAction(filter, "filter", "/admin/filter", async (req, t) => {
     const f = await d.settings.setContentFilter(parseBody(ContentFilterFormSchema, req.body));
-    return `Saved ${f.words.length} word${f.words.length === 1 ? "" : "s"}; policy: ${f.policy}.`;
+    return t(f.words.length === 1 ? "notice.filterSaved1" : "notice.filterSavedN", { n: f.words.length, policy: t(f.policy === "block" ? "filter.block" : "filter.mask").toLowerCase() });
   }));
 
   const widget: Render = async (req, res, status, extra) =>
@@ -45,9 +45,9 @@ export function contentAdminRoutes(d: { canned: CannedRepository; settings: Sett
       nav: "widget", widget: await d.settings.getWidget(), origin: originOf(req), error: null, values: null, form: null, ...extra,
     });
   r.get("/admin/widget", (req, res) => widget(req, res, 200, {}));
-  r.post("/admin/widget", formAction(widget, "widget", "/admin/widget", async (req) => {
+  r.post("/admin/widget", formAction(widget, "widget", "/admin/widget", async (req, t) => {
     await d.settings.setWidget(parseBody(WidgetFormSchema, req.body));
-    return "Widget settings saved; open pages pick them up on their next load.";
+    return t("notice.widgetSaved");
   }));
 
   return r;

@@ -4,14 +4,16 @@
 // in that case: every action validates before it writes.
 import type { Request, RequestHandler, Response } from "express";
 import { AppError } from "../lib/errors.js";
+import { translator, type Translate } from "../i18n/translate.rules.js";
 
 export type Render = (req: Request, res: Response, status: number, extra: { error?: string; values?: object; form?: string }) => Promise<void>;
 
-export function formAction(render: Render, form: string, back: string, action: (req: Request) => Promise<string>): RequestHandler {
+export function formAction(render: Render, form: string, back: string, action: (req: Request, t: Translate) => Promise<string>): RequestHandler {
   return async (req, res) => {
     let notice: string;
     try {
-      notice = await action(req);
+      // The notice in the agent's language (the page's `t`, src/i18n/i18n.middleware.ts).
+      notice = await action(req, (res.locals.t as Translate | undefined) ?? translator("en"));
     } catch (err) {
       const refusable = err instanceof AppError && err.status < 500 && err.code !== "FORBIDDEN" && err.code !== "AUTH_INVALID";
       if (!refusable) throw err;

@@ -31,9 +31,9 @@ export function hoursAdminRoutes(hours: BusinessHours) {
     });
   };
   r.get("/admin/hours", (req, res) => page(req, res, 200, {}));
-  r.post("/admin/hours", formAction(page, "hours", "/admin/hours", async (req) => {
+  r.post("/admin/hours", formAction(page, "hours", "/admin/hours", async (req, t) => {
     const s = await hours.save(parseBody(HoursFormSchema, req.body));
-    return s.enabled ? "Business hours saved; they apply at once." : "Business hours saved (off: the chat is always open).";
+    return t(s.enabled ? "notice.hoursOn" : "notice.hoursOff");
   }));
   return r;
 }

@@ -33,10 +33,10 @@ export function emailAdminRoutes(d: EmailAdminDeps) {
     });
   };
   r.get("/admin/email", (req, res) => render(req, res, 200, {}));
-  r.post("/admin/email/notify", formAction(render, "notify", "/admin/email", async (req) => {
+  r.post("/admin/email/notify", formAction(render, "notify", "/admin/email", async (req, t) => {
     const { notify } = parseBody(NotifyFormSchema, req.body);
     await d.repo.setNotified(notify);
-    return notify.length ? `${notify.length} agent${notify.length === 1 ? "" : "s"} will be emailed when a chat waits with nobody online.` : "No agent gets these emails now.";
+    return notify.length ? t(notify.length === 1 ? "notice.notify1" : "notice.notifyN", { n: notify.length }) : t("notice.notifyNone");
   }));
   return r;
 }

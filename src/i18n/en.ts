@@ -1,7 +1,16 @@
 // English, the default and the reference: every other dictionary must have exactly its
 // keys (zh-CN.ts is typed `Messages`, so a missing key is a compile error). Keys under
 // "js." are the console bundle's, sent to the page as JSON (translate.rules.ts).
+import { adminContentEn } from "./admin-content.en.js";
+import { adminOpsEn } from "./admin-ops.en.js";
+import { consoleMoreEn } from "./console-more.en.js";
+import { adminNoticesEn } from "./admin-notices.en.js";
+
 export const en = {
+  ...adminContentEn,
+  ...adminOpsEn,
+  ...consoleMoreEn,
+  ...adminNoticesEn,
   "common.save": "Save",
   "common.logout": "Log out",
   "common.signedInAs": "Signed in as",

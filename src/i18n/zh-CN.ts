@@ -1,8 +1,16 @@
 // Simplified Chinese. Typed `Messages`: a key English has and this one lacks (or a key
 // English does not have) fails the build, so the two never drift apart silently.
 import type { Messages } from "./en.js";
+import { adminContentZh } from "./admin-content.zh-CN.js";
+import { adminOpsZh } from "./admin-ops.zh-CN.js";
+import { consoleMoreZh } from "./console-more.zh-CN.js";
+import { adminNoticesZh } from "./admin-notices.zh-CN.js";
 
 export const zhCN: Messages = {
+  ...adminContentZh,
+  ...adminOpsZh,
+  ...consoleMoreZh,
+  ...adminNoticesZh,
   "common.save": "保存",
   "common.logout": "退出登录",
   "common.signedInAs": "当前登录：",

@@ -36,9 +36,9 @@ export function apiKeysAdminRoutes(d: { guard: RequestHandler; apiKeys: ApiKeysS
     await page(res, 200, { created: { ...created.apiKey, key: created.key } });
   });
 
-  r.post(`${BACK}/:id/revoke`, formAction(render, "revoke", BACK, async (req) => {
+  r.post(`${BACK}/:id/revoke`, formAction(render, "revoke", BACK, async (req, t) => {
     await d.apiKeys.revoke(parseBody(ApiKeyParams, req.params).id);
-    return "API key revoked: it stopped working at once.";
+    return t("notice.keyRevoked");
   }));
   return r;
 }

@@ -33,17 +33,17 @@ export function labelsAdminRoutes(d: { labels: LabelsService }) {
       nav: "labels", labels: await d.labels.list(), colours: LABEL_COLOURS, error: null, values: {}, form: null, ...extra,
     });
   r.get("/admin/labels", (req, res) => page(req, res, 200, {}));
-  r.post("/admin/labels", formAction(page, "create", "/admin/labels", async (req) => {
+  r.post("/admin/labels", formAction(page, "create", "/admin/labels", async (req, t) => {
     const l = await d.labels.create(actor(req), parseBody(LabelFormSchema, req.body));
-    return `Added the label “${l.name}”.`;
+    return t("notice.labelAdded", { name: l.name });
   }));
-  r.post("/admin/labels/:id", formAction(page, "update", "/admin/labels", async (req) => {
+  r.post("/admin/labels/:id", formAction(page, "update", "/admin/labels", async (req, t) => {
     const l = await d.labels.update(actor(req), id(req), parseBody(LabelFormSchema, req.body));
-    return `Saved “${l.name}”.`;
+    return t("notice.labelSaved", { name: l.name });
   }));
-  r.post("/admin/labels/:id/delete", formAction(page, "delete", "/admin/labels", async (req) => {
+  r.post("/admin/labels/:id/delete", formAction(page, "delete", "/admin/labels", async (req, t) => {
     await d.labels.remove(actor(req), id(req));
-    return "Deleted; the label is off every conversation.";
+    return t("notice.labelDeleted");
   }));
   return r;
 }

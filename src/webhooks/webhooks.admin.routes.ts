@@ -33,19 +33,19 @@ export function webhooksAdminRoutes(d: WebhooksAdminDeps) {
   };
   const back = "/admin/webhooks";
   r.get(back, (req, res) => render(req, res, 200, {}));
-  r.post(`${back}/add`, formAction(render, "add", back, async (req) => {
+  r.post(`${back}/add`, formAction(render, "add", back, async (req, t) => {
     const { _csrf: _c, ...body } = (req.body ?? {}) as Record<string, unknown>;
     const w = await d.webhooks.create(parseBody(WebhookFormSchema, body));
-    return `Webhook added: ${w.url}`;
+    return t("notice.hookAdded", { url: w.url });
   }));
-  r.post(`${back}/:id/delete`, formAction(render, "delete", back, async (req) => {
+  r.post(`${back}/:id/delete`, formAction(render, "delete", back, async (req, t) => {
     if (!(await d.webhooks.remove(parseBody(WebhookIdSchema, req.params.id)))) throw new AppError("NOT_FOUND", "no such webhook");
-    return "Webhook deleted, with its deliveries.";
+    return t("notice.hookDeleted");
   }));
-  r.post(`${back}/events/:id/redeliver`, formAction(render, "redeliver", back, async (req) => {
+  r.post(`${back}/events/:id/redeliver`, formAction(render, "redeliver", back, async (req, t) => {
     if (!(await d.outbox.redeliver(parseBody(WebhookIdSchema, req.params.id)))) throw new AppError("NOT_FOUND", "no such event (or it is being sent)");
     d.nudge();
-    return "The event will be delivered again.";
+    return t("notice.redeliver");
   }));
   return r;
 }

@@ -1,7 +1,8 @@
 // English and Chinese in Chromium (issue 13, item 6): a visitor whose browser is Chinese
 // gets the admin's Chinese title, greeting and offline message (and the widget's own
 // strings in Chinese); an agent switches the console to 中文 and it stays so after the
-// reload; an admin page switched too. Screenshots: visitor-zh, console-zh, admin-zh.
+// reload; an admin page switched too; labels, search and reports in Chinese.
+// Screenshots: visitor-zh, console-zh, admin-zh, admin-zh-2, console-zh-2.
 import assert from "node:assert/strict";
 import { until } from "../helpers/clients.js";
 import { ADMIN } from "../helpers/server.js";
@@ -83,5 +84,35 @@ describe("English and Chinese (issue 13, item 6) in Chromium", function () {
     assert.equal(await page.locator(".tab--on").textContent(), "聊天组件");
     await shot(page, "admin-zh");
     assert.deepEqual(errors, []);
+  });
+
+  it("labels, reports, search and the connection panel in Chinese (admin and agent chose zh-CN above)", async () => {
+    const { srv, browser, agent } = suite.get();
+    const admin = await newPage(browser);
+    await loginPage(admin.page, srv.url, ADMIN.email, ADMIN.password, "/admin/labels");
+    await admin.page.locator("h1", { hasText: "标签" }).waitFor();
+    await admin.page.fill("#create-label input[name=name]", "账单");
+    await admin.page.click("#create-label button[type=submit]");
+    await admin.page.locator("#labels .label-chip", { hasText: "账单" }).waitFor();
+    assert.equal(await admin.page.locator("#create-label button[type=submit]").textContent(), "添加");
+    await admin.page.goto(`${srv.url}/admin/reports`);
+    await admin.page.locator("h3", { hasText: "每日会话量" }).waitFor();
+    assert.equal(await admin.page.locator("#report-csv").textContent(), "导出 CSV");
+    await shot(admin.page, "admin-zh-2");
+
+    const { page, errors } = await newPage(browser);
+    await loginPage(page, srv.url, agent.email, "password-123");
+    await consoleReady(page);
+    await page.locator("#list .citem").first().click();
+    await page.locator("#label-add option", { hasText: "+ 标签" }).waitFor({ state: "attached" });
+    await page.selectOption("#label-add", { label: "账单" });
+    await page.locator("#label-chips .label-chip", { hasText: "账单" }).waitFor();
+    assert.equal(await page.locator('#label-chips [aria-label="移除 账单"]').count(), 1);
+    await until(async () => (await page.locator("#h-words").textContent())?.startsWith("未连接") ?? false, 5000, "the health words in Chinese");
+    await page.fill("#search-q", "订单");
+    await page.locator("#search-list .sresult mark", { hasText: "订单" }).first().waitFor();
+    assert.equal(await page.locator("#search-list .sresult .badge").first().textContent(), "进行中");
+    await shot(page, "console-zh-2");
+    assert.deepEqual([...errors, ...admin.errors], []);
   });
 });

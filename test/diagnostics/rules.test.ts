@@ -80,4 +80,10 @@ describe("connection health in words", () => {
     assert.match(describeHealth({ ...base, keepaliveMs: 1800 }).text, /cuts idle links, heartbeat every 2 s/);
     assert.equal(describeHealth({ ...base, presence: "offline" }).level, "warn");
   });
+
+  it("says it in Chinese for an agent who chose zh-CN", () => {
+    assert.deepEqual(describeHealth({ ...base, userAgent: "Mozilla/5.0 (iPhone) Mobile", rttHistory: [900, 950, 880], recentReconnects: 3 }, "zh"), {
+      text: "移动网络，5 分钟内重连 3 次，RTT 900 毫秒：消息可能延迟，输入状态和已读回执会晚到。", level: "bad",
+    });
+  });
 });

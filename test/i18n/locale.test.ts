@@ -10,7 +10,20 @@ import { adminSuite } from "../admin/helpers.js";
 import { csrfOf } from "../console/helpers.js";
 
 const ZH = { "accept-language": "zh-CN,zh;q=0.9" };
-const ADMIN_PAGES = ["agents", "canned", "filter", "widget", "hours", "conversations", "reports", "health", "email"];
+const ADMIN_PAGES = ["agents", "canned", "filter", "widget", "hours", "conversations", "reports", "health", "email", "labels", "api-keys", "webhooks"];
+// Per page, English headings that must be gone in Chinese (and the Chinese that replaces them).
+const ZH_PAGES: Record<string, { en: string[]; zh: string[] }> = {
+  canned: { en: ["Add a canned response", "Shortcut"], zh: ["添加快捷回复", "快捷码"] },
+  filter: { en: ["When a message contains a listed word", "Mask"], zh: ["遮盖", "拦截"] },
+  hours: { en: ["Use business hours", "Holidays"], zh: ["启用工作时间", "节假日"] },
+  conversations: { en: ["Any status", "Last activity"], zh: ["全部状态", "最后活动"] },
+  reports: { en: ["Conversations per day", "Per agent", "Export CSV"], zh: ["每日会话量", "按客服", "导出 CSV"] },
+  health: { en: ["Unstable visitors", "Connection tests", "Presence of connected visitors"], zh: ["连接不稳定的访客", "连接测试"] },
+  email: { en: ["Agent notifications", "Latest deliveries"], zh: ["客服通知", "最近的发送记录"] },
+  labels: { en: ["Add a label", "<h1>Labels</h1>"], zh: ["添加标签", "<h1>标签</h1>"] },
+  "api-keys": { en: ["Create an API key", "<h1>API keys</h1>"], zh: ["创建 API 密钥"] },
+  webhooks: { en: ["Add a webhook", "Deliveries", "Attempts"], zh: ["添加 Webhook", "发送记录"] },
+};
 
 describe("i18n: the agent's language", function () {
   const s = adminSuite();
@@ -70,13 +83,31 @@ describe("i18n: the agent's language", function () {
       assert.equal(r.status, 200, p);
       assert.match(r.text, /<html lang="zh-CN">/, p);
       assert.ok(r.text.includes("管理后台") && r.text.includes("打开工作台"), p);
+      for (const en of ZH_PAGES[p]?.en ?? []) assert.ok(!r.text.includes(en), `${p}: "${en}" is still English`);
+      for (const zh of ZH_PAGES[p]?.zh ?? []) assert.ok(r.text.includes(zh), `${p}: "${zh}" missing`);
     }
+    const tr = (await s.admin.get(`/admin/conversations/${sent.message.conversationId}`)).text;
+    assert.ok(tr.includes("导出 JSON") && !tr.includes("Export text"), "transcript");
+    // A form's one-shot notice too.
+    assert.equal((await s.post("/admin/labels", { name: "加急", colour: "#dc2626" })).status, 303);
+    assert.ok((await s.admin.get("/admin/labels")).text.includes("已添加标签“加急”。"), "the notice in Chinese");
+    // A connection test's reading, and the health page listing it.
+    const results = { websocket: { ok: true, ms: 40 }, polling: { ok: true, ms: 90 }, upgrade: { ok: true }, rtt: { samples: [40, 60], lost: 0 }, throughput: { downKbps: 900, upKbps: 300 }, clockOffsetMs: 3, idle: [{ afterSec: 30, survived: true }] };
+    const made = await request(s.srv.url).post("/api/diagnostics").send({ results });
+    assert.equal(made.status, 201);
+    const diag = await s.admin.get(`/agent/diagnostics/${made.body.id}`);
+    assert.equal(diag.status, 200);
+    for (const zh of ["连接测试", "往返时间", "吞吐量", "30 秒仍保持连接", "返回工作台"]) assert.ok(diag.text.includes(zh), zh);
+    for (const en of ["Round trips", "stayed open", "Back to the console"]) assert.ok(!diag.text.includes(en), en);
+    assert.ok((await s.admin.get("/admin/health")).text.includes("可用的传输方式"), "the health page's test groups");
     assert.match((await s.admin.get("/admin/agents")).text, /<h1>客服<\/h1>/);
 
     // JSON callers get the stored value; back to English.
     const back = await s.admin.post("/account/locale").set("x-csrf-token", s.csrf).send({ locale: "en" });
     assert.deepEqual(back.body, { locale: "en" });
     assert.match((await s.admin.get("/agent").set(ZH)).text, /Pick a conversation/);
+    const diagEn = (await s.admin.get(`/agent/diagnostics/${made.body.id}`)).text;
+    for (const en of ["<th>Round trips</th><td>median 40 ms, p90 40 ms, max 60 ms", "works (40 ms)", "30 s stayed open", "Back to the console"]) assert.ok(diagEn.includes(en), en);
   });
 
   it("the widget's Chinese title, greeting and offline message: stored, validated, sent to visitors", async () => {

@@ -88,7 +88,7 @@ if (health) {
         el("td", { class: "num", text: String(u.recentReconnects) }),
         el("td", { text: u.transport ? String(u.transport) : "—" }),
         el("td", { class: "num", text: String(u.devices) }),
-        el("td", {}, u.conversationId ? el("a", { href: `/admin/conversations/${encodeURIComponent(String(u.conversationId))}`, text: "open" }) : "—"),
+        el("td", {}, u.conversationId ? el("a", { href: `/admin/conversations/${encodeURIComponent(String(u.conversationId))}`, text: health.dataset.openWord ?? "open" }) : "—"),
       ),
     );
     document.getElementById("unstable")!.replaceChildren(...rows);

@@ -1,6 +1,7 @@
 // The console's HTTP calls: same-origin JSON with the session cookie, and uploads
 // (POST /api/uploads takes a bearer token, fetched once per page from the session).
 import type { Attachment } from "../../events.js";
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(
@@ -43,7 +44,7 @@ export async function upload(file: File): Promise<Attachment> {
     uploadToken = null; // expired or the agent's token was refused: one fresh try
     res = await send();
   }
-  if (res.status === 413) throw new ApiError(413, "VALIDATION", "That file is too large.");
-  if (res.status === 415) throw new ApiError(415, "VALIDATION", "That type of file is not allowed.");
+  if (res.status === 413) throw new ApiError(413, "VALIDATION", t("js.err.tooLarge"));
+  if (res.status === 415) throw new ApiError(415, "VALIDATION", t("js.err.badType"));
   return (await parse<{ attachment: Attachment }>(res)).attachment;
 }

@@ -4,6 +4,7 @@
 import { el } from "../ui/dom.js";
 import { getJson } from "./api.js";
 import { preview } from "./format.js";
+import { t } from "./i18n.js";
 
 interface Canned {
   id: string;
@@ -41,7 +42,7 @@ export function mountCanned(text: HTMLTextAreaElement, changed: () => void) {
         return li;
       }),
     );
-    if (!shown.length) box.append(el("li", { class: "canned__none", text: all.length ? "No canned response matches" : "No canned responses yet (Admin → Canned responses)" }));
+    if (!shown.length) box.append(el("li", { class: "canned__none", text: all.length ? t("js.canned.noMatch") : t("js.canned.none") }));
     box.hidden = false;
   }
 

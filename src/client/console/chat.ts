@@ -10,7 +10,7 @@ import type { ConsoleState } from "./state.js";
 import { t, type ClientKey } from "./i18n.js";
 
 const STATE_TEXT: Record<string, ClientKey> = { pending: "js.state.pending", sent: "js.state.sent", delivered: "js.state.delivered", read: "js.state.read", failed: "js.state.failed" };
-const FAILED_TEXT: Record<string, string> = { TOO_LONG: "Not sent: too long.", VALIDATION: "Not sent: not accepted." };
+const FAILED_TEXT: Record<string, ClientKey> = { TOO_LONG: "js.fail.tooLong", VALIDATION: "js.fail.rejected" };
 const NEAR_TOP_PX = 80;
 const NEAR_BOTTOM_PX = 48;
 
@@ -66,7 +66,7 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
       retry.addEventListener("click", () => rt.retry(id));
       drop.addEventListener("click", () => rt.discard(id));
       // A message the server can never take gets its reason and no retry.
-      const reason = FAILED_TEXT[error] ?? `Not sent (${error}).`;
+      const reason = FAILED_TEXT[error] ? t(FAILED_TEXT[error]) : t("js.fail.other", { error });
       li.append(el("span", { class: "msg__failed" }, `${reason} `, ...(UNSENDABLE.has(error) ? [] : [retry, " "]), drop));
     }
     return li;
@@ -86,9 +86,9 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
   /** Several messages not sent (a conversation that came back, a refusal that is over):
    *  one button sends them all again, in order. */
   function retryAllRow(ids: string[]): HTMLLIElement {
-    const button = el("button", { type: "button", class: "btn btn--sm", id: "retry-all", text: `Retry all ${ids.length}` });
+    const button = el("button", { type: "button", class: "btn btn--sm", id: "retry-all", text: t("js.retryAll", { n: ids.length }) });
     button.addEventListener("click", () => ids.forEach((id) => rt.retry(id)));
-    return el("li", { class: "msg msg--retryall" }, el("span", { class: "muted small", text: `${ids.length} messages were not sent. ` }), button);
+    return el("li", { class: "msg msg--retryall" }, el("span", { class: "muted small", text: t("js.notSentN", { n: ids.length }) }), button);
   }
 
   /** Scrolls to the newest message; while the transcript is not laid out (the empty state
@@ -206,8 +206,8 @@ export function mountChat(state: ConsoleState, notes: ConsoleNotes): void {
   // Opened before the socket was up (a reload at /agent?c=…), or notes written while it
   // was down: each (re)connect reads the open conversation's notes again.
   rt.on("ready", () => void (current && notes.load(current)));
-  rt.on("typing", (t) => {
-    if (t.conversationId === current && t.from.type === "visitor") showTyping(t.isTyping ? `${t.from.name} is typing…` : "");
+  rt.on("typing", (ev) => {
+    if (ev.conversationId === current && ev.from.type === "visitor") showTyping(ev.isTyping ? t("js.typing", { name: ev.from.name }) : "");
   });
   rt.on("incoming", ({ message }) => {
     if (message.conversationId === current && message.sender.type === "visitor") showTyping("");

@@ -41,7 +41,7 @@ export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: 
   async function ensureMine(c: Conversation): Promise<boolean> {
     if (c.status !== "waiting") return true;
     const res = await rt.act("conversation:claim", { conversationId: c.id });
-    if (!res.ok) notice(res.code === "CONFLICT" ? "Another agent took this conversation first." : res.message);
+    if (!res.ok) notice(res.code === "CONFLICT" ? t("js.tookFirst") : res.message);
     return res.ok;
   }
 
@@ -49,7 +49,7 @@ export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: 
     noteMode = on;
     noteToggle.setAttribute("aria-pressed", String(on));
     form.classList.toggle("composer--note", on);
-    sendButton.textContent = on ? "Add note" : "Send";
+    sendButton.textContent = on ? t("js.addNote") : t("js.send");
     attach.disabled = on; // notes are text
     placeholder();
     text.focus();
@@ -59,7 +59,7 @@ export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: 
     sendButton.disabled = true;
     try {
       const failed = await notes.add(c.id, body);
-      if (failed) return showError(`The note was not saved: ${failed}`);
+      if (failed) return showError(t("js.noteFailed", { error: failed }));
       if (text.value.trim() === body) text.value = "";
       drafts.delete(c.id);
       grow();
@@ -91,7 +91,7 @@ export function mountComposer(state: ConsoleState, notes: ConsoleNotes, notice: 
       const a = await upload(f);
       rt.send({ conversationId: c.id, type: a.mime.startsWith("image/") ? "image" : "file", body: a.name, attachmentId: a.id, attachment: a });
     } catch (err) {
-      showError(err instanceof ApiError ? err.message : "The upload failed; try again.");
+      showError(err instanceof ApiError ? err.message : t("js.uploadFailed"));
     } finally {
       attach.disabled = false;
     }

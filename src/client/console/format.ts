@@ -41,7 +41,7 @@ export function browserOf(ua: string | null): string {
     : /Firefox\/(\d+)/.exec(ua) ? `Firefox ${/Firefox\/(\d+)/.exec(ua)![1]}`
     : /Chrome\/(\d+)/.exec(ua) ? `Chrome ${/Chrome\/(\d+)/.exec(ua)![1]}`
     : /Version\/(\d+).*Safari/.exec(ua) ? `Safari ${/Version\/(\d+)/.exec(ua)![1]}`
-    : "Unknown browser";
+    : tr("js.unknownBrowser");
   const os =
     /Windows/.test(ua) ? "Windows"
     : /Android/.test(ua) ? "Android"

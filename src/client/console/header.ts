@@ -81,7 +81,7 @@ export function mountHeader(state: ConsoleState, notice: (text: string, kind?: "
   function nextAfterResolve(id: string, c: Conversation): void {
     const next = state.conversations("mine").find((o) => o.id !== id);
     if (!next || state.selected !== id) return;
-    notice(`Resolved the conversation with ${c.visitor.name}.`, "info");
+    notice(t("js.resolvedWith", { name: c.visitor.name }), "info");
     state.select(next.id);
   }
 

@@ -6,6 +6,7 @@ import type { Conversation, Label } from "../../events.js";
 import { MAX_LABELS_PER_CONVERSATION } from "../../events.js";
 import { el } from "../ui/dom.js";
 import { getJson } from "./api.js";
+import { t } from "./i18n.js";
 import type { ConsoleState } from "./state.js";
 
 /** A label as a chip in its colour (also in the lists' items). */
@@ -28,7 +29,7 @@ export function mountLabels(state: ConsoleState, notice: (text: string, kind?: "
   // The same rule as the server's (labels.rules.ts): its agent, anyone while it waits, admins.
   const mayLabel = (c: Conversation) => me.role === "admin" || c.status === "waiting" || c.agent?.id === me.id;
   const chip = (l: Label, removable: boolean) => labelChip(l, "li",
-    removable ? el("button", { type: "button", class: "label-chip__x", "data-remove": l.id, "aria-label": `Remove ${l.name}`, text: "×" }) : null);
+    removable ? el("button", { type: "button", class: "label-chip__x", "data-remove": l.id, "aria-label": t("js.removeLabel", { name: l.name }), text: "×" }) : null);
 
   function render(): void {
     const c = state.selected ? state.info(state.selected) : undefined;
@@ -39,12 +40,12 @@ export function mountLabels(state: ConsoleState, notice: (text: string, kind?: "
     chips.replaceChildren(...on.map((l) => chip(l, editable)));
     const free = catalogue.filter((l) => !on.some((o) => o.id === l.id));
     add.hidden = !editable || !free.length || on.length >= MAX_LABELS_PER_CONVERSATION;
-    add.replaceChildren(el("option", { value: "", text: "+ Label" }), ...free.map((l) => el("option", { value: l.id, text: l.name })));
+    add.replaceChildren(el("option", { value: "", text: t("js.plusLabel") }), ...free.map((l) => el("option", { value: l.id, text: l.name })));
   }
 
   function renderFilter(): void {
     if (state.labelFilter && !catalogue.some((l) => l.id === state.labelFilter)) state.setLabelFilter(null);
-    filter.replaceChildren(el("option", { value: "", text: "All labels" }), ...catalogue.map((l) => el("option", { value: l.id, text: l.name })));
+    filter.replaceChildren(el("option", { value: "", text: t("js.allLabels") }), ...catalogue.map((l) => el("option", { value: l.id, text: l.name })));
     filter.value = state.labelFilter ?? "";
     filterWrap.hidden = !catalogue.length;
   }

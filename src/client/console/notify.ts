@@ -3,6 +3,7 @@
 // to fetch), and the unread count in the tab title.
 import type { Conversation } from "../../events.js";
 import { preview } from "./format.js";
+import { t } from "./i18n.js";
 import type { ConsoleState } from "./state.js";
 
 const BASE_TITLE = document.title;
@@ -75,7 +76,7 @@ export function mountNotify(state: ConsoleState): void {
     if (c.status !== "waiting" || knownWaiting.has(c.id)) return;
     knownWaiting.add(c.id);
     if (Date.parse(c.createdAt) < loadedAt) return;
-    alert("New visitor waiting", c.visitor.name, c.id);
+    alert(t("js.newVisitor"), c.visitor.name, c.id);
   });
 
   function title(): void {

@@ -48,32 +48,32 @@ function spark(svg: SVGSVGElement, values: number[]): void {
 
 export function renderHealth(presence: Presence, rttMs: number | null, h: Health, userAgent: string | null, tests: ConnectionTest[]): void {
   const badge = $("h-presence");
-  badge.textContent = presence;
+  badge.textContent = t(`js.presence.${presence}`);
   badge.className = `badge badge--${presence}`;
   const rtt = $("h-rtt");
   rtt.textContent = rttMs == null ? "RTT —" : `RTT ${rttMs} ms`;
   rtt.dataset.quality = linkQuality(rttMs);
   const keepaliveMs = h.devices.find((d) => d.keepaliveMs)?.keepaliveMs ?? null;
-  const words = describeHealth({ ...h, presence, rttMs, userAgent, keepaliveMs });
+  const words = describeHealth({ ...h, presence, rttMs, userAgent, keepaliveMs }, document.documentElement.lang.startsWith("zh") ? "zh" : "en");
   const w = $("h-words");
   w.textContent = words.text;
   w.dataset.level = words.level;
   spark($("h-spark") as unknown as SVGSVGElement, h.rttHistory);
   const hist = [...h.rttHistory].sort((a, b) => a - b);
   $("h-spark-label").textContent = hist.length
-    ? `Last ${hist.length} RTTs: min ${hist[0]} · median ${hist[Math.floor(hist.length / 2)]} · max ${hist[hist.length - 1]} ms`
-    : "No RTT measured yet";
+    ? t("js.sparkLabel", { n: hist.length, min: hist[0], median: hist[Math.floor(hist.length / 2)], max: hist[hist.length - 1] })
+    : t("js.noRtt");
   $("h-facts").replaceChildren(
-    ...fact(t("js.fact.reconnects"), `${h.reconnects} total, ${h.recentReconnects} in 5 min`),
+    ...fact(t("js.fact.reconnects"), t("js.reconnectsFact", { total: h.reconnects, recent: h.recentReconnects })),
     ...fact(t("js.fact.transport"), h.transport ?? "—"),
     ...fact(t("js.fact.lastTraffic"), h.lastTrafficAt ? ago(h.lastTrafficAt) : "—"),
     ...fact(t("js.fact.devices"), String(h.devices.length)),
   );
   $("h-devices").replaceChildren(...h.devices.map((d) => el("li", {
-    text: `${d.transport} · connected ${ago(d.connectedAt)} · ${d.reconnects} reconnects${d.keepaliveMs ? ` · heartbeat ${Math.round(d.keepaliveMs / 100) / 10} s (learned)` : ""}`,
+    text: t("js.device", { transport: d.transport, ago: ago(d.connectedAt), n: d.reconnects }) + (d.keepaliveMs ? t("js.heartbeat", { s: Math.round(d.keepaliveMs / 100) / 10 }) : ""),
   })));
   $("h-tests-title").hidden = tests.length === 0;
-  $("h-tests").replaceChildren(...tests.map((t) => el("li", {},
-    el("a", { href: `/agent/diagnostics/${encodeURIComponent(t.id)}`, target: "_blank", rel: "noopener", class: `diag-link diag-link--${t.worst}`, "data-id": t.id, text: t.id }),
-    el("span", { class: "muted small", text: ` ${dateTime(t.createdAt)} · ${t.transport}${t.rttP50Ms != null ? ` · ${t.rttP50Ms} ms` : ""}${t.idleCutSec ? ` · idle cut ${t.idleCutSec} s` : ""}` }))));
+  $("h-tests").replaceChildren(...tests.map((test) => el("li", {},
+    el("a", { href: `/agent/diagnostics/${encodeURIComponent(test.id)}`, target: "_blank", rel: "noopener", class: `diag-link diag-link--${test.worst}`, "data-id": test.id, text: test.id }),
+    el("span", { class: "muted small", text: ` ${dateTime(test.createdAt)} · ${test.transport}${test.rttP50Ms != null ? ` · ${test.rttP50Ms} ms` : ""}${test.idleCutSec ? t("js.idleCut", { s: test.idleCutSec }) : ""}` }))));
 }

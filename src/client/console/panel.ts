@@ -63,7 +63,7 @@ export function mountPanel(state: ConsoleState): void {
     $("vpanel-empty").hidden = true;
     $("vpanel-body").hidden = false;
     $("v-name").textContent = v.name || t("js.visitor");
-    $("v-email").textContent = v.email || "no email given";
+    $("v-email").textContent = v.email || t("js.noEmail");
     const local = localTimeIn(v.timezone);
     $("v-facts").replaceChildren(
       ...(v.userId ? fact(t("js.fact.verifiedUser"), v.userId, "Signed in on the site (IDENTITY_SECRET): one history on every device") : []),
@@ -88,7 +88,7 @@ export function mountPanel(state: ConsoleState): void {
       const here = c.id === state.selected;
       const b = el("button", { type: "button", class: `vhistory__item${here ? " vhistory__item--on" : ""}`, "data-id": c.id, "aria-current": here ? "true" : undefined },
         el("span", { text: dateTime(c.createdAt) }),
-        el("span", { class: `badge badge--${c.status}`, text: c.status }),
+        el("span", { class: `badge badge--${c.status}`, text: t(`js.status.${c.status}`) }),
         el("span", { class: "muted small", text: c.agent ? c.agent.name : "" }));
       b.addEventListener("click", () => {
         if (!state.info(c.id)) state.rt.upsertConversation(c); // known to the chat and header from now on

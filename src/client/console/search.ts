@@ -7,6 +7,7 @@ import type { Conversation } from "../../events.js";
 import { el } from "../ui/dom.js";
 import { getJson } from "./api.js";
 import { ago } from "./format.js";
+import { t, type ClientKey } from "./i18n.js";
 import { typingInto } from "./shortcuts.js";
 import type { ConsoleState } from "./state.js";
 
@@ -20,7 +21,7 @@ interface Answer { results: Hit[]; messagesSearched: boolean }
 
 /** Typing pauses this long before a search goes out (one request per pause, not per key). */
 const DEBOUNCE_MS = 200;
-const STATUS: Record<string, string> = { waiting: "Waiting", open: "Open", resolved: "Resolved" };
+const STATUS: Record<string, ClientKey> = { waiting: "js.search.waiting", open: "js.search.open", resolved: "js.search.resolved" };
 
 /** The excerpt with its matches in <mark> (text nodes only: no HTML from the message). */
 function marked(text: string, ranges: [number, number][]): HTMLElement {
@@ -52,10 +53,10 @@ export function mountSearch(state: ConsoleState, notice: (text: string) => void)
         el("span", { class: "citem__top" },
           el("span", { class: "citem__name", text: c.visitor.name }),
           el("time", { class: "citem__time", text: ago(Date.parse(h.at)) })),
-        h.message ? marked(h.message.excerpt, h.message.highlights) : el("span", { class: "citem__line", text: "Visitor name or e-mail" }),
+        h.message ? marked(h.message.excerpt, h.message.highlights) : el("span", { class: "citem__line", text: t("js.search.nameOrEmail") }),
         el("span", { class: "citem__agent" },
-          el("span", { class: `badge badge--${c.status}`, text: STATUS[c.status] ?? c.status }),
-          ` ${c.agent ? c.agent.name : "unassigned"}${h.message ? ` · message ${h.message.seq}` : ""}`)));
+          el("span", { class: `badge badge--${c.status}`, text: STATUS[c.status] ? t(STATUS[c.status]) : c.status }),
+          ` ${c.agent ? c.agent.name : t("js.search.unassigned")}${h.message ? t("js.search.messageN", { n: h.message.seq }) : ""}`)));
     li.tabIndex = 0;
     return li;
   }
@@ -64,8 +65,8 @@ export function mountSearch(state: ConsoleState, notice: (text: string) => void)
     shown.clear();
     for (const h of a.results) shown.set(h.conversation.id, h.conversation);
     list.replaceChildren(...a.results.map(item));
-    status.textContent = a.results.length ? "" : "Nothing found.";
-    if (!a.messagesSearched) status.textContent += " Words of 3 letters or more (or Chinese) search the messages; shorter ones only the start of names.";
+    status.textContent = a.results.length ? "" : t("js.search.none");
+    if (!a.messagesSearched) status.textContent += t("js.search.short");
     status.hidden = !status.textContent.trim();
   }
 
@@ -84,7 +85,7 @@ export function mountSearch(state: ConsoleState, notice: (text: string) => void)
       const a = await getJson<Answer>(`/api/console/search?q=${encodeURIComponent(q)}`);
       if (mine === asked) show(a);
     } catch (err) {
-      if (mine === asked) notice(`Search failed: ${(err as Error).message}`);
+      if (mine === asked) notice(t("js.search.failed", { error: (err as Error).message }));
     }
   }
 

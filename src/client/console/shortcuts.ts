@@ -4,6 +4,7 @@
 // Alt+Up/Down (lists.ts), `/` and Ctrl+K (search.ts), `/` and Enter (composer.ts, canned.ts) and Ctrl+Shift+N (note
 // mode, composer.ts) are handled where they act, and listed here.
 import { el } from "../ui/dom.js";
+import { t, type ClientKey } from "./i18n.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 const visible = (e: HTMLElement | null): e is HTMLElement => !!e && !e.hidden && e.offsetParent !== null;
@@ -14,19 +15,19 @@ const press = (id: string) => () => {
   if (visible(b) && !b.disabled) b.click();
 };
 
-interface Shortcut { keys: string; what: string; code?: string; run?: () => void }
+interface Shortcut { keys: string; what: ClientKey; code?: string; run?: () => void }
 export const SHORTCUTS: Shortcut[] = [
-  { keys: "Alt+↓ / Alt+↑", what: "Next / previous conversation of the list" },
-  { keys: "Alt+C", what: "Go to the reply box", code: "KeyC", run: () => $("text")?.focus() },
-  { keys: "Alt+R", what: "Resolve the conversation", code: "KeyR", run: press("act-resolve") },
-  { keys: "Alt+Z", what: "Snooze the conversation (choose for how long)", code: "KeyZ", run: () => { const s = $("snooze-for"); if (visible(s)) s.focus(); } },
-  { keys: "Alt+S", what: "Switch between Online and Away", code: "KeyS", run: toggleStatus },
-  { keys: "Alt+P", what: "Show or hide the visitor panel", code: "KeyP", run: press("toggle-panel") },
-  { keys: "/ or Ctrl+K", what: "Search visitors and messages (outside the reply box; Escape clears)" },
-  { keys: "/", what: "Canned responses (typed first in the reply box)" },
-  { keys: "Ctrl+Shift+N", what: "Note mode: a private note for the agents instead of a reply" },
-  { keys: "Enter / Shift+Enter", what: "Send / a new line" },
-  { keys: "?", what: "This list (outside the reply box)" },
+  { keys: "Alt+↓ / Alt+↑", what: "js.sc.next" },
+  { keys: "Alt+C", what: "js.sc.reply", code: "KeyC", run: () => $("text")?.focus() },
+  { keys: "Alt+R", what: "js.sc.resolve", code: "KeyR", run: press("act-resolve") },
+  { keys: "Alt+Z", what: "js.sc.snooze", code: "KeyZ", run: () => { const s = $("snooze-for"); if (visible(s)) s.focus(); } },
+  { keys: "Alt+S", what: "js.sc.status", code: "KeyS", run: toggleStatus },
+  { keys: "Alt+P", what: "js.sc.panel", code: "KeyP", run: press("toggle-panel") },
+  { keys: "/ or Ctrl+K", what: "js.sc.search" },
+  { keys: "/", what: "js.sc.canned" },
+  { keys: "Ctrl+Shift+N", what: "js.sc.note" },
+  { keys: "Enter / Shift+Enter", what: "js.sc.send" },
+  { keys: "?", what: "js.sc.help" },
 ];
 
 function toggleStatus(): void {
@@ -43,7 +44,7 @@ export const typingInto = (t: EventTarget | null) =>
 export function mountShortcuts(): void {
   const dialog = $<HTMLDialogElement>("shortcuts");
   const list = $("shortcuts-list");
-  list?.replaceChildren(...SHORTCUTS.map((s) => el("li", {}, el("kbd", { text: s.keys }), el("span", { text: s.what }))));
+  list?.replaceChildren(...SHORTCUTS.map((s) => el("li", {}, el("kbd", { text: s.keys }), el("span", { text: t(s.what) }))));
   document.addEventListener("keydown", (e) => {
     if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
       const s = SHORTCUTS.find((x) => x.code === e.code);

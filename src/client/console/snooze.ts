@@ -40,21 +40,21 @@ export function mountSnooze(state: ConsoleState, notice: (text: string, kind?: "
     status.textContent = t("js.status.snoozed");
     status.className = "badge badge--snoozed";
     const note = document.getElementById("chat-notice")!;
-    note.textContent = c.snooze.until ? `Snoozed until ${when(c.snooze.until)}, or until the visitor writes.` : "Snoozed until the visitor writes.";
+    note.textContent = c.snooze.until ? t("js.snoozedUntil", { when: when(c.snooze.until) }) : t("js.snoozedReply");
     note.hidden = false;
   }
 
   async function act(until: string | null | false): Promise<void> {
     const id = state.selected;
     if (!id) return;
-    const name = state.info(id)?.visitor.name ?? "the visitor";
+    const name = state.info(id)?.visitor.name ?? t("js.theVisitor");
     menu.disabled = wake.disabled = true;
     const res = await rt.snooze(id, until);
     menu.disabled = wake.disabled = false;
     menu.value = "";
     if (!res.ok) return notice(res.message);
-    if (until === false) return notice(`${name} is back in Mine.`, "info");
-    notice(until ? `Snoozed ${name} until ${when(until)}.` : `Snoozed ${name} until they write.`, "info");
+    if (until === false) return notice(t("js.backInMine", { name }), "info");
+    notice(until ? t("js.snoozedNameUntil", { name, when: when(until) }) : t("js.snoozedNameReply", { name }), "info");
     const next = state.conversations("mine").find((o) => o.id !== id);
     if (next && state.selected === id) state.select(next.id);
   }
@@ -68,7 +68,7 @@ export function mountSnooze(state: ConsoleState, notice: (text: string, kind?: "
   // Back by itself (its time came, or the visitor wrote): say so, once.
   rt.on("conversation", (c) => {
     if (c.snooze) snoozed.add(c.id);
-    else if (snoozed.delete(c.id) && state.isMine(c)) notice(`${c.visitor.name} is back from snooze.`, "info");
+    else if (snoozed.delete(c.id) && state.isMine(c)) notice(t("js.backFromSnooze", { name: c.visitor.name }), "info");
   });
   state.on("change", () => {
     for (const c of state.conversations("snoozed")) snoozed.add(c.id);

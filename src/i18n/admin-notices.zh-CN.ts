@@ -1,0 +1,30 @@
+// Simplified Chinese for admin-notices.en.ts; typed by its keys, so none can go missing.
+import type { adminNoticesEn } from "./admin-notices.en.js";
+
+export const adminNoticesZh: Record<keyof typeof adminNoticesEn, string> = {
+  "notice.cannedAdded": "已添加 /{shortcut}。",
+  "notice.cannedSaved": "已保存 /{shortcut}。",
+  "notice.deleted": "已删除。",
+  "notice.filterSaved1": "已保存 {n} 个词；处理方式：{policy}。",
+  "notice.filterSavedN": "已保存 {n} 个词；处理方式：{policy}。",
+  "notice.widgetSaved": "聊天组件设置已保存；已打开的页面在下次加载时生效。",
+  "notice.hoursOn": "工作时间已保存，立即生效。",
+  "notice.hoursOff": "工作时间已保存（未启用：聊天始终开放）。",
+  "notice.agentAdded": "{name} 现在可以用 {email} 登录了。",
+  "notice.saved": "已保存 {name}。",
+  "notice.reactivated": "客服已重新启用。",
+  "notice.deactivated": "客服已停用：已退出登录，其进行中的会话回到队列。",
+  "notice.takesChats": "该客服现在接待会话。",
+  "notice.noChats": "该客服不再接待会话（不再自动分配）。",
+  "notice.password": "密码已修改；该客服在其他设备上的登录已退出。",
+  "notice.labelAdded": "已添加标签“{name}”。",
+  "notice.labelSaved": "已保存“{name}”。",
+  "notice.labelDeleted": "已删除；该标签已从所有会话中移除。",
+  "notice.keyRevoked": "API 密钥已吊销，立即失效。",
+  "notice.notify1": "有会话等待且无人在线时，将邮件通知 {n} 位客服。",
+  "notice.notifyN": "有会话等待且无人在线时，将邮件通知 {n} 位客服。",
+  "notice.notifyNone": "现在没有客服接收这些邮件。",
+  "notice.hookAdded": "已添加 Webhook：{url}",
+  "notice.hookDeleted": "Webhook 及其发送记录已删除。",
+  "notice.redeliver": "该事件将重新发送。",
+};
