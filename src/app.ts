@@ -29,6 +29,7 @@ import { createConversationHandlers } from "./conversations/conversations.handle
 import { conversationsRoutes } from "./conversations/conversations.routes.js";
 import { registerDiagnosticsNamespace } from "./diagnostics/diagnostics.handlers.js";
 import { diagnosticsRoutes } from "./diagnostics/diagnostics.routes.js";
+import { keepaliveOf } from "./diagnostics/diagnostics.service.js";
 import { attachIdleProbes } from "./diagnostics/idle-probe.js";
 import { countDependencyErrors, healthRoutes } from "./health/health.routes.js";
 import type { Infrastructure } from "./infrastructure.js";
@@ -126,7 +127,7 @@ export async function createApplication(httpServer: HttpServer, infra: Infrastru
   }));
   app.use(s.email.adminRoutes(s.webAuth.page("admin")));
   app.use(diagnosticsRoutes({
-    auth: s.webAuth, diagnostics: s.diagnostics, idleProbesSec: config.diagnosticsIdleProbesSec, heartbeatIntervalMs: config.heartbeatIntervalMs,
+    auth: s.webAuth, diagnostics: s.diagnostics, idleProbesSec: config.diagnosticsIdleProbesSec, keepalive: keepaliveOf(config),
     perIp: s.limiters.cluster("diagnostics-ip", HTTP_BUDGETS.diagnosticsPerIp),
   }));
   // Integrations (src/integrations, PROTOCOL.md section 6): API keys, the REST API, its docs.

@@ -37,7 +37,7 @@ import { createLimiters } from "./limits/limiter.js";
 import { createSharedCounts } from "./limits/cluster-caps.js";
 import { startPlannerStats } from "./maintenance/planner-stats.js";
 import { createDiagnosticsRepository } from "./diagnostics/diagnostics.repository.js";
-import { createDiagnosticsService } from "./diagnostics/diagnostics.service.js";
+import { createDiagnosticsService, keepaliveOf } from "./diagnostics/diagnostics.service.js";
 import { createNotesRepository } from "./notes/notes.repository.js";
 import { createOnboarding } from "./onboarding/onboarding.service.js";
 import { createNotesService } from "./notes/notes.service.js";
@@ -195,7 +195,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
   const notes = createNotesService({ repo: repos.notes, conversations, announce: realtime.note });
   const onboarding = createOnboarding({ repo: repos.settings, settings, accounts: repos.accounts });
   const diagnostics = createDiagnosticsService({
-    repo: repos.diagnostics, visitorIdFromTicket: accounts.visitorIdFromTicket, heartbeatIntervalMs: config.heartbeatIntervalMs,
+    repo: repos.diagnostics, visitorIdFromTicket: accounts.visitorIdFromTicket, keepalive: keepaliveOf(config),
   });
   // Integrations (src/integrations): API keys and the REST API's conversation list.
   const apiKeys = createApiKeysService(createApiKeysRepository(db.prisma), log);

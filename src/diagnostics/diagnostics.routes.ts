@@ -9,7 +9,7 @@ import type { Limiter } from "../limits/limiter.js";
 import { parseBody } from "../lib/http.js";
 import type { DiagnosticsService } from "./diagnostics.service.js";
 import { BlobQuerySchema, ReportIdSchema, ReportSchema, UPLOAD_MAX_BYTES } from "./diagnostics.schemas.js";
-import { rttStats } from "./findings.rules.js";
+import { rttStats, type Keepalive } from "./findings.rules.js";
 import { describe, languageOf } from "./findings.text.js";
 
 // One incompressible mebibyte, sent as many times as asked: a download test must measure
@@ -17,7 +17,7 @@ import { describe, languageOf } from "./findings.text.js";
 const BLOB = randomBytes(1024 * 1024);
 
 export function diagnosticsRoutes(d: {
-  auth: WebAuth; diagnostics: DiagnosticsService; perIp: Limiter; idleProbesSec: number[]; heartbeatIntervalMs: number;
+  auth: WebAuth; diagnostics: DiagnosticsService; perIp: Limiter; idleProbesSec: number[]; keepalive: Keepalive;
 }) {
   const r = Router();
   const limit = (req: express.Request) => d.perIp.hit(req.ip ?? "?");
@@ -25,7 +25,7 @@ export function diagnosticsRoutes(d: {
   r.get("/diagnostics", (req, res) => {
     res.render("diagnostics", {
       lang: languageOf(req.acceptsLanguages("zh", "en") || undefined), idleProbesSec: d.idleProbesSec,
-      heartbeatSec: Math.round(d.heartbeatIntervalMs / 1000),
+      keepalive: d.keepalive,
     });
   });
 

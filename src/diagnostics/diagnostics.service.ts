@@ -7,12 +7,18 @@ import type { z } from "zod";
 import type { DiagnosticsRepository, StoredReport } from "./diagnostics.repository.js";
 import { networkOf, reportId, summarise } from "./diagnostics.rules.js";
 import type { ReportSchema } from "./diagnostics.schemas.js";
-import { findings } from "./findings.rules.js";
+import { findings, type Keepalive } from "./findings.rules.js";
+
+/** What keeps a chat connection busy under this configuration (realtime/io.ts pings every
+ *  OFFLINE_AFTER_MS / 3; the client's heartbeat adapts no lower than the floor). */
+export const keepaliveOf = (c: { offlineAfterMs: number; heartbeatMinIntervalMs: number }): Keepalive => ({
+  pingSec: Math.max(1, Math.round(c.offlineAfterMs / 3000)), floorSec: Math.max(1, Math.round(c.heartbeatMinIntervalMs / 1000)),
+});
 
 export function createDiagnosticsService(d: {
   repo: DiagnosticsRepository;
   visitorIdFromTicket: (ticket: unknown) => string | null;
-  heartbeatIntervalMs: number;
+  keepalive: Keepalive;
 }) {
   return {
     async create(input: z.infer<typeof ReportSchema>, client: { ip?: string; userAgent?: string }): Promise<StoredReport> {
@@ -21,7 +27,7 @@ export function createDiagnosticsService(d: {
       const report = {
         visitorId, network: networkOf(client.ip), userAgent,
         ...summarise(input.results), results: input.results,
-        findings: findings(input.results, Math.round(d.heartbeatIntervalMs / 1000)),
+        findings: findings(input.results, d.keepalive),
       };
       // 40 bits: a collision is rare, a second one after a retry is not worth a loop.
       for (let attempt = 0; ; attempt++) {

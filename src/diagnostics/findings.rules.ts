@@ -24,7 +24,7 @@ export interface DiagnosticResults {
 export type FindingCode =
   | "ws_blocked" | "ws_downgraded" | "polling_failed" | "unreachable"
   | "rtt_high" | "rtt_fair" | "jitter_high" | "loss"
-  | "slow_down" | "slow_up" | "clock_off" | "idle_cut" | "idle_ok" | "healthy";
+  | "slow_down" | "slow_up" | "clock_off" | "idle_cut" | "idle_cut_short" | "idle_ok" | "healthy";
 
 export interface Finding {
   code: FindingCode;
@@ -57,11 +57,23 @@ export function idleCut(probes: readonly ProbeResult[]): { afterSec: number; sur
   return { afterSec: first, survivedSec: survived.length ? Math.max(...survived) : 0 };
 }
 
-/** The heartbeat the chat keeps under a cut found after `afterSec` (at most the given). */
-export const heartbeatUnder = (cut: { afterSec: number; survivedSec: number }, maxSec: number) =>
-  Math.max(1, Math.min(maxSec, Math.floor(Math.max(cut.survivedSec, cut.afterSec / 2) * 0.8)));
+/** What keeps the chat's connection busy: Socket.IO's pings (every OFFLINE_AFTER_MS / 3)
+ *  and the heartbeat a client adapts down to, no lower than HEARTBEAT_MIN_INTERVAL_MS. */
+export interface Keepalive { pingSec: number; floorSec: number }
+export const DEFAULT_KEEPALIVE: Keepalive = { pingSec: 10, floorSec: 5 };
 
-export function findings(r: DiagnosticResults, heartbeatSec = 25): Finding[] {
+/** How often the chat will have traffic on a path with this idle cut, or null if it cannot
+ *  stay under it. The cut lies after the longest silence that survived (half the first
+ *  that did not, if none survived): the pings if they come sooner, else the heartbeat the
+ *  client learns after a drop or two (60 % of the silence, client/runtime/keepalive.ts). */
+export function keptUnder(cut: { afterSec: number; survivedSec: number }, k: Keepalive): number | null {
+  const safe = cut.survivedSec > 0 ? cut.survivedSec : cut.afterSec / 2;
+  if (k.pingSec <= safe) return k.pingSec;
+  const learned = Math.floor(safe * 0.6);
+  return learned >= k.floorSec ? learned : null;
+}
+
+export function findings(r: DiagnosticResults, keepalive: Keepalive = DEFAULT_KEEPALIVE): Finding[] {
   const out: Finding[] = [];
   if (!r.websocket.ok && !r.polling.ok) return [{ code: "unreachable", severity: "bad", values: {} }];
   if (!r.websocket.ok) out.push({ code: "ws_blocked", severity: "warn", values: {} });
@@ -81,7 +93,9 @@ export function findings(r: DiagnosticResults, heartbeatSec = 25): Finding[] {
   if (r.clockOffsetMs != null && Math.abs(r.clockOffsetMs) > 60_000) out.push({ code: "clock_off", severity: "warn", values: { s: Math.round(r.clockOffsetMs / 1000) } });
 
   const cut = idleCut(r.idle);
-  if (cut) out.push({ code: "idle_cut", severity: "warn", values: { s: cut.afterSec, hb: heartbeatUnder(cut, heartbeatSec) } });
+  const hb = cut && keptUnder(cut, keepalive);
+  if (cut && hb) out.push({ code: "idle_cut", severity: "warn", values: { s: cut.afterSec, hb } });
+  else if (cut) out.push({ code: "idle_cut_short", severity: "bad", values: { s: cut.afterSec, floor: keepalive.floorSec } });
   else if (r.idle.length) out.push({ code: "idle_ok", severity: "ok", values: { s: Math.max(...r.idle.map((p) => p.afterSec)) } });
 
   if (!out.some((f) => f.severity !== "ok")) out.unshift({ code: "healthy", severity: "ok", values: {} });

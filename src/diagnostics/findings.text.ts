@@ -20,6 +20,7 @@ const en: Texts = {
   slow_up: (v) => `Uploads run at about ${v.kbps} kbit/s: sending images and files will be slow.`,
   clock_off: (v) => `This device's clock is ${Math.abs(v.s)} s ${v.s > 0 ? "behind" : "ahead"}: message times may look wrong.`,
   idle_cut: (v) => `Your network closes idle connections after about ${v.s} s; chat will keep a heartbeat under that (every ${v.hb} s).`,
+  idle_cut_short: (v) => `Your network closes idle connections after about ${v.s} s, sooner than chat's shortest heartbeat (${v.floor} s): expect the chat to drop and reconnect now and then.`,
   idle_ok: (v) => `Idle connections stayed open for ${v.s} s: no idle cut was found.`,
 };
 
@@ -37,6 +38,7 @@ const zh: Texts = {
   slow_up: (v) => `上传速度约为 ${v.kbps} kbit/s：发送图片和文件会较慢。`,
   clock_off: (v) => `此设备的时钟${v.s > 0 ? "慢了" : "快了"} ${Math.abs(v.s)} 秒：消息时间可能显示不准确。`,
   idle_cut: (v) => `您的网络会在连接空闲约 ${v.s} 秒后将其断开；聊天会保持低于该时长的心跳（每 ${v.hb} 秒一次）。`,
+  idle_cut_short: (v) => `您的网络会在连接空闲约 ${v.s} 秒后将其断开，比聊天最短的心跳间隔（${v.floor} 秒）还短：聊天会不时断开并重新连接。`,
   idle_ok: (v) => `空闲连接保持了 ${v.s} 秒未被断开：没有发现空闲断开。`,
 };
 

@@ -34,8 +34,16 @@ describe("connection test rules", () => {
     const idle = [{ afterSec: 15, survived: true }, { afterSec: 30, survived: true }, { afterSec: 60, survived: false }, { afterSec: 120, survived: false }];
     assert.deepEqual(idleCut(idle), { afterSec: 60, survivedSec: 30 });
     const f = findings({ ...good, idle }).find((x) => x.code === "idle_cut")!;
-    assert.deepEqual(f.values, { s: 60, hb: 24 });
-    assert.equal(word(f, "en"), "Your network closes idle connections after about 60 s; chat will keep a heartbeat under that (every 24 s).");
+    assert.deepEqual(f.values, { s: 60, hb: 10 }, "the transport's pings (every 10 s) already keep it busy");
+    assert.equal(word(f, "en"), "Your network closes idle connections after about 60 s; chat will keep a heartbeat under that (every 10 s).");
+    // Pings every 25 s: the client learns a heartbeat at 60 % of the 15 s that survived.
+    const slowPings = findings({ ...good, idle: [{ afterSec: 15, survived: true }, { afterSec: 30, survived: false }] }, { pingSec: 25, floorSec: 5 });
+    assert.deepEqual(slowPings.find((x) => x.code === "idle_cut")!.values, { s: 30, hb: 9 });
+    // A cut sooner than the heartbeat can go: said so, not promised away.
+    const short = findings({ ...good, idle: [{ afterSec: 1, survived: true }, { afterSec: 4, survived: false }] });
+    const s = short.find((x) => x.code === "idle_cut_short")!;
+    assert.equal(s.severity, "bad");
+    assert.equal(word(s, "en"), "Your network closes idle connections after about 4 s, sooner than chat's shortest heartbeat (5 s): expect the chat to drop and reconnect now and then.");
     assert.match(word(f, "zh"), /空闲约 60 秒后/);
     assert.equal(idleCut([{ afterSec: 15, survived: true }]), null);
   });

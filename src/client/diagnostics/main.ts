@@ -93,10 +93,10 @@ async function run(button: HTMLButtonElement) {
 }
 
 function showFindings(results: DiagnosticResults) {
-  const heartbeat = Number(root.dataset.heartbeat) || 25;
+  const keepalive = { pingSec: Number(root.dataset.ping) || 10, floorSec: Number(root.dataset.floor) || 5 };
   $("diag-findings").replaceChildren(
     el("h2", { text: t("findings") }),
-    el("ul", { class: "diag-findings" }, ...findings(results, heartbeat).map((f) =>
+    el("ul", { class: "diag-findings" }, ...findings(results, keepalive).map((f) =>
       el("li", { class: `diag-finding diag-finding--${f.severity}`, "data-code": f.code, text: describe(f, lang) }))),
   );
 }
