@@ -188,7 +188,8 @@ export interface ClientToServerEvents {
 /** The `/diagnostics` namespace (an addition, issue 15): no credential, nothing but a
  *  clock-stamped echo that the connection test page times. */
 export interface DiagnosticsClientEvents {
-  "diag:ping": (p: { t: number }, ack: (r: { ok: true; t: number; serverTime: number }) => void) => void;
+  /** `t` echoed with the server's clock; junk: VALIDATION; faster than one per 50 ms: RATE_LIMITED. */
+  "diag:ping": (p: { t: number }, ack: AckFn<{ t: number; serverTime: number }>) => void;
 }
 
 export interface ReceiptPayload {

@@ -6,7 +6,9 @@
 import type { Namespace, Socket } from "socket.io";
 import type { ExtendedError } from "socket.io";
 import type { DiagnosticsClientEvents } from "../events.js";
+import { AppError, formatZodError } from "../lib/errors.js";
 import type { AppServer } from "../realtime/types.js";
+import { DiagPingSchema } from "./diagnostics.schemas.js";
 
 type DiagSocket = Socket<DiagnosticsClientEvents>;
 type Next = (err?: ExtendedError) => void;
@@ -30,10 +32,12 @@ export function registerDiagnosticsNamespace(
       if (typeof ack !== "function") return;
       const now = Date.now();
       if (++pings > MAX_PINGS) return void socket.disconnect(true);
-      if (now - last < MIN_GAP_MS) return; // unanswered: the page counts it as lost
+      const parsed = DiagPingSchema.safeParse(p);
+      if (!parsed.success) return ack({ ok: false, error: new AppError("VALIDATION", formatZodError(parsed.error)).toJSON() });
+      // Told, not silent: the page counts a refused ping as lost.
+      if (now - last < MIN_GAP_MS) return ack({ ok: false, error: new AppError("RATE_LIMITED", "one ping per 50 ms", undefined, MIN_GAP_MS - (now - last)).toJSON() });
       last = now;
-      const t = typeof p?.t === "number" && Number.isFinite(p.t) ? p.t : 0;
-      ack({ ok: true, t, serverTime: now });
+      ack({ ok: true, t: parsed.data.t, serverTime: now });
     });
     socket.on("disconnect", () => clearTimeout(life));
   });

@@ -31,6 +31,9 @@ export const ReportSchema = z.strictObject({
 
 export const ReportIdSchema = z.string().regex(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/, "a report id looks like K7QM-4T2X");
 
+/** `diag:ping` on the /diagnostics namespace: the page's clock, echoed. */
+export const DiagPingSchema = z.strictObject({ t: z.number().finite() });
+
 /** An idle probe asks once to be left in silence for `hold` ms, then told it survived. */
 export const ProbeHoldSchema = z.strictObject({ hold: z.number().int().min(1000).max(IDLE_PROBE_MAX_SEC * 1000) });
 

@@ -52,7 +52,7 @@ export async function roundTrips(socket: DiagSocket, seconds: number, onSample: 
     const p0 = performance.now();
     pending.push(new Promise<void>((resolve) => {
       socket.timeout(5000).emit("diag:ping", { t: t0 }, (err, r) => {
-        if (err || !r) return (lost++, resolve());
+        if (err || !r?.ok) return (lost++, resolve());
         const rtt = Math.round(performance.now() - p0);
         samples.push(rtt);
         onSample(rtt);
