@@ -5,12 +5,12 @@
 // Per visitor: RSS (and JS heap) after a full GC with the visitors connected, less the
 // same before they connected, over their number: without the GCs the difference was
 // mostly the garbage of their sessions' creation (57-63 KB "per visitor" at 1,000).
-//   npm run bench:memory [-- --visitors 1000] [--root DIR (another checkout's dist, for a before/after)]
+//   npm run bench:memory [-- --visitors 1000] [--runs 2] [--root DIR (another checkout's dist, for a before/after)]
 import path from "node:path";
 import { holdfastVisitor, pool } from "./parties.mjs";
 import { fmt, machine, root, writeSection } from "./report.mjs";
 import { inspect } from "./inspect.mjs";
-import { freePort, holdfastEnv, rssMb, startServer, withDataDir } from "./servers.mjs";
+import { freePort, holdfastEnv, LAUNCH, rssMb, startServer, withDataDir } from "./servers.mjs";
 
 const argv = process.argv.slice(2);
 const arg = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -26,15 +26,20 @@ async function idleRss(pid) {
   return rssMb(pid);
 }
 
-const inspectPort = await freePort();
-const r = await withDataDir(async (dir) => {
+const runs = Number(arg("runs", "2"));
+if (!(runs >= 1 && runs <= 10)) throw new Error("--runs: 1..10");
+
+/** One measurement: `launch` true starts the server as npm start does (servers.mjs
+ *  LAUNCH: its malloc setting and node flags), false as plain `node dist/index.js`. */
+const measure = (launch) => withDataDir(async (dir) => {
+  const inspectPort = await freePort();
   // --inspect-port opens nothing until SIGUSR1 (inspect.mjs), after the idle figures.
   const nodeArgs = [`--inspect-port=127.0.0.1:${inspectPort}`];
   // The visitors' sockets all come from 127.0.0.1 (their sessions are given their own
   // addresses): the per-address caps are lifted above their number.
   const caps = { SOCKETS_PER_IP: String(visitors + 100), HANDSHAKES_PER_IP_PER_MINUTE: String(10 * visitors) };
   const env = holdfastEnv({ DATA_DIR: dir, ...caps });
-  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env, nodeArgs, readyPath: "/readyz" });
+  const start = () => startServer(path.join(from, "dist/index.js"), { cwd: from, env, nodeArgs, readyPath: "/readyz", launch });
   let t = Date.now();
   let s = await start();
   const firstStartS = (Date.now() - t) / 1000;
@@ -58,7 +63,18 @@ const r = await withDataDir(async (dir) => {
   return { firstStartS, first, restartS, restart, perVisitorKb: per(rss0, rss1), heapPerVisitorKb: per(heap0, heap1) };
 });
 
-console.log(r);
+// Alternated, so a machine that gets busier during the run weighs on both alike.
+const all = { plain: [], launched: [] };
+for (let i = 0; i < runs; i++) {
+  all.plain.push(await measure(false));
+  all.launched.push(await measure(true));
+}
+console.log(all);
+const range = (list, k) => {
+  const v = list.map((x) => x[k]).sort((a, b) => a - b);
+  return v.length === 1 ? fmt(v[0]) : `${fmt(v[0])}-${fmt(v.at(-1))}`;
+};
+const row = (label, k) => `| ${label} | ${range(all.plain, k)} | ${range(all.launched, k)} |`;
 if (from === root) {
   writeSection(
     "memory",
@@ -66,13 +82,22 @@ if (from === root) {
 
 \`npm run bench:memory${argv.length ? ` -- ${argv.join(" ")}` : ""}\`, ${new Date().toISOString()}; ${host}.
 
-| | RSS (MB) | ready after (s) |
-|---|---|---|
-| idle after first start, fresh DATA_DIR | ${fmt(r.first)} | ${fmt(r.firstStartS)} |
-| idle after restart on the same data | ${fmt(r.restart)} | ${fmt(r.restartS)} |
+${runs} run(s) of each, alternated (ranges). **plain**: \`node dist/index.js\`; **as launched**: what
+\`npm start\`, the Procfile and the image run (\`${[...Object.entries(LAUNCH.env).map(([k, v]) => `${k}=${v}`), "node", ...LAUNCH.nodeArgs, "dist/index.js"].join(" ")}\`,
+README "Performance").
 
-Per connected visitor (${visitors} visitors with a session, connected, idle; RSS after a full GC
-with them connected less before, over their number): ${fmt(r.perVisitorKb)} KB, of which JS heap ${fmt(r.heapPerVisitorKb)} KB.
+| | plain | as launched |
+|---|---|---|
+${row("idle RSS after first start, fresh DATA_DIR (MB)", "first")}
+${row("idle RSS after restart on the same data (MB)", "restart")}
+${row("first start: ready after (s)", "firstStartS")}
+${row("restart: ready after (s)", "restartS")}
+${row("per connected visitor, RSS (KB)", "perVisitorKb")}
+${row("per connected visitor, JS heap (KB)", "heapPerVisitorKb")}
+
+Per connected visitor: ${visitors} visitors with a session, connected, idle; after a full GC
+with them connected less before, over their number (RSS moves in pages and arenas, so its
+share per visitor varies from run to run; the JS heap's does not).
 Peak RSS under load: the messages section (\`npm run bench\`).`,
   );
 }

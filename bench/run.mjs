@@ -3,7 +3,8 @@
 // relay; same load, same machine, same run. Writes the "messages" section of BENCHMARKS.md.
 //   npm run bench [-- --rate 1000 --seconds 15 --visitors 200 --agents 4]
 //   options: --no-postgres; --only relay|pglite|postgres (prints, leaves BENCHMARKS.md alone);
-//   --profile DIR (node --cpu-prof for the Holdfast servers); BENCH_TRACE=1 (per-250 ms trace)
+//   --profile DIR (node --cpu-prof for the Holdfast servers; PROFILE_RELAY=1: the relay too);
+//   BENCH_TRACE=1 (per-250 ms trace)
 // Every loop is bounded (fixed count of messages, fixed drain time) and talks to 127.0.0.1 only.
 import { mkdirSync } from "node:fs";
 import os from "node:os";
@@ -60,7 +61,7 @@ function traceServer(pid, label) {
 
 async function measure(label, script, env, parties, db) {
   const isHoldfast = script.startsWith("dist");
-  const nodeArgs = profileDir && isHoldfast ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const nodeArgs = profileDir && (isHoldfast || process.env.PROFILE_RELAY) ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const srv = await startServer(script, { cwd: root, env, nodeArgs, readyPath: isHoldfast ? "/readyz" : "/healthz" });
   const pid = srv.child.pid;
   try {

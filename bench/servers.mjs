@@ -40,15 +40,32 @@ export async function freePort() {
   return port;
 }
 
+/** How `npm start` launches the server (package.json): the variables set in front of `node`
+ *  and node's own flags (README, "Memory"). Every Holdfast server a benchmark starts is
+ *  launched the same way, so what it measures is what runs. */
+export const LAUNCH = (() => {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env = {};
+  while (/^[A-Za-z_]\w*=/.test(words[0])) {
+    const [name, ...value] = words.shift().split("=");
+    env[name] = value.join("=");
+  }
+  if (words[0] !== "node" || words.at(-1) !== "dist/index.js") throw new Error(`npm start is not "node ... dist/index.js": ${pkg.scripts.start}`);
+  return { env, nodeArgs: words.slice(1, -1) };
+})();
+
 /** Spawns `node [nodeArgs] script` with PORT set (`port`, or a free one) and waits (30 s
  *  at most) for `readyPath`. */
 /** `readyMs`: how long a start may take (an embedded database's first start runs initdb:
  *  20 s and more on a loaded machine). */
-export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz", port: fixed, readyMs = 90_000 }) {
+/** `launch`: Holdfast as npm start runs it (LAUNCH); false: plain `node dist/index.js` (a "before"). */
+export async function startServer(script, { cwd, env = {}, nodeArgs = [], readyPath = "/healthz", port: fixed, readyMs = 90_000, launch: asLaunched = true }) {
   const port = fixed ?? (await freePort());
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const launch = script.endsWith("dist/index.js") && asLaunched ? LAUNCH : { env: {}, nodeArgs: [] };
+  const child = spawn(process.execPath, [...launch.nodeArgs, ...nodeArgs, script], {
     cwd,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...launch.env, ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   live.add(child);

@@ -89,6 +89,12 @@ function configReads(source: string): string[] {
 
 const docker = parseDockerfile(read("Dockerfile"));
 const procfile = parseProcfile(read("Procfile"));
+/** Read by glibc's malloc when the process starts, not by the server: the image sets them
+ *  as ENV, and a start command that is not the image's (the Procfile, `npm start`) sets
+ *  them in front of `node` (README, "Memory"). */
+const LAUNCH_VARIABLES = ["MALLOC_MMAP_THRESHOLD_"];
+const dockerLaunch = oneLine(`${LAUNCH_VARIABLES.map((v) => `${v}=${docker.env[v]}`).join(" ")} ${docker.cmd}`);
+const npmStart = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.start;
 const healthPath = /['"`](\/[\w\-./]*)['"`]/.exec(docker.healthcheck)?.[1];
 
 const documented = new Set(tableVariables(read("README.md"), /^## Configuration/m));
@@ -129,7 +135,9 @@ describe("deploy manifests", () => {
     it("agree on the start command and define a release (migration) process", () => {
       assert.ok(docker.cmd, "Dockerfile has no CMD");
       assert.ok(procfile.web, "Procfile has no web process");
-      assert.equal(oneLine(procfile.web), oneLine(docker.cmd), "Procfile web and Dockerfile CMD start different things");
+      for (const v of LAUNCH_VARIABLES) assert.ok(docker.env[v], `Dockerfile sets no ${v}`);
+      assert.equal(oneLine(procfile.web), dockerLaunch, "Procfile web and Dockerfile ENV + CMD start different things");
+      assert.equal(oneLine(npmStart), dockerLaunch, "npm start and Dockerfile ENV + CMD start different things");
       assert.ok(procfile.release, "Procfile has no release process");
     });
 
