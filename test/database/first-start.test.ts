@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/lib/db.js";
+import { migrate } from "../../src/lib/migrate.js";
 import { initDataDir } from "../../src/lib/pglite/initdb.js";
 
 describe("embedded database first start [pglite]", function () {
@@ -28,6 +29,22 @@ describe("embedded database first start [pglite]", function () {
       assert.deepEqual(await again.query("SELECT n FROM kept"), [{ n: 7 }]);
     } finally {
       await again.close();
+    }
+  });
+
+  it("comes back migrated from the initdb process: the server's own run has nothing left to do", async () => {
+    const db = await openDatabase({ dataDir });
+    try {
+      const applied = await db.query<{ name: string }>("SELECT name FROM holdfast_migrations ORDER BY name");
+      assert.ok(applied.length > 10, `migrations recorded: ${applied.length}`);
+      assert.ok(applied.some((r) => r.name.endsWith("_console_search.sql")), "the pg_trgm migration ran (its extension loaded)");
+      const logged: unknown[] = [];
+      const log = { info: (...a: unknown[]) => logged.push(a), warn: (...a: unknown[]) => logged.push(a) };
+      assert.deepEqual(await migrate(db, log as never), [], "nothing applied again");
+      assert.deepEqual(logged, [], "no checksum differs");
+      await db.query("SELECT 1 FROM message WHERE body % 'hello' LIMIT 1"); // the trigram operator exists
+    } finally {
+      await db.close();
     }
   });
 
