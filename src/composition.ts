@@ -95,7 +95,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     accounts: createAccountsRepository(db.prisma),
     conversations: createConversationsRepository(db),
     claims: createAssignmentRepository(db),
-    messages: createMessagesRepository(db, uploadLinks.url, subscriptions.messages),
+    messages: createMessagesRepository(db, uploadLinks.url, subscriptions.messages, { alone: !clustered }),
     settings: createSettingsRepository(db.prisma),
     canned: createCannedRepository(db.prisma),
     console: createConsoleRepository(db.prisma),

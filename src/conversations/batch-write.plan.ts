@@ -71,6 +71,8 @@ export function planWrite(reqs: SendRequest[], snap: Snapshot, attachmentUrl: At
   return {
     /** The conversations the write advances (those with new messages). */
     conversations: new Set(lastSeq.keys()),
+    /** Some send is refused by the rules (not theirs, resolved, unknown attachment...). */
+    refuses: decisions.some((d) => d.kind === "refused"),
     params,
     withEvents,
     /** The batch's answers, in order, once the write took every conversation. */

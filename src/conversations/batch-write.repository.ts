@@ -11,8 +11,14 @@
 // write (another node, a resolve, a claim) are stored again the old way: in a
 // transaction that locks their conversations first (FOR UPDATE, in id order), where
 // the same statement cannot miss.
+// On a node alone on its database, the read is skipped when every conversation of the
+// batch is in the cache of states its last writes returned (batch-write.cache.ts): one
+// round trip. A batch the cached states would refuse, or with an attachment, reads as
+// above; a conversation the cached write missed (stale state, a stored retry) is
+// forgotten and written again as above.
 import type { Database, TxQuery } from "../lib/db.js";
-import { ATTACHMENTS_SQL, DUPLICATES_SQL, LOCK_SQL, SNAPSHOT_SQL, WRITE_SQL, WRITE_WITH_EVENTS_SQL } from "./batch-write.sql.js";
+import { createStateCache } from "./batch-write.cache.js";
+import { ATTACHMENTS_SQL, DUPLICATES_SQL, LOCK_SQL, SNAPSHOT_SQL, writeSql } from "./batch-write.sql.js";
 import { planWrite, type ConversationRow, type SendOutcome, type Snapshot } from "./batch-write.plan.js";
 import { toMessage, type AttachmentUrl, type MessageRow } from "./messages.mapper.js";
 import { sendKey, type SendRequest } from "./seq.js";
@@ -28,10 +34,15 @@ export interface MessageEvents {
   queued(): void;
 }
 
-export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents) {
-  /** optimistic: batches written in two round trips; relocked: batches in which some
-   *  conversation changed between the read and the write and went through the lock. */
-  const stats = { optimistic: 0, relocked: 0 };
+/** `alone`: no other node writes to this database (no Redis): the conversation states
+ *  this node's writes return may be remembered. */
+export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents, o: { alone?: boolean } = {}) {
+  /** cached: batches written in one round trip from remembered states; optimistic: in two
+   *  (a snapshot read, then the write); relocked: batches in which some conversation
+   *  changed between the read and the write and went through the lock; cacheMissed:
+   *  cached writes that missed a conversation (stale, or a stored retry). */
+  const stats = { cached: 0, optimistic: 0, relocked: 0, cacheMissed: 0 };
+  const states = o.alone ? createStateCache() : null;
 
   function keyParams(reqs: SendRequest[]) {
     const keys = [...new Map(reqs.map((r) => [sendKey(r), r])).values()];
@@ -57,10 +68,12 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, ev
     return snapshot(convs, dups, atts);
   }
 
-  /** Writes what the rules decided; answers the conversations the statement took. */
-  async function write(q: TxQuery, plan: ReturnType<typeof planWrite>): Promise<Set<string>> {
+  /** Writes what the rules decided; answers the conversations the statement took, and
+   *  remembers their new states. `guarded`: planned from remembered states. */
+  async function write(q: TxQuery, plan: ReturnType<typeof planWrite>, guarded = false): Promise<Set<string>> {
     if (!plan.params) return new Set();
-    const rows = await q<{ id: string }>(plan.withEvents ? WRITE_WITH_EVENTS_SQL : WRITE_SQL, plan.params);
+    const rows = await q<ConversationRow>(writeSql({ guarded, withEvents: plan.withEvents }), plan.params);
+    states?.remember(rows);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -74,7 +87,15 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, ev
     });
   }
 
-  async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
+  /** Answers the sends of these indexes again through `how`, in place. */
+  async function redo(reqs: SendRequest[], out: SendOutcome[], which: number[], how: (r: SendRequest[]) => Promise<SendOutcome[]>) {
+    const again = await how(which.map((i) => reqs[i]));
+    which.forEach((i, k) => (out[i] = again[k]));
+    return out;
+  }
+
+  /** Two round trips: a snapshot, then the write; missed conversations under the lock. */
+  async function writeRead(reqs: SendRequest[]): Promise<SendOutcome[]> {
     const [row] = await db.query<{ convs: ConversationRow[]; dups: MessageRow[]; atts: AttachmentRow[] }>(
       SNAPSHOT_SQL, [conversationIds(reqs), ...keyParams(reqs), attachmentIds(reqs)],
     );
@@ -87,11 +108,22 @@ export function createBatchWriter(db: Database, attachmentUrl: AttachmentUrl, ev
     // Everything of the missed conversations is decided again under the lock, including
     // in-batch duplicates whose first copy was one of their sends.
     stats.relocked++;
-    const redo = plan.dependingOn(new Set(missed));
-    const again = await writeLocked(redo.map((i) => reqs[i]));
-    const out = plan.outcomes();
-    redo.forEach((i, k) => (out[i] = again[k]));
-    return out;
+    return redo(reqs, plan.outcomes(), plan.dependingOn(new Set(missed)), writeLocked);
+  }
+
+  async function writeBatch(reqs: SendRequest[]): Promise<SendOutcome[]> {
+    const cached = states && !reqs.some((r) => r.attachmentId) ? states.all(conversationIds(reqs)) : null;
+    if (!cached) return writeRead(reqs);
+    const plan = planWrite(reqs, { convs: cached, stored: new Map(), atts: new Map() }, attachmentUrl, withEvents());
+    if (plan.refuses) return writeRead(reqs); // a refusal must come from the database's state, not a memory
+    const taken = await write(db.query, plan, true);
+    stats.cached++;
+    if (plan.withEvents) events!.queued();
+    const missed = [...plan.conversations].filter((id) => !taken.has(id));
+    if (!missed.length) return plan.outcomes();
+    stats.cacheMissed++;
+    states!.forget(missed);
+    return redo(reqs, plan.outcomes(), plan.dependingOn(new Set(missed)), writeRead);
   }
 
   return { stats, writeBatch };

@@ -14,11 +14,12 @@ export const MESSAGES_AFTER_SQL = `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM
   ORDER BY m.seq LIMIT $3::int`;
 
 /** `attachmentUrl`: how the messages read or written here link their attachments;
- *  `events`: the webhooks' message.created outbox (src/webhooks). */
-export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents) {
+ *  `events`: the webhooks' message.created outbox (src/webhooks); `alone`: no other node
+ *  writes to this database (batch-write.cache.ts). */
+export function createMessagesRepository(db: Database, attachmentUrl: AttachmentUrl, events?: MessageEvents, o: { alone?: boolean } = {}) {
   const prisma = db.prisma;
   const toMessages = (rows: MessageRow[]) => rows.map((r) => toMessage(r, attachmentUrl));
-  const batches = createBatchWriter(db, attachmentUrl, events);
+  const batches = createBatchWriter(db, attachmentUrl, events, o);
   async function messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     // On the raw driver: Prisma's per-query cost and its row mapping would be most of a
     // sync of a few hundred messages (the same rows as the write path's, toMessage reads both).
