@@ -2,8 +2,12 @@
 // throughput and one row of resources; the target check; group-commit statistics.
 import { fmt as f, writeSection } from "./report.mjs";
 
-const TARGET_RATE = 1000;
+// The targets of issue 12: the embedded database at 2,000 msg/s and PostgreSQL at 4,000
+// (half the relay's rate) with e2e p99 under 50 ms, and PostgreSQL's CPU per message at
+// most 2.5 times the relay's at 2,000 msg/s.
+const TARGET_RATE = { pglite: 2000, postgres: 4000 };
 const TARGET_P99_MS = 50;
+const TARGET_CPU_RATIO = 2.5;
 
 function latencyRow(r) {
   const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -17,18 +21,30 @@ function resourceRow(r) {
     `${f(r.serverWaitPct, 0)} | ${f(r.loadCpuPct, 0)} | ${f(r.loadLagP99, 0)} | ${f(r.loadWaitPct, 0)} |`;
 }
 
-function verdict(r, opts) {
-  if (opts.rate < TARGET_RATE) return `not checked (offered ${opts.rate} msg/s < ${TARGET_RATE})`;
+function verdict(r, opts, target) {
+  if (!r) return "not measured";
+  if (opts.rate < target) return `not checked (offered ${opts.rate} msg/s < ${target})`;
   const ok = r.e2e.p99 < TARGET_P99_MS && r.lost === 0 && r.failed === 0 && r.throughput >= 0.98 * opts.rate;
-  return `${ok ? "**met**" : "**missed**"}: e2e p99 ${f(r.e2e.p99)} ms, ${f(r.throughput)} msg/s delivered, ` +
+  // Past the target's rate a miss is no miss of the target, only how far it goes.
+  const word = opts.rate > target ? `${ok ? "held" : "not held"} at ${opts.rate} msg/s, beyond the target` : ok ? "**met**" : "**missed**";
+  return `${word}: e2e p99 ${f(r.e2e.p99)} ms, ${f(r.throughput)} msg/s delivered, ` +
     `${r.failed} failed, ${r.lost} lost; the server's main thread waited for a CPU ${f(r.serverWaitPct, 0)} % of the time`;
 }
 
-export function writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, write = true }) {
+function cpuVerdict(r, relay, opts) {
+  if (!r || !relay) return "not measured (needs the relay and PostgreSQL in the same run)";
+  if (opts.rate !== 2000) return `not checked (measured at 2,000 msg/s; this run offered ${opts.rate})`;
+  const ratio = r.cpuPerMsgUs / relay.cpuPerMsgUs;
+  return `${ratio <= TARGET_CPU_RATIO ? "**met**" : "**missed**"}: ${f(r.cpuPerMsgUs, 0)} µs against the relay's ${f(relay.cpuPerMsgUs, 0)}, ${f(ratio)}x`;
+}
+
+export function writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, section = "messages", write = true }) {
   const pglite = results.find((r) => r.label === "holdfast, PGlite");
+  const postgres = results.find((r) => r.label === "holdfast, PostgreSQL");
+  const relay = results.find((r) => r.label === "raw relay");
   const writers = results.filter((r) => r.writer).map((r) =>
     `- ${r.label}: ${r.writer.written} messages in ${r.writer.batches} transactions (${f(r.writer.perBatch)} per batch on average).`);
-  const md = `## Message path
+  const md = `## Message path${section === "messages" ? "" : ` at ${opts.rate} msg/s (\`--section ${section}\`)`}
 
 Run: ${startedAt.toISOString()}, ${host}.
 Command: \`${command}\` (in the repository root; it builds first).
@@ -66,12 +82,14 @@ other processes on the machine took from it, which lands directly in the latency
 The load columns are the load generator's own: near 100 % CPU it, not the server, would
 be the limit.
 
-Target (1,000 msg/s persisted on the embedded database, e2e p99 under ${TARGET_P99_MS} ms):
-${pglite ? verdict(pglite, opts) : "not measured"}.
+Targets (e2e p99 under ${TARGET_P99_MS} ms, nothing failed or lost):
+- the embedded database at ${TARGET_RATE.pglite} msg/s: ${verdict(pglite, opts, TARGET_RATE.pglite)}.
+- PostgreSQL at ${TARGET_RATE.postgres} msg/s: ${verdict(postgres, opts, TARGET_RATE.postgres)}.
+- PostgreSQL's CPU per message (server and database) at most ${TARGET_CPU_RATIO}x the relay's at 2,000 msg/s: ${cpuVerdict(postgres, relay, opts)}.
 
 Group commit in this run:
 ${writers.join("\n") || "- (no Holdfast run)"}
 ${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}${profileDir ? `\nCPU profiles of the Holdfast servers: ${profileDir}\n` : ""}`;
   console.log(md);
-  return write ? writeSection("messages", md) : null;
+  return write ? writeSection(section, md) : null;
 }

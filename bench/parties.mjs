@@ -52,11 +52,18 @@ export async function holdfastVisitor(url, i) {
   return connect(url, "/visitor", { token: s.token });
 }
 
-/** The visitor's first message, which opens its conversation; answers the conversation id. */
+/** The visitor's first message, which opens its conversation; answers the conversation id.
+ *  Refused RATE_LIMITED with retryAfterMs (500 opened at once on the embedded database),
+ *  it is sent again after the told delay, as the product's client does (same clientMsgId). */
 export async function openConversation(visitor) {
-  const r = await visitor.socket.emitWithAck("message:send", { clientMsgId: "hello", type: "text", body: "hello" });
-  if (!r.ok) throw new Error(`first message refused: ${JSON.stringify(r.error)}`);
-  return r.message.conversationId;
+  for (let attempt = 1; ; attempt++) {
+    const r = await visitor.socket.emitWithAck("message:send", { clientMsgId: "hello", type: "text", body: "hello" });
+    if (r.ok) return r.message.conversationId;
+    if (r.error?.code !== "RATE_LIMITED" || !(r.error.retryAfterMs > 0) || attempt >= 10) {
+      throw new Error(`first message refused: ${JSON.stringify(r.error)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, r.error.retryAfterMs));
+  }
 }
 
 /** Calls `fn(conversation, at)` for every conversation an agent is told is assigned to it. */

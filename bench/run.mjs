@@ -1,7 +1,7 @@
 // Benchmark of the message path: Holdfast on the embedded database (PGlite), and on
 // PostgreSQL when one is reachable on 127.0.0.1:5432, against a minimal raw Socket.IO
 // relay; same load, same machine, same run. Writes the "messages" section of BENCHMARKS.md.
-//   npm run bench [-- --rate 1000 --seconds 15 --visitors 200 --agents 4]
+//   npm run bench [-- --rate 2000 --seconds 15 --visitors 200 --agents 4 --section messages]
 //   options: --no-postgres; --only relay|pglite|postgres (prints, leaves BENCHMARKS.md alone);
 //   --profile DIR (node --cpu-prof for the Holdfast servers; PROFILE_RELAY=1: the relay too);
 //   BENCH_TRACE=1 (per-250 ms trace)
@@ -21,11 +21,11 @@ const NUMERIC = ["rate", "seconds", "visitors", "agents"];
 const flags = new Map();
 for (let i = 0; i < argv.length; i++) {
   const name = argv[i].replace(/^--/, "");
-  const takesValue = [...NUMERIC, "only", "profile"].includes(name);
+  const takesValue = [...NUMERIC, "only", "profile", "section"].includes(name);
   if (!argv[i].startsWith("--") || (!takesValue && name !== "no-postgres")) throw new Error(`unknown argument ${argv[i]}`);
   flags.set(name, takesValue ? argv[++i] : true);
 }
-const opts = { rate: 1000, seconds: 15, visitors: 200, agents: 4 };
+const opts = { rate: 2000, seconds: 15, visitors: 200, agents: 4 };
 for (const k of NUMERIC) {
   if (!flags.has(k)) continue;
   opts[k] = Number(flags.get(k));
@@ -34,6 +34,9 @@ for (const k of NUMERIC) {
 if (opts.seconds > 600) throw new Error("--seconds: at most 600");
 if (opts.visitors > 100 * opts.agents) throw new Error("at most 100 visitors per agent (the API caps an agent's capacity at 100)");
 const only = flags.get("only") ?? null;
+// The section of BENCHMARKS.md written: "messages" (npm run bench), "capacity" (bench:capacity).
+const section = flags.get("section") ?? "messages";
+if (!/^[a-z-]+$/.test(section)) throw new Error("--section takes a lowercase name");
 if (only && !["relay", "pglite", "postgres"].includes(only)) throw new Error("--only takes relay, pglite or postgres");
 const want = (k) => !only || only === k;
 const profileDir = flags.has("profile") ? path.resolve(flags.get("profile") ?? path.join(os.tmpdir(), "holdfast-bench-profiles")) : null;
@@ -115,6 +118,6 @@ if (want("postgres") && !flags.has("no-postgres")) {
   if (r) results.push(r);
 }
 // A partial run (--only) prints its table but leaves BENCHMARKS.md to full runs.
-const file = writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, write: !only });
+const file = writeMessagesSection({ opts, results, notes, host, startedAt, command, profileDir, section, write: !only });
 console.error(file ? `bench: wrote ${file}` : "bench: --only given, BENCHMARKS.md left as it was");
 process.exit(0);
