@@ -145,7 +145,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     onError: (err: unknown) => void metrics.observeError(err),
   };
   const realtime = createRealtime(io, { retryMs: config.deliveryRetryMs, clustered, observeFanout: metrics.fanout, cluster });
-  metrics.track({ writer, realtime, presence });
+  metrics.track({ writer, writePaths: repos.messages.writeStats, realtime, presence });
   if (infra.redis) {
     const catchUp = createCatchUp({ realtime, storedSince: repos.messages.storedSince, log });
     catchUpAfterOutages(infra.redis.sub, catchUp, log);

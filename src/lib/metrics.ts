@@ -25,6 +25,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** What the scrape reads from the running modules (structural: lib/ imports no module). */
 export interface MetricSources {
   writer: { stats: { messages: number; batches: number; fallbacks: number }; queueLength(): number };
+  /** How the write path's batches went (conversations/batch-write.repository.ts). */
+  writePaths: { cached: number; optimistic: number; relocked: number; cacheMissed: number };
   realtime: {
     stats: { emitted: number; retried: number; gaveUp: number; pending: number };
     socketCounts(): { visitor: number; agent: number };
@@ -125,6 +127,20 @@ export function createMetrics() {
       mirror("holdfast_messages_written_total", "Messages stored by the group-commit writer", () => src.writer.stats.messages);
       mirror("holdfast_write_batches_total", "Group-commit transactions that succeeded", () => src.writer.stats.batches);
       mirror("holdfast_write_fallbacks_total", "Batches that failed and were written one by one", () => src.writer.stats.fallbacks);
+      new Counter({
+        name: "holdfast_write_paths_total",
+        help: "Write statements by path: cached (one round trip, from remembered conversation states), read (a snapshot read first), relocked (a conversation changed between read and write: locked transaction), cache_missed (a cached write that missed a conversation and read it again)",
+        labelNames: ["path"] as const,
+        registers: [registry],
+        collect() {
+          const w = src.writePaths;
+          this.reset();
+          this.labels("cached").inc(w.cached);
+          this.labels("read").inc(w.optimistic);
+          this.labels("relocked").inc(w.relocked);
+          this.labels("cache_missed").inc(w.cacheMissed);
+        },
+      });
       new Counter({
         name: "holdfast_deliveries_total",
         help: "Message emits to this node's sockets: emitted (every attempt), retried (re-emitted after no ack), gave_up",

@@ -40,6 +40,10 @@ for (const db of testDatabases()) {
       assert.equal(repo().writeStats.cached - before.cached, 5);
       assert.equal(repo().writeStats.cacheMissed, before.cacheMissed);
       assert.deepEqual(await seqs(c.cid), ["m1#1", "m2#2", "m3#3", "m4#4", "m5#5", "m6#6"]);
+      // And /metrics says so (loopback may read it without a token).
+      const text = await fetch(`${srv.url}/metrics`).then((r) => r.text());
+      const cached = Number(/^holdfast_write_paths_total\{path="cached"\} (\d+)$/m.exec(text)?.[1]);
+      assert.equal(cached, repo().writeStats.cached);
     });
 
     it("answers a retry of a stored send as its duplicate, with the stored message, and stores nothing new", async () => {
