@@ -8,8 +8,8 @@
 //   argv: <dir> <postgresql.conf lines as JSON>
 import { renameSync, rmSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { migrateOn } from "../migrate.js";
+import { PGLITE_EXTENSIONS } from "./extensions.js";
 
 const [dir, conf] = process.argv.slice(2);
 // Its parent gone (killed, crashed), nobody waits for this directory: stop.
@@ -20,8 +20,7 @@ async function main(): Promise<void> {
   const tmp = `${dir}.initdb`;
   rmSync(tmp, { recursive: true, force: true }); // an earlier attempt's, interrupted
   try {
-    // The same extensions as the database's thread (worker.ts).
-    const db = await PGlite.create(tmp, { postgresqlconf: JSON.parse(conf) as string[], extensions: { pg_trgm } });
+    const db = await PGlite.create(tmp, { postgresqlconf: JSON.parse(conf) as string[], extensions: PGLITE_EXTENSIONS });
     const quiet = { info() {}, warn() {} };
     await migrateOn({ exec: async (sql) => void (await db.exec(sql)), query: async (sql, params) => (await db.query(sql, params)).rows as never[] }, quiet);
     await db.close();

@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import net from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PGLITE_EXTENSIONS } from "./extensions.js";
 import { lastReadyStatus, readStartup, simpleQuery, startupReply, wholeMessages } from "./wire.js";
 
 export interface WorkerOptions {
@@ -28,8 +28,7 @@ interface Conn {
 }
 
 const opts = workerData as WorkerOptions;
-// pg_trgm: the console search's indexes (prisma/migrations/*_console_search.sql).
-const db = await PGlite.create(opts.dir, { postgresqlconf: opts.postgresqlconf, extensions: { pg_trgm } });
+const db = await PGlite.create(opts.dir, { postgresqlconf: opts.postgresqlconf, extensions: PGLITE_EXTENSIONS });
 const version = (await db.query<{ v: string }>("SHOW server_version")).rows[0]?.v ?? "17";
 const ready: Conn[] = [];
 let owner: Conn | null = null;
