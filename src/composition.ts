@@ -136,6 +136,7 @@ export async function composeServices(infra: Infrastructure, io: AppServer, orig
     // its batch) and the excess is refused RATE_LIMITED: overload degrades, not collapses.
     maxWaitMs: WRITE_QUEUE_MAX_WAIT_MS,
     paceMs: config.writePaceMs,
+    maxPaceMs: config.writePaceMaxMs ?? (db.kind === "pglite" ? 10 : 20),
     metrics,
   });
   // Visitor handshakes read in groups (realtime/arrivals.ts): a reconnect storm is one query per batch.

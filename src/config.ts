@@ -71,7 +71,12 @@ const EnvSchema = z.object({
   HANDSHAKES_PER_SECOND: z.coerce.number().int().min(0).default(0),
   // Group commit (conversations/message-writer.ts): while sends keep coming, a batch
   // starts at most this often (ms), so it carries more of them; 0 writes each at once.
+  // The pace grows with the rate of sends up to WRITE_PACE_MAX_MS (write-pace.ts); unset:
+  // 20 on PostgreSQL, 10 on the embedded database, whose one connection writes one batch
+  // at a time (a longer batch there holds up every send behind it: p99 at 2,000 msg/s
+  // was 59 ms with 20, 30 ms with 10, 2026-12-06).
   WRITE_PACE_MS: z.coerce.number().int().min(0).max(100).default(5),
+  WRITE_PACE_MAX_MS: z.coerce.number().int().min(0).max(100).optional(),
   // Behind a load balancer with several nodes: this node's name starts every Socket.IO
   // session id it creates, so the balancer can route a session to its node (README,
   // "Scale out"). It lands in URLs and in the balancer's config, hence the narrow form.
@@ -134,8 +139,11 @@ export type Config = {
    *  may hold on a node; handshakes an address may start per minute; handshakes the
    *  node begins per second, all addresses together (0: unlimited). */
   limits: { socketsPerParticipant: number; socketsPerIp: number; handshakesPerIpPerMinute: number; handshakesPerSecond: number };
-  /** WRITE_PACE_MS: while busy, the least time between two group-commit batches. */
+  /** WRITE_PACE_MS: while busy, the least time between two group-commit batches;
+   *  WRITE_PACE_MAX_MS: the most it grows to under a heavy load (below writePaceMs: fixed;
+   *  unset: chosen by the database, composition.ts). */
   writePaceMs: number;
+  writePaceMaxMs?: number;
   /** NODE_NAME: the prefix of this node's Socket.IO session ids (`<name>.<random>`). */
   nodeName?: string;
   /** IDENTITY_SECRET: set, a visitor session with userId + userHash (its HMAC) is that
@@ -187,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       handshakesPerSecond: e.HANDSHAKES_PER_SECOND,
     },
     writePaceMs: e.WRITE_PACE_MS,
+    writePaceMaxMs: e.WRITE_PACE_MAX_MS,
     nodeName: e.NODE_NAME,
     wsDeflateThresholdBytes: e.WS_DEFLATE_THRESHOLD_BYTES,
     webhooks: {

@@ -47,6 +47,7 @@ describe("config.loadConfig", () => {
       email: { smtpUrl: undefined, from: "Holdfast <holdfast@localhost>", afterMs: 120_000 },
       limits: { socketsPerParticipant: 20, socketsPerIp: 1000, handshakesPerIpPerMinute: 3000, handshakesPerSecond: 0 },
       writePaceMs: 5,
+      writePaceMaxMs: undefined,
       nodeName: undefined,
       wsDeflateThresholdBytes: 2048,
       webhooks: { timeoutMs: 10_000, retryFirstMs: 5000, retryMaxMs: 3_600_000, giveUpMs: 86_400_000, pollMs: 500, concurrency: 128 },
@@ -64,6 +65,9 @@ describe("config.loadConfig", () => {
     rejects({ SOCKETS_PER_PARTICIPANT: "0", SOCKETS_PER_IP: "-1", HANDSHAKES_PER_IP_PER_MINUTE: "many" }, "SOCKETS_PER_PARTICIPANT", "SOCKETS_PER_IP", "HANDSHAKES_PER_IP_PER_MINUTE");
     assert.equal(load({ WRITE_PACE_MS: "0" }).writePaceMs, 0, "0: no pacing");
     rejects({ WRITE_PACE_MS: "500" }, "WRITE_PACE_MS");
+    assert.equal(load({}).writePaceMaxMs, undefined, "unset: chosen by the database");
+    assert.equal(load({ WRITE_PACE_MAX_MS: "0" }).writePaceMaxMs, 0, "0: the pace stays at WRITE_PACE_MS");
+    rejects({ WRITE_PACE_MAX_MS: "500" }, "WRITE_PACE_MAX_MS");
   });
 
   it("SMTP_URL is an smtp:// or smtps:// URL; EMAIL_AFTER_MS a positive count", () => {

@@ -2,10 +2,11 @@
 // and go to the database together in the next transaction, so throughput is set by
 // statements per batch rather than by Prisma's per-query cost. A lone send on an idle
 // server is written at once (no timer on the latency path); while sends keep coming, a
-// batch starts at most every `paceMs`, so that it carries the sends of that time: each
-// transaction costs about 2 ms of CPU (Node and database) whatever its size, against
-// about 0.1 ms per message, so batches of 4 at 2,000 msg/s cost 2.5 times the CPU per
-// message of batches of 20 (BENCHMARKS.md, "Group commit"). The queue is shared fairly:
+// batch starts at most every pace, so that it carries the sends of that time. The pace
+// grows with the rate of sends (write-pace.ts): a transaction costs about 1 ms of CPU
+// whatever its size, against about 0.05 ms per message, so at a heavy load longer
+// batches are most of the saving, and at a light one a short pace keeps latency low.
+// The queue is shared fairly:
 // one sender may have at most maxQueuedPerSender writes waiting, so no single client
 // (whatever got it past its rate limit) fills the queue that everyone's sends wait in.
 // A conversation is in at most one batch at a time: its later sends wait for the next
@@ -27,6 +28,7 @@ import { QUEUED_WRITES_RETRY_MS } from "../limits/limits.rules.js";
 import { isUnavailable, unavailable } from "../lib/unavailable.js";
 import type { MessagesRepository, SendOutcome } from "./messages.repository.js";
 import type { SendRequest } from "./seq.js";
+import { createRateMeter, paceFor } from "./write-pace.js";
 
 export type Stored = Extract<SendOutcome, { ok: true }>;
 
@@ -53,6 +55,8 @@ export interface WriterOptions {
   maxWaitMs?: number;
   /** While busy, the least time between the starts of two batches (ms); 0: no pacing. */
   paceMs: number;
+  /** Under a heavy load the pace grows up to this (ms, write-pace.ts); unset: paceMs. */
+  maxPaceMs?: number;
   /** Times each group-commit transaction and counts the database errors caught here. */
   metrics?: Pick<Metrics, "writeBatch" | "dependencyError">;
 }
@@ -67,6 +71,9 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   let scheduled = false;
   let lastStart = -Infinity;
   const stats = { batches: 0, messages: 0, fallbacks: 0, refusedBusy: 0 };
+  const rate = createRateMeter();
+  const bounds = { minMs: opts.paceMs, maxMs: opts.maxPaceMs ?? opts.paceMs };
+  const pace = () => paceFor(rate.rate(), bounds);
 
   /** Recent time per batch (ms), a moving average: what each batch ahead costs a new send. */
   let batchMs = 0;
@@ -78,7 +85,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     scheduled = true;
     const go = () => {
       scheduled = false;
-      if (queue.length) lastStart = performance.now();
+      if (queue.length) rate.sample((lastStart = performance.now()));
       while (inFlight < opts.concurrency && queue.length) {
         const batch = take();
         if (!batch.length) break; // everything queued waits for a conversation in flight
@@ -87,7 +94,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
     };
     // One macrotask turn lets sends that arrived in the same I/O burst join the batch; a
     // full batch never waits.
-    const wait = lastStart + opts.paceMs - performance.now();
+    const wait = lastStart + pace() - performance.now();
     if (wait > 0 && queue.length < opts.maxBatch) setTimeout(go, Math.ceil(wait)); // timers truncate
     else setImmediate(go);
   }
@@ -152,6 +159,8 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   return {
     stats,
     queueLength: () => queue.length,
+    /** The pace now (ms): what the next batch waits for while sends keep coming. */
+    paceMs: pace,
     /** Senders with writes pending (leak tests). */
     senders: () => perSender.size,
     write(req: SendRequest): Promise<Stored> {
@@ -170,6 +179,7 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
         return Promise.reject(new AppError("RATE_LIMITED", "server busy, retry shortly", undefined, retry));
       }
       perSender.set(sender, mine + 1);
+      rate.arrived();
       const settled = () => {
         const n = perSender.get(sender)! - 1;
         if (n > 0) perSender.set(sender, n);

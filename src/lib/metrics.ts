@@ -24,7 +24,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /** What the scrape reads from the running modules (structural: lib/ imports no module). */
 export interface MetricSources {
-  writer: { stats: { messages: number; batches: number; fallbacks: number }; queueLength(): number };
+  writer: { stats: { messages: number; batches: number; fallbacks: number }; queueLength(): number; paceMs(): number };
   /** How the write path's batches went (conversations/batch-write.repository.ts). */
   writePaths: { cached: number; optimistic: number; relocked: number; cacheMissed: number };
   realtime: {
@@ -196,6 +196,12 @@ export function createMetrics() {
         help: "Sends waiting for the next group-commit batch",
         registers: [registry],
         collect() { this.set(src.writer.queueLength()); },
+      });
+      new Gauge({
+        name: "holdfast_write_pace_seconds",
+        help: "While sends keep coming, the least time between two group-commit batches now (grows with the rate of sends)",
+        registers: [registry],
+        collect() { this.set(src.writer.paceMs() / 1000); },
       });
       new Gauge({
         name: "holdfast_presence_entries",

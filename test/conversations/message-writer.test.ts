@@ -22,14 +22,14 @@ function recordingRepo() {
   return { repo, batches };
 }
 const req = (n: number): SendRequest => ({ conversationId: "c1", sender: { type: "visitor", id: `v${n % 50}`, name: "V" }, clientMsgId: `m${n}`, type: "text", body: "hi" });
-const writer = (repo: MessagesRepository, paceMs: number) =>
-  createMessageWriter(repo, createLogger("silent"), { concurrency: 4, maxBatch: 200, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs });
+const writer = (repo: MessagesRepository, paceMs: number, maxPaceMs?: number) =>
+  createMessageWriter(repo, createLogger("silent"), { concurrency: 4, maxBatch: 200, maxQueue: 10_000, maxQueuedPerSender: 200, paceMs, maxPaceMs });
 
-/** 200 sends, one every 0.25 ms (about 4,000 a second), each awaited at the end. */
-async function steadyStream(w: ReturnType<typeof writer>) {
+/** `count` sends, one every 0.25 ms (about 4,000 a second), each awaited at the end. */
+async function steadyStream(w: ReturnType<typeof writer>, count = 200) {
   const sends: Promise<unknown>[] = [];
   const t0 = performance.now();
-  for (let n = 0; n < 200; n++) {
+  for (let n = 0; n < count; n++) {
     while (performance.now() - t0 < n * 0.25) await new Promise((r) => setImmediate(r));
     sends.push(w.write(req(n)));
   }
@@ -56,6 +56,23 @@ describe("message writer pacing", () => {
     assert.ok(gaps.every((g) => g >= 4), `gaps between paced batches: ${gaps.map((g) => g.toFixed(1)).join(", ")} ms`);
     assert.ok(paced.batches.length * 2 <= unpaced.batches.length, `paced ${paced.batches.length} batches, unpaced ${unpaced.batches.length}`);
     assert.equal(paced.batches.reduce((n, b) => n + b.size, 0), 200, "every send written once");
+  });
+
+  it("under a heavy load grows the pace up to maxPaceMs, and starts from the least again after a pause", async () => {
+    const { repo, batches } = recordingRepo();
+    const w = writer(repo, 2, 16);
+    await steadyStream(w, 2000); // half a second at about 4,000 a second
+    const gaps = batches.slice(1).map((b, i) => b.at - batches[i].at);
+    const late = gaps.slice(-10);
+    assert.ok(late.every((g) => g >= 15), `the last gaps, at the heavy load: ${late.map((g) => g.toFixed(1)).join(", ")} ms`);
+    assert.ok(w.paceMs() >= 15, `pace ${w.paceMs()} ms`);
+    assert.equal(batches.reduce((n, b) => n + b.size, 0), 2000, "every send written once");
+    await sleep(1500); // quiet
+    const t0 = performance.now();
+    await Promise.all([w.write(req(9001)), sleep(3).then(() => w.write(req(9002)))]);
+    const [a, b] = batches.slice(-2);
+    assert.ok(a.at - t0 < 10, `the lone send after the pause waited ${(a.at - t0).toFixed(1)} ms`);
+    assert.ok(b.at - a.at < 10, `the next send, ${(b.at - a.at).toFixed(1)} ms after it: still paced as under the heavy load`);
   });
 });
 

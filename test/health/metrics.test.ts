@@ -55,6 +55,7 @@ describe("/metrics", function () {
         ["holdfast_deliveries_total", "counter"],
         ["holdfast_sockets", "gauge"],
         ["holdfast_write_queue", "gauge"],
+        ["holdfast_write_pace_seconds", "gauge"],
         ["holdfast_presence_entries", "gauge"],
       ]) {
         assert.match(r.body, new RegExp(`^# TYPE ${name} ${type}$`, "m"), name);
@@ -86,6 +87,8 @@ describe("/metrics", function () {
       assert.equal(sample(text, 'holdfast_sockets{namespace="visitor"}'), 1);
       assert.equal(sample(text, 'holdfast_sockets{namespace="agent"}'), 1);
       assert.equal(sample(text, "holdfast_write_queue"), 0);
+      // A message or two is a light load: the least pace (WRITE_PACE_MS, 5 ms by default).
+      assert.equal(sample(text, "holdfast_write_pace_seconds"), 0.005);
       assert.ok(sample(text, 'holdfast_presence_entries{kind="visitors"}')! >= 1);
       visitor.close();
       agent.close();
