@@ -159,7 +159,8 @@ export function createMessageWriter(repo: MessagesRepository, log: Logger, opts:
   return {
     stats,
     queueLength: () => queue.length,
-    /** The pace now (ms): what the next batch waits for while sends keep coming. */
+    /** The pace (ms) for the rate read at the last batch start: what the next batch
+     *  waits for while sends keep coming. */
     paceMs: pace,
     /** Senders with writes pending (leak tests). */
     senders: () => perSender.size,

@@ -2,11 +2,11 @@
 // coming: a pace that grows with the rate of sends, from WRITE_PACE_MS at a light load
 // to WRITE_PACE_MAX_MS under a heavy one.
 // Why: each write transaction costs about 1 ms of CPU (Node and database) whatever its
-// size, against about 0.05 ms per message (BENCHMARKS.md, "Group commit"). At 2,000 msg/s
-// a 5 ms pace gave batches of 17 and 218 µs of CPU per message; a 20 ms pace, batches of
-// 41 and 179 µs, for 10-15 ms more latency (2026-12-06, `npm run bench -- --only postgres`
-// with WRITE_PACE_MS=5 and 20). A light load keeps the short pace: its CPU does not
-// matter and its latency is the product's. Pure: the writer gives it the time.
+// size, against about 0.05 ms per message (BENCHMARKS.md, "Group commit paced by the
+// load"). On PostgreSQL at 2,000 msg/s a 5 ms pace gave batches of 17 and 226-230 µs of
+// CPU per message; a 20 ms pace, batches of 40 and 181-204 µs, for about 12 ms more median
+// latency. A light load keeps the short pace: its CPU does not matter and its latency is
+// the product's. Pure: the writer gives it the time.
 
 /** 1 ms of pace per 100 sends a second: 5 ms at 500 msg/s, 20 ms from 2,000 msg/s. */
 export const PACE_MS_PER_SEND_PER_SECOND = 0.01;

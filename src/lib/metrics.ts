@@ -199,7 +199,7 @@ export function createMetrics() {
       });
       new Gauge({
         name: "holdfast_write_pace_seconds",
-        help: "While sends keep coming, the least time between two group-commit batches now (grows with the rate of sends)",
+        help: "While sends keep coming, the least time between two group-commit batches, for the rate of sends read at the last batch (grows with that rate)",
         registers: [registry],
         collect() { this.set(src.writer.paceMs() / 1000); },
       });
