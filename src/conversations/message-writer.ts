@@ -6,9 +6,9 @@
 // grows with the rate of sends (write-pace.ts): a transaction costs about 1 ms of CPU
 // whatever its size, against about 0.05 ms per message, so at a heavy load longer
 // batches are most of the saving, and at a light one a short pace keeps latency low.
-// The queue is shared fairly:
-// one sender may have at most maxQueuedPerSender writes waiting, so no single client
-// (whatever got it past its rate limit) fills the queue that everyone's sends wait in.
+// The queue is shared fairly: one sender may have at most maxQueuedPerSender writes
+// waiting, so no single client (whatever got it past its rate limit) fills the queue
+// that everyone's sends wait in.
 // A conversation is in at most one batch at a time: its later sends wait for the next
 // batch after the one in flight, so they never race it for the same seqs (which the
 // optimistic write, batch-write.repository.ts, would settle by writing them again under

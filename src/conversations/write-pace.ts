@@ -9,7 +9,7 @@
 // the product's. Pure: the writer gives it the time.
 
 /** 1 ms of pace per 100 sends a second: 5 ms at 500 msg/s, 20 ms from 2,000 msg/s. */
-export const PACE_MS_PER_SEND_PER_SECOND = 0.01;
+const PACE_MS_PER_SEND_PER_SECOND = 0.01;
 /** How quickly the measured rate follows a change of load (ms): a few batches. */
 const RATE_TIME_CONSTANT_MS = 200;
 
@@ -37,20 +37,18 @@ export function createRateMeter(timeConstantMs = RATE_TIME_CONSTANT_MS) {
     arrived() {
       count++;
     },
-    /** Folds the sends since the last reading into the rate; answers it (per second). */
-    sample(now: number): number {
-      if (last !== null && now > last) {
+    /** Folds the sends since the last reading into the rate (the first reading only starts
+     *  the clock; one at the same instant as the last waits for the next). */
+    sample(now: number) {
+      if (last !== null && now <= last) return;
+      if (last !== null) {
         const dt = now - last;
-        const weight = 1 - Math.exp(-dt / timeConstantMs);
-        rate += ((count * 1000) / dt - rate) * weight;
-        count = 0;
-        last = now;
-      } else if (last === null) {
-        last = now;
-        count = 0;
+        rate += ((count * 1000) / dt - rate) * (1 - Math.exp(-dt / timeConstantMs));
       }
-      return rate;
+      count = 0;
+      last = now;
     },
+    /** Sends per second, as of the last reading. */
     rate: () => rate,
   };
 }
